@@ -1,0 +1,1 @@
+"""The festival application: settings, database, routes, CLI and demo data, wired in app.py."""

@@ -1,0 +1,97 @@
+"""create_app(settings): the only place where everything is wired together."""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from festival import db as dbmod
+from festival import migrate
+from festival.errors import (
+    FestivalError,
+    festival_error_handler,
+    http_error_handler,
+    scheduling_error_handler,
+    server_error_handler,
+)
+from festival.rendering import install_template_globals
+from festival.routes import api, feeds, health, pages
+from festival.settings import Settings
+from scheduling.clock import Clock, SystemClock
+from scheduling.errors import SchedulingError
+
+log = logging.getLogger("festival")
+
+
+@dataclass
+class AppState:
+    """What handlers reach through ``request.app.state.festival``."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    """Build the ASGI app. The engine is created here; migrations are checked at startup."""
+    # Zones must come from the tzdata package on every host, for every library that asks
+    # zoneinfo by name (scheduling.tz reads tzdata directly; this covers the rest).
+    zoneinfo.reset_tzpath(to=())
+    engine = dbmod.make_engine(settings.database_url)
+    state = AppState(settings, engine, dbmod.make_sessionmaker(engine), clock or SystemClock())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.check_migrations:
+            await migrate.ensure_migrated(engine)
+        if settings.secret_key_generated:
+            log.warning("running with a generated SECRET_KEY (development only)")
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    templates = Jinja2Templates(directory=str(settings.templates_dir))
+    install_template_globals(templates, settings)
+
+    routes: list[BaseRoute] = [
+        *health.routes,
+        *api.routes,
+        *feeds.routes,
+        *pages.routes,
+        Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
+    ]
+    app = Starlette(
+        debug=settings.debug,
+        routes=routes,
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        exception_handlers={
+            FestivalError: festival_error_handler,
+            SchedulingError: scheduling_error_handler,
+            HTTPException: http_error_handler,
+            Exception: server_error_handler,
+        },
+        lifespan=lifespan,
+    )
+    app.state.festival = state
+    app.state.templates = templates
+    return app
+
+
+def asgi() -> Starlette:
+    """Factory for `uvicorn --factory festival.app:asgi` (reads the environment once)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return create_app(Settings.from_env())

@@ -1,0 +1,99 @@
+"""The `festival` command: serve, demo, migrate, tz-check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from festival.settings import Settings
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    os.environ.setdefault("DATABASE_URL", settings.database_url)
+    if workers > 1:
+        uvicorn.run("festival.app:asgi", factory=True, host=host, port=port, workers=workers)
+    else:
+        from festival.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from festival import migrate
+
+    migrate.upgrade(settings.database_url)
+    print(f"database migrated to {migrate.head_revision()}: {settings.database_url}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    _serve(settings, args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from festival import demo, migrate
+
+    migrate.upgrade(settings.database_url)
+    summary = asyncio.run(demo.seed_database(settings.database_url))
+    print(summary)
+    if args.no_serve:
+        return 0
+    print(f"serving the demo festival on http://{args.host}:{args.port}")
+    _serve(settings, args.host, args.port, 1)
+    return 0
+
+
+def cmd_tz_check(settings: Settings, args: argparse.Namespace) -> int:
+    from festival import tzcheck
+
+    moved = asyncio.run(tzcheck.run(settings.database_url, apply=args.apply))
+    for line in moved.lines():
+        print(line)
+    print(moved.summary(applied=args.apply))
+    return 1 if moved.errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="festival", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+
+    serve = sub.add_parser("serve", help="serve the app with uvicorn")
+    server_args(serve)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="migrate, seed the demo festival (idempotent), and serve")
+    server_args(demo)
+    demo.add_argument("--no-serve", action="store_true", help="seed and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    mig = sub.add_parser("migrate", help="apply database migrations")
+    mig.set_defaults(func=cmd_migrate)
+
+    check = sub.add_parser("tz-check", help="re-derive UTC times from stored wall times")
+    check.add_argument("--apply", action="store_true", help="write the re-derived times")
+    check.set_defaults(func=cmd_tz_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    result: int = args.func(settings, args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Alembic migrations (``festival migrate`` applies them)."""

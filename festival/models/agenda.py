@@ -1,0 +1,3 @@
+"""Records for the agenda area (filled in by its issue)."""
+
+__all__: list[str] = []

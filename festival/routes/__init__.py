@@ -1,0 +1,1 @@
+"""HTTP and WebSocket route handlers: short functions that call stores and the core."""

@@ -1,0 +1,7 @@
+"""Routes: api (filled in by its issue)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

@@ -1,0 +1,37 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from festival import migrate
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The database answers and is migrated."""
+    state = request.app.state.festival
+    checks: dict[str, str] = {}
+    ready = True
+    try:
+        async with state.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        await migrate.ensure_migrated(state.engine)
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
+        checks["database"] = f"error: {type(exc).__name__}: {exc}"
+        ready = False
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+routes = [Route("/healthz", healthz), Route("/readyz", readyz)]

@@ -1,0 +1,99 @@
+"""The one place configuration is read from the environment.
+
+``Settings.from_env()`` is called by the CLI and the ASGI factory only; everything else gets a
+``Settings`` passed in (tests build one directly).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+log = logging.getLogger("festival.settings")
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./festival.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and pick the async driver.
+
+    ``postgres://`` and ``postgresql://`` become ``postgresql+asyncpg://``; ``sqlite://``
+    becomes ``sqlite+aiosqlite://``.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise SettingsError(
+        f"DATABASE_URL {url!r} is not supported: use sqlite:///path.db or postgresql://..."
+    )
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the embedded defaults."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    secret_key_generated: bool = True
+    site_url: str = "http://127.0.0.1:8000"
+    debug: bool = False
+    default_edition: str = "learningplanet-2027"
+    cancelled_retention_days: int = 30
+    templates_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+    check_migrations: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        secret = env.get("SECRET_KEY", "")
+        generated = not secret
+        if generated:
+            secret = secrets.token_urlsafe(32)
+            log.warning(
+                "SECRET_KEY is not set: using a random development key. Sessions and guest "
+                "cookies will not survive a restart and differ between workers. "
+                "Set SECRET_KEY in production."
+            )
+        retention = env.get("CANCELLED_RETENTION_DAYS", "30")
+        if not retention.isdigit():
+            raise SettingsError("CANCELLED_RETENTION_DAYS must be a whole number of days")
+        return cls(
+            database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=secret,
+            secret_key_generated=generated,
+            site_url=(env.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            debug=_bool(env.get("DEBUG")),
+            default_edition=env.get("FESTIVAL_EDITION") or "learningplanet-2027",
+            cancelled_retention_days=int(retention),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

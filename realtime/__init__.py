@@ -1,0 +1,4 @@
+"""Live rooms (WebSocket protocol, room features, brokers). Filled by the live-rooms issue.
+
+May import ``scheduling``; never imports ``festival``.
+"""
