@@ -1,5 +1,174 @@
-"""The demo festival (being written)."""
+"""The demo festival: the #LearningPlanet Festival 2027 and two later learning celebrations.
+
+Deterministic and idempotent. ``festival.demo_programme`` builds the programme as plain values;
+seeding looks editions and organisations up by slug and sessions by UID, creates what is
+missing, updates what the data changed (bumping the revision, so calendars see a new SEQUENCE)
+and leaves the rest alone: running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from festival.db import make_engine, make_sessionmaker, session_scope
+from festival.demo_data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
+from festival.demo_programme import DemoOrganisation, build_programme
+from festival.models import Edition, FestivalSession, Organisation
+from festival.settings import normalise_database_url
+from festival.stores import programme
+from festival.stores.programme import SessionInput
+
+#: When the demo programme says it was published: fixed, so two seeds of a fresh database are
+#: identical to the byte (and feeds built from them carry the same ETags on every host).
+DEMO_PUBLISHED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class SeedReport:
+    editions: int = 0
+    organisations: int = 0
+    sessions: int = 0
+    flagship_sessions: int = 0
+    zones: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"demo festival: {self.editions} editions, {self.organisations} organisations, "
+            f"{self.sessions} sessions ({self.flagship_sessions} on "
+            f"{FLAGSHIP_DAY:%d %B %Y}) in {self.zones} zones "
+            f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
+        )
+
+
+def _changes(row: Any, wanted: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in wanted.items() if getattr(row, key) != value}
+
+
+async def _seed_editions(db: AsyncSession, now: datetime) -> dict[str, Edition]:
+    existing = {edition.slug: edition for edition in await programme.list_editions(db)}
+    for slug, name, kind, first_day, last_day, description in EDITIONS:
+        wanted: dict[str, Any] = {
+            "name": name,
+            "kind": kind,
+            "first_day": first_day,
+            "last_day": last_day,
+            "description": description,
+        }
+        edition = existing.get(slug)
+        if edition is None:
+            edition = Edition(
+                slug=slug,
+                created_at_utc=DEMO_PUBLISHED_AT,
+                updated_at_utc=DEMO_PUBLISHED_AT,
+                **wanted,
+            )
+        elif changes := _changes(edition, wanted):
+            for key, value in changes.items():
+                setattr(edition, key, value)
+            edition.updated_at_utc = now
+        else:
+            continue
+        db.add(edition)
+        existing[slug] = edition
+    await db.flush()
+    return existing
+
+
+async def _seed_organisations(
+    db: AsyncSession, organisations: Iterable[DemoOrganisation]
+) -> dict[str, Organisation]:
+    existing = {org.slug: org for org in await programme.list_organisations(db)}
+    for spec in organisations:
+        wanted: dict[str, Any] = {
+            "name": spec.name,
+            "kind": spec.kind.value,
+            "country": spec.country,
+            "tz_name": spec.tz_name,
+            "website": f"https://{spec.slug}.example.org",
+            "description": spec.description,
+        }
+        org = existing.get(spec.slug)
+        if org is None:
+            org = Organisation(slug=spec.slug, created_at_utc=DEMO_PUBLISHED_AT, **wanted)
+        elif changes := _changes(org, wanted):
+            for key, value in changes.items():
+                setattr(org, key, value)
+        else:
+            continue
+        db.add(org)
+        existing[spec.slug] = org
+    await db.flush()
+    return existing
+
+
+def _session_fields(edition: Edition, org: Organisation, data: SessionInput) -> dict[str, Any]:
+    return {
+        "edition_id": edition.id,
+        "organisation_id": org.id,
+        "title": data.title,
+        "summary": data.summary,
+        "kind": data.kind,
+        "languages": list(data.languages),
+        "audience": data.audience,
+        "sdgs": list(data.sdgs),
+        "hosts": list(data.hosts),
+        "local_start": data.local_start,
+        "tz_name": data.tz_name,
+        "duration_minutes": data.duration_minutes,
+        "stream": data.stream,
+        "join_url": data.join_url,
+        "capacity": data.capacity,
+        "status": data.status,
+    }
+
+
+async def seed(db: AsyncSession, now: datetime | None = None) -> SeedReport:
+    """Create or update the demo festival in ``db`` (the caller commits)."""
+    moment = now or datetime.now(UTC)
+    plan = build_programme()
+    editions = await _seed_editions(db, moment)
+    organisations = await _seed_organisations(db, plan.organisations)
+    rows: dict[str, FestivalSession] = {
+        row.uid: row for row in await programme.all_session_rows(db)
+    }
+    report = SeedReport(editions=len(EDITIONS), organisations=len(plan.organisations))
+    zones: set[str] = set()
+    for session in plan.sessions:
+        edition = editions[session.edition_slug]
+        org = organisations[session.organisation_slug]
+        row = rows.get(session.uid)
+        if row is None:
+            await programme.create_session(
+                db, edition, org, session.data, uid=session.uid, now=DEMO_PUBLISHED_AT
+            )
+            report.created += 1
+        elif changes := _changes(row, _session_fields(edition, org, session.data)):
+            await programme.update_session(db, row, now=moment, **changes)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        report.sessions += 1
+        if session.edition_slug == FLAGSHIP_SLUG:
+            report.flagship_sessions += 1
+            zones.add(session.data.tz_name)
+    report.zones = len(zones)
+    return report
 
 
 async def seed_database(database_url: str) -> str:
-    return "demo not yet written"
+    """Seed the demo festival into an already-migrated database; return a one-line summary."""
+    engine = make_engine(normalise_database_url(database_url))
+    try:
+        async with session_scope(make_sessionmaker(engine)) as db:
+            report = await seed(db)
+    finally:
+        await engine.dispose()
+    return report.summary()
