@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import tzdata
+import tzdata  # type: ignore[import-untyped]  # ships no type hints
 
 from scheduling.errors import AmbiguousTimeError, NonexistentTimeError, UnknownZoneError
 
@@ -83,7 +83,10 @@ def catalogue() -> ZoneCatalogue:
     }
     aliases: dict[str, str] = {}
     for alias, target in links.items():
-        if alias in canonical:
+        # Only Area/Location aliases (Asia/Calcutta, US/Eastern) are normalised. Slash-less
+        # legacy links are abbreviations or countries, not places (CET -> Europe/Brussels and
+        # EST -> America/Panama since 2024b): refuse them rather than guess.
+        if alias in canonical or "/" not in alias or alias.startswith("Etc/"):
             continue
         while target in links and target not in canonical:
             target = links[target]
@@ -160,6 +163,8 @@ def to_utc(wall: datetime, zone_name: str, fold: int | None = None) -> datetime:
     """
     if wall.tzinfo is not None:
         raise ValueError("to_utc takes the naive wall time as entered, not an aware datetime")
+    if fold not in (None, 0, 1):
+        raise ValueError("fold must be 0 (first occurrence), 1 (second) or None")
     z = zone(zone_name)
     name = canonical_name(zone_name)
     first = wall.replace(tzinfo=z, fold=0)
@@ -183,8 +188,6 @@ def to_utc(wall: datetime, zone_name: str, fold: int | None = None) -> datetime:
         raise AmbiguousTimeError(
             wall, name, utc_first.astimezone(z), utc_second.astimezone(z).replace(fold=1)
         )
-    if fold not in (0, 1):
-        raise ValueError("fold must be 0 or 1")
     return utc_first if fold == 0 else utc_second
 
 
@@ -262,4 +265,11 @@ def region_of(zone_name: str) -> str:
     }.get(area, area)
 
 
-REGIONS: tuple[str, ...] = ("Oceania", "Asia", "Europe", "Africa & Atlantic", "Americas", "Antarctica")
+REGIONS: tuple[str, ...] = (
+    "Oceania",
+    "Asia",
+    "Europe",
+    "Africa & Atlantic",
+    "Americas",
+    "Antarctica",
+)

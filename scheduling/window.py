@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from scheduling import tz
 from scheduling.errors import NonexistentTimeError
@@ -66,7 +66,9 @@ def window_for_dates(days: list[date]) -> Window:
         raise ValueError("a festival has at least one date")
     first = window_for(min(days))
     last = window_for(max(days))
-    return Window(first.day, first.starts_at_utc, last.ends_at_utc, first.first_zone, last.last_zone)
+    return Window(
+        first.day, first.starts_at_utc, last.ends_at_utc, first.first_zone, last.last_zone
+    )
 
 
 def local_date(instant: datetime, zone_name: str) -> date:
@@ -113,5 +115,3 @@ def day_status(day: date, now: datetime) -> DayStatus:
     hours_left = max(0.0, (window.ends_at_utc - now).total_seconds() / 3600)
     until = max(0.0, (window.starts_at_utc - now).total_seconds() / 3600)
     return DayStatus(day, zones, len(offsets), hours_left, until, window)
-
-
