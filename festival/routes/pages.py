@@ -1,7 +1,264 @@
-"""Routes: pages (filled in by its issue)."""
+"""Server-rendered pages: festival home, programme, session, organisations, editions.
+
+Every handler resolves the viewer (zone and "now") first, so an unknown ``?tz=`` is reported
+on the page itself (status 400, times in UTC) rather than on a bare error page.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from festival.errors import NotFoundError
+from festival.models import Edition, EditionKind, SessionStatus
+from festival.rendering import banner_for, build_timeline, country_name, language_name
+from festival.stores import programme as store
+from festival.viewer import Viewer, core_zone, localize, remember_zone, resolve_viewer
+from scheduling import programme, window
+from scheduling.errors import FilterError
+from scheduling.slots import Slot
+
+LISTED_STATUSES = (SessionStatus.PUBLISHED.value, SessionStatus.CANCELLED.value)
+HOME_LIST_LIMIT = 12
+
+
+def render(
+    request: Request,
+    viewer: Viewer,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> Response:
+    """Render with the viewer context; a refused ``?tz=`` makes the page a 400."""
+    keep = [(k, v) for k, v in request.query_params.multi_items() if k != "tz"]
+    full = {
+        "viewer": viewer,
+        "zone_keep": keep,
+        "path": request.url.path,
+        **context,
+    }
+    if viewer.error is not None:
+        status_code = 400
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, full, status_code=status_code
+    )
+    remember_zone(response, viewer, secure=request.url.scheme == "https")
+    return response
+
+
+async def _default_edition(db: Any, request: Request) -> Edition | None:
+    """The configured edition, else the first flagship, else any; None on an empty site."""
+    try:
+        return await store.get_edition(db, request.app.state.festival.settings.default_edition)
+    except NotFoundError:
+        editions = await store.list_editions(db)
+        flagships = [e for e in editions if e.kind == EditionKind.FLAGSHIP.value]
+        candidates = flagships or editions
+        return candidates[0] if candidates else None
+
+
+# -- home ---------------------------------------------------------------------------------------
+
+
+async def _home(request: Request, slug: str | None) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
+        editions = await store.list_editions(db)
+        slots = await store.list_slots(db, edition) if edition is not None else []
+    if edition is None:
+        return render(request, viewer, "home/empty.html", {"editions": editions})
+    festival_window = window.window_for_dates(edition.days)
+    timeline = build_timeline(programme.coverage(slots, festival_window), viewer.zone, viewer.now)
+    live = programme.live_now(slots, viewer.now)
+    soon = programme.starting_soon(slots, viewer.now, within_minutes=60)
+    context = {
+        "edition": edition,
+        "editions": [e for e in editions if e.slug != edition.slug],
+        "banner": banner_for(edition.days, viewer.now),
+        "window": festival_window,
+        "live": live[:HOME_LIST_LIMIT],
+        "live_count": len(live),
+        "soon": soon[:HOME_LIST_LIMIT],
+        "soon_count": len(soon),
+        "timeline": timeline,
+        "session_count": len(slots),
+        "programme_url": programme_url(edition, request),
+    }
+    return render(request, viewer, "home/index.html", context)
+
+
+async def home(request: Request) -> Response:
+    return await _home(request, None)
+
+
+async def edition_home(request: Request) -> Response:
+    return await _home(request, request.path_params["slug"])
+
+
+def programme_url(edition: Edition, request: Request) -> str:
+    if edition.slug == request.app.state.festival.settings.default_edition:
+        return "/programme"
+    return f"/editions/{edition.slug}/programme"
+
+
+# -- programme ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    """Choices offered by the filter form, taken from the edition's programme."""
+
+    languages: list[str]
+    organisations: list[tuple[str, str]]  # (slug, name)
+    countries: list[tuple[str, str]]  # (code, name)
+    days: list[date]  # viewer-local days with sessions
+
+
+def form_options(slots: Sequence[Slot], viewer: Viewer) -> FormOptions:
+    languages = sorted({lang.lower() for s in slots for lang in s.languages}, key=language_name)
+    orgs = sorted({(s.organisation_slug, s.organisation_name) for s in slots}, key=lambda o: o[1])
+    countries = sorted(
+        {(s.country, country_name(s.country)) for s in slots if s.country}, key=lambda c: c[1]
+    )
+    days = sorted({localize(s.starts_at_utc, viewer.zone).date() for s in slots})
+    return FormOptions(languages, orgs, countries, days)
+
+
+def query_lists(request: Request) -> dict[str, list[str]]:
+    return {name: request.query_params.getlist(name) for name in request.query_params}
+
+
+def chosen_values(params: dict[str, list[str]]) -> dict[str, set[str]]:
+    """What the form shows as picked, straight from the query (kept even when invalid)."""
+    return {
+        name: {part.strip() for value in values for part in value.split(",") if part.strip()}
+        for name, values in params.items()
+    }
+
+
+async def _programme(request: Request, slug: str | None) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
+        if edition is None:
+            raise NotFoundError("There is no festival edition yet.", "edition.not_found")
+        slots = await store.list_slots(db, edition, statuses=LISTED_STATUSES)
+    params = query_lists(request)
+    filter_error: str | None = None
+    days: list[tuple[date, list[Slot]]] = []
+    matched = 0
+    try:
+        filters = programme.parse_filters(params)
+    except FilterError as exc:
+        filter_error = exc.message
+        filters = programme.Filters()
+    if filter_error is None:
+        chosen = programme.apply_filters(slots, filters, core_zone(viewer.zone))
+        matched = len(chosen)
+        days = programme.group_by_local_day(chosen, core_zone(viewer.zone))
+    context = {
+        "edition": edition,
+        "days": days,
+        "matched": matched,
+        "total": len(slots),
+        "filters": filters,
+        "filter_error": filter_error,
+        "params": params,
+        "chosen": chosen_values(params),
+        "options": form_options(slots, viewer),
+        "kinds": programme.KINDS,
+        "audiences": programme.AUDIENCES,
+        "action": request.url.path,
+    }
+    return render(
+        request,
+        viewer,
+        "programme/index.html",
+        context,
+        status_code=400 if filter_error else 200,
+    )
+
+
+async def programme_page(request: Request) -> Response:
+    return await _programme(request, None)
+
+
+async def edition_programme(request: Request) -> Response:
+    return await _programme(request, request.path_params["slug"])
+
+
+# -- one session, organisations, editions -------------------------------------------------------
+
+
+async def session_page(request: Request) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        slot = await store.get_slot(db, request.path_params["uid"])
+        organisation = await store.get_organisation(db, slot.organisation_slug)
+        edition = await store.get_edition(db, slot.edition_slug)
+    context = {
+        "slot": slot,
+        "organisation": organisation,
+        "edition": edition,
+        "is_live": slot.status == SessionStatus.PUBLISHED.value and slot.is_live(viewer.now),
+        "is_over": slot.ends_at_utc <= viewer.now,
+    }
+    return render(request, viewer, "session/detail.html", context)
+
+
+async def organisations_page(request: Request) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        organisations = await store.list_organisations(db)
+        slots = await store.list_slots(db)
+    counts: dict[str, int] = {}
+    for slot in slots:
+        counts[slot.organisation_slug] = counts.get(slot.organisation_slug, 0) + 1
+    context = {"organisations": organisations, "counts": counts}
+    return render(request, viewer, "organisation/index.html", context)
+
+
+async def organisation_page(request: Request) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        organisation = await store.get_organisation(db, request.path_params["slug"])
+        slots = await store.list_slots(
+            db, statuses=LISTED_STATUSES, organisation_id=organisation.id
+        )
+    context = {
+        "organisation": organisation,
+        "days": programme.group_by_local_day(slots, core_zone(viewer.zone)),
+        "session_count": len(slots),
+    }
+    return render(request, viewer, "organisation/detail.html", context)
+
+
+async def editions_page(request: Request) -> Response:
+    viewer = resolve_viewer(request, strict=False)
+    async with request.app.state.festival.sessions() as db:
+        editions = await store.list_editions(db)
+    rows = [(e, window.window_for_dates(e.days)) for e in editions]
+    context = {
+        "rows": rows,
+        "default_slug": request.app.state.festival.settings.default_edition,
+    }
+    return render(request, viewer, "home/editions.html", context)
+
+
+routes: list[BaseRoute] = [
+    Route("/", home, name="home"),
+    Route("/programme", programme_page, name="programme"),
+    Route("/editions", editions_page, name="editions"),
+    Route("/editions/{slug}", edition_home, name="edition"),
+    Route("/editions/{slug}/programme", edition_programme, name="edition_programme"),
+    Route("/sessions/{uid}", session_page, name="session"),
+    Route("/organisations", organisations_page, name="organisations"),
+    Route("/organisations/{slug}", organisation_page, name="organisation"),
+]

@@ -1,0 +1,137 @@
+"""Who is looking, from where, and when: the viewer's zone and the instant they look at.
+
+The zone comes from ``?tz=`` first (a zone picked with the picker, remembered in the ``tz``
+cookie), then the ``tz`` cookie (set by ``static/js/timezone.js`` from the browser's Intl API or
+by an earlier pick), then UTC. Aliases are normalised (``Asia/Calcutta`` -> ``Asia/Kolkata``).
+Unlike an organiser, a viewer may ask for plain ``UTC``: nobody is scheduled in it, but it is an
+honest way to read a programme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from festival.errors import BadRequestError
+from scheduling import tz
+from scheduling.errors import UnknownZoneError
+
+TZ_COOKIE = "tz"
+TZ_COOKIE_MAX_AGE = 365 * 24 * 3600  # one year, in seconds
+UTC_ZONE = "UTC"
+
+ZoneSource = Literal["query", "cookie", "default"]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The zone times are shown in, where it came from, and "now"."""
+
+    zone: str
+    source: ZoneSource
+    now: datetime
+    error: str | None = None  # why ``?tz=`` was refused (pages show it; the API raises)
+    remember: bool = False  # the response should (re)set the tz cookie
+
+
+def viewer_zone_name(name: str) -> str:
+    """The canonical zone for a viewer: ``UTC`` or a canonical geographic zone.
+
+    Raises :class:`UnknownZoneError` for anything else (``Etc/GMT+5``, Windows names, typos).
+    """
+    if name.strip().upper() == UTC_ZONE:
+        return UTC_ZONE
+    return tz.canonical_name(name)
+
+
+def localize(instant: datetime, zone_name: str) -> datetime:
+    """An aware instant in the viewer's zone (``UTC`` allowed)."""
+    if instant.tzinfo is None:
+        raise ValueError("localize needs an aware datetime")
+    if zone_name == UTC_ZONE:
+        return instant.astimezone(UTC)
+    return tz.localize(instant, zone_name)
+
+
+def parse_instant(text: str) -> datetime:
+    """``2027-01-24T12:00Z`` (or with an offset) as an aware UTC datetime."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequestError(
+            f"{text!r} is not an ISO 8601 instant such as 2027-01-24T12:00Z.", "request.invalid"
+        ) from None
+    if moment.tzinfo is None:
+        raise BadRequestError(
+            f"{text!r} has no UTC offset; write it as 2027-01-24T12:00Z.", "request.invalid"
+        )
+    return moment.astimezone(UTC)
+
+
+def request_now(request: Request) -> datetime:
+    """The app clock, or ``?now=`` when the app runs with ``debug`` (demos of any moment)."""
+    state = request.app.state.festival
+    override = request.query_params.get("now")
+    if override and state.settings.debug:
+        return parse_instant(override)
+    now: datetime = state.clock.now()
+    return now
+
+
+def resolve_viewer(request: Request, strict: bool) -> Viewer:
+    """Resolve the viewer's zone. ``strict`` (the API) raises on an unknown ``?tz=``;
+    pages get a Viewer in UTC carrying the error message instead."""
+    now = request_now(request)
+    cookie = request.cookies.get(TZ_COOKIE, "").strip().strip('"')
+    asked = request.query_params.get("tz", "").strip()
+    if asked:
+        try:
+            zone = viewer_zone_name(asked)
+        except UnknownZoneError as exc:
+            if strict:
+                raise
+            return Viewer(UTC_ZONE, "default", now, error=exc.message)
+        return Viewer(zone, "query", now, remember=zone != cookie)
+    if cookie:
+        try:
+            return Viewer(viewer_zone_name(cookie), "cookie", now)
+        except UnknownZoneError:
+            pass  # a stale or tampered cookie is ignored, not an error
+    return Viewer(UTC_ZONE, "default", now)
+
+
+def remember_zone(response: Response, viewer: Viewer, secure: bool = False) -> None:
+    """Set the ``tz`` cookie when the viewer picked a zone.
+
+    Written by hand rather than with ``set_cookie``: Python's cookie module quotes values that
+    contain "/", which RFC 6265 §4.1.1 allows unquoted and which the browser script reads back.
+    """
+    if not viewer.remember:
+        return
+    parts = [
+        f"{TZ_COOKIE}={viewer.zone}",
+        f"Max-Age={TZ_COOKIE_MAX_AGE}",
+        "Path=/",
+        "SameSite=Lax",
+    ]
+    if secure:
+        parts.append("Secure")
+    response.headers.append("set-cookie", "; ".join(parts))
+
+
+#: The scheduling core takes geographic zones only. For a viewer reading in plain UTC it is
+#: handed Africa/Abidjan, which has kept UTC+00:00 without DST since 1912, so day grouping and
+#: "between HH:MM and HH:MM" give exactly the UTC answer.
+UTC_EQUIVALENT_ZONE = "Africa/Abidjan"
+
+
+def core_zone(zone_name: str) -> str:
+    """The zone to hand ``scheduling.programme`` for a viewer's zone."""
+    return UTC_EQUIVALENT_ZONE if zone_name == UTC_ZONE else zone_name

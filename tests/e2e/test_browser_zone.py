@@ -1,0 +1,187 @@
+"""The viewer's zone in a real browser: detected with Intl, remembered, switched with the picker.
+
+A real uvicorn server over a demo SQLite database, and Debian's Chromium driven by Playwright
+(never a downloaded browser). Outside CI a missing Chromium skips with the reason; in CI it fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from festival import demo, migrate
+from festival.app import create_app
+from festival.settings import Settings
+from scheduling import tz
+from scheduling.clock import FixedClock
+from tests.conftest import FESTIVAL_NOON, IN_CI
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOME_SCREENSHOT = Path("/tmp/home.png")
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if IN_CI:
+        pytest.fail(f"the browser test must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """uvicorn in a thread over a freshly seeded demo festival, "now" at festival noon."""
+    import uvicorn
+
+    path = tmp_path_factory.mktemp("e2e") / "festival.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    migrate.upgrade(url)
+    asyncio.run(demo.seed_database(url))
+    settings = Settings(
+        database_url=url,
+        secret_key="e2e-secret-key-not-for-production",
+        secret_key_generated=False,
+    )
+    app = create_app(settings, clock=FixedClock(FESTIVAL_NOON))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the uvicorn server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def _wait_for_zone(page: Any, zone: str, timeout_s: float = 15) -> None:
+    """Poll until the page (after the script's one reload) is rendered in ``zone``."""
+    deadline = time.monotonic() + timeout_s
+    seen = None
+    while time.monotonic() < deadline:
+        try:
+            page.wait_for_load_state("load")
+            seen = page.evaluate("document.documentElement.dataset.viewerZone")
+        except Exception:  # noqa: BLE001 - the context is replaced while the page reloads
+            seen = None
+        if seen == zone:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"page rendered in {seen!r}, expected {zone!r}")
+
+
+def _first_time(page: Any) -> tuple[datetime, str]:
+    element = page.locator("time[data-viewer-time]").first
+    instant = datetime.fromisoformat(element.get_attribute("datetime").replace("Z", "+00:00"))
+    return instant, " ".join(element.inner_text().split())
+
+
+def test_browser_zone_is_detected_remembered_and_switchable(server_url: str, browser: Any) -> None:
+    context = browser.new_context(
+        timezone_id="Asia/Kathmandu", viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{server_url}/programme")
+
+        _wait_for_zone(page, "Asia/Kathmandu")
+        instant, text = _first_time(page)
+        local = tz.localize(instant, "Asia/Kathmandu")
+        cookies = {c["name"]: c for c in context.cookies()}
+
+        # Chromium may report the legacy alias Asia/Katmandu; the server normalises it.
+        assert tz.canonical_name(cookies["tz"]["value"]) == "Asia/Kathmandu"
+        assert cookies["tz"]["sameSite"] == "Lax"
+        assert page.locator("html").get_attribute("data-zone-source") == "cookie"
+        assert text.startswith(f"{local:%a %d %b, %H:%M}–")
+        assert text.endswith("UTC+05:45")
+        assert page.get_by_text("Asia/Kathmandu (UTC+05:45)").first.is_visible()
+        assert page.locator("#tz-detect").is_hidden()
+
+        page.select_option("#tz-picker", "America/St_Johns")
+        page.get_by_role("button", name="Change zone").click()
+        _wait_for_zone(page, "America/St_Johns")
+        same_instant_text = " ".join(
+            page.locator(f'time[data-viewer-time][datetime="{instant:%Y-%m-%dT%H:%M:%SZ}"]')
+            .first.inner_text()
+            .split()
+        )
+        st_johns = tz.localize(instant, "America/St_Johns")
+        cookies = {c["name"]: c for c in context.cookies()}
+
+        assert same_instant_text.startswith(f"{st_johns:%a %d %b, %H:%M}–")
+        assert same_instant_text.endswith("NST")
+        assert same_instant_text != text
+        assert cookies["tz"]["value"] == "America/St_Johns"
+
+        # The choice is remembered: a plain visit renders St John's time without ?tz=.
+        page.goto(f"{server_url}/programme")
+        _wait_for_zone(page, "America/St_Johns")
+        assert page.locator("html").get_attribute("data-zone-source") == "cookie"
+    finally:
+        context.close()
+
+
+def test_browser_home_page_fits_a_phone(server_url: str, browser: Any) -> None:
+    context = browser.new_context(
+        timezone_id="Africa/Nairobi", viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{server_url}/")
+        _wait_for_zone(page, "Africa/Nairobi")
+        page.screenshot(path=str(HOME_SCREENSHOT), full_page=True)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+
+        assert page_width <= 390
+        assert page.locator("svg.timeline-svg").is_visible()
+        assert page.get_by_role("heading", name="Live now around the world").is_visible()
+        assert HOME_SCREENSHOT.stat().st_size > 0
+    finally:
+        context.close()
