@@ -13,10 +13,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from festival import auth
 from festival import db as dbmod
 from festival import migrate
 from festival.errors import (
@@ -27,7 +29,7 @@ from festival.errors import (
     server_error_handler,
 )
 from festival.rendering import install_template_globals
-from festival.routes import api, feeds, health, pages
+from festival.routes import api, feeds, health, pages, ws
 from festival.settings import Settings
 from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError
@@ -55,29 +57,44 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if settings.check_migrations:
-            await migrate.ensure_migrated(engine)
-        if settings.secret_key_generated:
-            log.warning("running with a generated SECRET_KEY (development only)")
+        # The engine is disposed on a refused start too: the migration check opened a pooled
+        # connection, and an asyncpg connection left to the garbage collector warns or leaks.
         try:
-            yield
+            if settings.check_migrations:
+                await migrate.ensure_migrated(engine)
+            if settings.secret_key_generated:
+                log.warning("running with a generated SECRET_KEY (development only)")
+            async with ws.lifespan(app):
+                yield
         finally:
             await engine.dispose()
 
     templates = Jinja2Templates(directory=str(settings.templates_dir))
     install_template_globals(templates, settings)
+    feeds.install_template_globals(templates, settings)
 
     routes: list[BaseRoute] = [
         *health.routes,
         *api.routes,
         *feeds.routes,
+        *ws.routes,
         *pages.routes,
         Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
     ]
     app = Starlette(
         debug=settings.debug,
         routes=routes,
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie=auth.SESSION_COOKIE,
+                max_age=auth.SESSION_MAX_AGE,
+                same_site="lax",
+                https_only=settings.site_url.startswith("https://"),
+            ),
+        ],
         exception_handlers={
             FestivalError: festival_error_handler,
             SchedulingError: scheduling_error_handler,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,13 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _kib(value: str | None) -> int:
+    value = (value or "2048").strip()
+    if re.fullmatch(r"[0-9]{1,7}", value) is None or int(value) < 16:
+        raise SettingsError(f"ROOM_OUTBOX_KIB={value!r}: give a whole number of KiB, 16 or more")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with the embedded defaults."""
@@ -63,6 +71,12 @@ class Settings:
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
     check_migrations: bool = True
+    admin_password: str | None = None  # ADMIN_PASSWORD: admin sign-in until accounts exist
+    # Live rooms: ROOM_RATE_LIMITS=off lifts per-identity and per-connection rate limits (load
+    # tests and benchmarks only); ROOM_OUTBOX_KIB is what a connection may have queued before it
+    # is cut off as too slow.
+    room_rate_limits: bool = True
+    room_outbox_kib: int = 2048
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,9 +90,12 @@ class Settings:
                 "cookies will not survive a restart and differ between workers. "
                 "Set SECRET_KEY in production."
             )
-        retention = env.get("CANCELLED_RETENTION_DAYS", "30")
-        if not retention.isdigit():
-            raise SettingsError("CANCELLED_RETENTION_DAYS must be a whole number of days")
+        retention = (env.get("CANCELLED_RETENTION_DAYS") or "30").strip()
+        # Not str.isdigit(): it accepts "²", which int() then refuses with a bare ValueError.
+        if re.fullmatch(r"[0-9]{1,5}", retention) is None:
+            raise SettingsError(
+                f"CANCELLED_RETENTION_DAYS={retention!r}: give a whole number of days (0-99999)"
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=env.get("REDIS_URL") or None,
@@ -88,6 +105,9 @@ class Settings:
             debug=_bool(env.get("DEBUG")),
             default_edition=env.get("FESTIVAL_EDITION") or "learningplanet-2027",
             cancelled_retention_days=int(retention),
+            admin_password=env.get("ADMIN_PASSWORD") or None,
+            room_rate_limits=_bool(env.get("ROOM_RATE_LIMITS"), default=True),
+            room_outbox_kib=_kib(env.get("ROOM_OUTBOX_KIB")),
         )
 
     def with_(self, **changes: object) -> Settings:

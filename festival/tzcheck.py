@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from festival import db as dbmod
+from festival import migrate
 from festival.models import FestivalSession
 from festival.stores import programme
 from scheduling import tz
@@ -66,6 +67,7 @@ async def run(database_url: str, apply: bool = False) -> TzCheckReport:
     engine = dbmod.make_engine(database_url)
     report = TzCheckReport()
     try:
+        await migrate.ensure_migrated(engine)
         async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
             for row in await programme.all_session_rows(db):
                 report.checked += 1

@@ -214,3 +214,34 @@ def demo_client(demo_settings: Settings, clock: FixedClock) -> Iterator[TestClie
     """The app over the demo festival, with "now" at noon UTC on 24 January 2027."""
     with TestClient(create_app(demo_settings, clock=clock)) as test_client:
         yield test_client
+
+
+# --- CI: nothing may skip -------------------------------------------------------------------
+# Outside CI a missing PostgreSQL, Redis or Chromium skips its tests with a reason; in CI
+# (CI=true) every service is there, so a skip means a test silently did not run: fail the run.
+
+
+def _skipped_reports(config: pytest.Config) -> list[pytest.TestReport]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return []
+    return list(reporter.stats.get("skipped", []))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and exitstatus == pytest.ExitCode.OK and _skipped_reports(session.config):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    skipped = _skipped_reports(config)
+    if IN_CI and skipped:
+        terminalreporter.write_line(
+            f"CI=true: {len(skipped)} test(s) skipped; in CI nothing may skip (see the reasons "
+            "above), so this run fails.",
+            red=True,
+            bold=True,
+        )

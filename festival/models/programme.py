@@ -70,8 +70,12 @@ class Edition(SQLModel, table=True):
     kind: str = Field(default=EditionKind.FLAGSHIP.value, max_length=20)
     first_day: date
     last_day: date
-    created_at_utc: datetime = Field(default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False))
-    updated_at_utc: datetime = Field(default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False))
+    created_at_utc: datetime = Field(
+        default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
+    )
+    updated_at_utc: datetime = Field(
+        default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
+    )
 
     @property
     def days(self) -> list[date]:
@@ -94,7 +98,9 @@ class Organisation(SQLModel, table=True):
     tz_name: str = Field(max_length=64)  # home IANA zone, canonical
     website: str = ""
     description: str = ""
-    created_at_utc: datetime = Field(default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False))
+    created_at_utc: datetime = Field(
+        default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
+    )
 
 
 class FestivalSession(SQLModel, table=True):
@@ -130,6 +136,12 @@ class FestivalSession(SQLModel, table=True):
     capacity: int | None = None
     status: str = Field(default=SessionStatus.DRAFT.value, max_length=20, index=True)
     revision: int = 1
-    created_at_utc: datetime = Field(default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False))
-    updated_at_utc: datetime = Field(default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False))
-    cancelled_at_utc: datetime | None = Field(default=None, sa_column=Column(AwareUTC, nullable=True))
+    created_at_utc: datetime = Field(
+        default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
+    )
+    updated_at_utc: datetime = Field(
+        default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
+    )
+    cancelled_at_utc: datetime | None = Field(
+        default=None, sa_column=Column(AwareUTC, nullable=True)
+    )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from festival.errors import BadRequestError, NotFoundError
 from festival.models import (
@@ -62,12 +63,12 @@ def to_slot(row: FestivalSession, org: Organisation, edition_slug: str = "") -> 
 
 
 async def list_editions(db: AsyncSession) -> list[Edition]:
-    result = await db.execute(select(Edition).order_by(Edition.first_day))  # type: ignore[arg-type]
+    result = await db.execute(select(Edition).order_by(col(Edition.first_day)))
     return list(result.scalars())
 
 
 async def get_edition(db: AsyncSession, slug: str) -> Edition:
-    result = await db.execute(select(Edition).where(Edition.slug == slug))  # type: ignore[arg-type]
+    result = await db.execute(select(Edition).where(col(Edition.slug) == slug))
     edition = result.scalar_one_or_none()
     if edition is None:
         raise NotFoundError(f"There is no festival edition called {slug!r}.", "edition.not_found")
@@ -75,18 +76,24 @@ async def get_edition(db: AsyncSession, slug: str) -> Edition:
 
 
 async def list_organisations(db: AsyncSession) -> list[Organisation]:
-    result = await db.execute(select(Organisation).order_by(Organisation.name))  # type: ignore[arg-type]
+    result = await db.execute(select(Organisation).order_by(col(Organisation.name)))
     return list(result.scalars())
 
 
 async def get_organisation(db: AsyncSession, slug: str) -> Organisation:
-    result = await db.execute(
-        select(Organisation).where(Organisation.slug == slug)  # type: ignore[arg-type]
-    )
+    result = await db.execute(select(Organisation).where(col(Organisation.slug) == slug))
     org = result.scalar_one_or_none()
     if org is None:
         raise NotFoundError(f"There is no organisation called {slug!r}.", "organisation.not_found")
     return org
+
+
+def _joined() -> Select[FestivalSession, Organisation, Edition]:
+    return (
+        select(FestivalSession, Organisation, Edition)
+        .join(Organisation, col(FestivalSession.organisation_id) == col(Organisation.id))
+        .join(Edition, col(FestivalSession.edition_id) == col(Edition.id))
+    )
 
 
 async def list_slots(
@@ -96,27 +103,20 @@ async def list_slots(
     organisation_id: int | None = None,
 ) -> list[Slot]:
     """Sessions as Slots, ordered by UTC start (then title for a stable order)."""
-    query: Any = select(FestivalSession, Organisation, Edition).join(
-        Organisation, FestivalSession.organisation_id == Organisation.id  # type: ignore[arg-type]
-    ).join(Edition, FestivalSession.edition_id == Edition.id)  # type: ignore[arg-type]
+    query = _joined()
     if edition is not None:
-        query = query.where(FestivalSession.edition_id == edition.id)
+        query = query.where(col(FestivalSession.edition_id) == edition.id)
     if statuses:
-        query = query.where(FestivalSession.status.in_(statuses))  # type: ignore[attr-defined]
+        query = query.where(col(FestivalSession.status).in_(statuses))
     if organisation_id is not None:
-        query = query.where(FestivalSession.organisation_id == organisation_id)
-    query = query.order_by(FestivalSession.starts_at_utc, FestivalSession.title)
+        query = query.where(col(FestivalSession.organisation_id) == organisation_id)
+    query = query.order_by(col(FestivalSession.starts_at_utc), col(FestivalSession.title))
     result = await db.execute(query)
     return [to_slot(row, org, ed.slug) for row, org, ed in result.all()]
 
 
 async def get_slot(db: AsyncSession, uid: str, include_drafts: bool = False) -> Slot:
-    query: Any = (
-        select(FestivalSession, Organisation, Edition)
-        .join(Organisation, FestivalSession.organisation_id == Organisation.id)  # type: ignore[arg-type]
-        .join(Edition, FestivalSession.edition_id == Edition.id)  # type: ignore[arg-type]
-        .where(FestivalSession.uid == uid)
-    )
+    query = _joined().where(col(FestivalSession.uid) == uid)
     result = await db.execute(query)
     found = result.first()
     if found is None or (found[0].status == SessionStatus.DRAFT.value and not include_drafts):
@@ -169,7 +169,9 @@ def validate_input(data: SessionInput) -> None:
         raise BadRequestError("; ".join(problems).capitalize() + ".", "session.invalid")
 
 
-def derive_utc(local_start: datetime, tz_name: str, duration_minutes: int, fold: int | None):  # type: ignore[no-untyped-def]
+def derive_utc(
+    local_start: datetime, tz_name: str, duration_minutes: int, fold: int | None
+) -> tuple[str, int, datetime, datetime]:
     """(canonical zone, fold, starts_at_utc, ends_at_utc) for an entered wall time."""
     zone_name = tz.canonical_name(tz_name)
     starts = tz.to_utc(local_start, zone_name, fold)
@@ -222,9 +224,7 @@ async def create_session(
 
 
 async def get_session_row(db: AsyncSession, uid: str) -> FestivalSession:
-    result = await db.execute(
-        select(FestivalSession).where(FestivalSession.uid == uid)  # type: ignore[arg-type]
-    )
+    result = await db.execute(select(FestivalSession).where(col(FestivalSession.uid) == uid))
     row = result.scalar_one_or_none()
     if row is None:
         raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
@@ -255,5 +255,5 @@ async def update_session(
 
 
 async def all_session_rows(db: AsyncSession) -> list[FestivalSession]:
-    result = await db.execute(select(FestivalSession).order_by(FestivalSession.id))  # type: ignore[arg-type]
+    result = await db.execute(select(FestivalSession).order_by(col(FestivalSession.id)))
     return list(result.scalars())

@@ -1,0 +1,170 @@
+"""Alembic migrations on SQLite and PostgreSQL, and the app's refusal to run unmigrated."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+from starlette.testclient import TestClient
+
+import festival.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from festival import db as dbmod
+from festival import migrate
+from festival.app import create_app
+from tests.conftest import PG_URL, PostgresTemplates, _pg_admin, _pg_url_for, make_settings
+
+MODEL_TABLES = frozenset(SQLModel.metadata.tables)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def blank_database_url(
+    request: pytest.FixtureRequest, pg_templates: PostgresTemplates | None, tmp_path: Path
+) -> str:
+    """A database with no tables at all: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+    if pg_templates is None:
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    name = f"{pg_templates.prefix}_blank_{uuid.uuid4().hex[:8]}"
+    _pg_admin([f'CREATE DATABASE "{name}"'])
+    pg_templates.created.append(name)  # dropped with the templates at the end of the session
+    return _pg_url_for(name)
+
+
+def on_connection(url: str, work: Any) -> Any:
+    """Run ``work(sync_connection)`` against ``url`` and return its result."""
+
+    async def go() -> Any:
+        engine = dbmod.make_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(work)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def table_names(url: str) -> set[str]:
+    return set(on_connection(url, lambda conn: inspect(conn).get_table_names()))
+
+
+def revision_of(url: str) -> str | None:
+    async def go() -> str | None:
+        engine = dbmod.make_engine(url)
+        try:
+            return await migrate.current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def schema_differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, SQLModel.metadata))
+
+
+def revision_before_head() -> str:
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    head = script.get_revision(migrate.head_revision())
+    assert head is not None and isinstance(head.down_revision, str)
+    return head.down_revision
+
+
+def test_upgrade_from_empty_creates_every_model_table(blank_database_url: str) -> None:
+    assert table_names(blank_database_url) == set()
+    assert revision_of(blank_database_url) is None
+
+    migrate.upgrade(blank_database_url)
+
+    assert table_names(blank_database_url) == MODEL_TABLES | {"alembic_version"}
+    assert revision_of(blank_database_url) == migrate.head_revision()
+
+
+def test_upgrade_twice_is_harmless(blank_database_url: str) -> None:
+    migrate.upgrade(blank_database_url)
+    migrate.upgrade(blank_database_url)
+
+    assert revision_of(blank_database_url) == migrate.head_revision()
+
+
+def test_downgrade_to_base_then_upgrade_again(blank_database_url: str) -> None:
+    migrate.upgrade(blank_database_url)
+
+    migrate.downgrade(blank_database_url, "base")
+    assert table_names(blank_database_url) == {"alembic_version"}
+    assert revision_of(blank_database_url) is None
+
+    migrate.upgrade(blank_database_url)
+    assert table_names(blank_database_url) == MODEL_TABLES | {"alembic_version"}
+    assert revision_of(blank_database_url) == migrate.head_revision()
+
+
+def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    # Autogenerate would write nothing: the migrations and the models agree on both backends.
+    assert on_connection(database_url, schema_differences) == []
+
+
+def test_schema_comparison_notices_missing_tables(blank_database_url: str) -> None:
+    # The check above can fail: against a database with no tables it reports every table.
+    differences = on_connection(blank_database_url, schema_differences)
+
+    assert {diff[1].name for diff in differences if diff[0] == "add_table"} == MODEL_TABLES
+
+
+def test_app_refuses_to_start_on_an_empty_database(blank_database_url: str) -> None:
+    app = create_app(make_settings(blank_database_url))
+
+    with pytest.raises(migrate.NotMigratedError) as refused, TestClient(app):
+        pass
+
+    assert str(refused.value) == (
+        f"The database has no tables yet, but this code needs revision "
+        f"{migrate.head_revision()}. Run `festival migrate` (same DATABASE_URL) and start again."
+    )
+    assert refused.value.code == "db.not_migrated"
+
+
+def test_app_refuses_to_start_on_a_database_behind_head(blank_database_url: str) -> None:
+    previous = revision_before_head()
+    migrate.upgrade(blank_database_url, previous)
+    app = create_app(make_settings(blank_database_url))
+
+    with pytest.raises(migrate.NotMigratedError, match="Run `festival migrate`") as refused:
+        with TestClient(app):
+            pass
+
+    assert f"is at revision {previous}" in str(refused.value)
+
+
+def test_app_starts_once_migrated(blank_database_url: str) -> None:
+    migrate.upgrade(blank_database_url)
+
+    with TestClient(create_app(make_settings(blank_database_url))) as client:
+        response = client.get("/readyz")
+
+    assert response.status_code == 200
+
+
+def test_readyz_is_503_while_the_database_is_behind(blank_database_url: str) -> None:
+    migrate.upgrade(blank_database_url, revision_before_head())
+    settings = make_settings(blank_database_url).with_(check_migrations=False)
+
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"].startswith("error: NotMigratedError: The database is at")
+    assert "Run `festival migrate`" in body["checks"]["database"]

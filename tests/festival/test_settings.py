@@ -1,0 +1,176 @@
+"""Settings.from_env: the embedded defaults, URL normalisation, and refused values."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from festival.settings import (
+    DEFAULT_DATABASE_URL,
+    ROOT,
+    Settings,
+    SettingsError,
+    normalise_database_url,
+)
+
+
+def test_from_env_defaults_are_the_embedded_ones() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.database_url == "sqlite+aiosqlite:///./festival.db"
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.redis_url is None
+    assert settings.site_url == "http://127.0.0.1:8000"
+    assert settings.debug is False
+    assert settings.default_edition == "learningplanet-2027"
+    assert settings.cancelled_retention_days == 30
+    assert settings.templates_dir == ROOT / "templates"
+    assert settings.static_dir == ROOT / "static"
+    assert settings.check_migrations is True
+    assert settings.is_sqlite is True
+
+
+def test_from_env_reads_every_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgres://festival:pw@db.internal:5432/festival",
+            "REDIS_URL": "redis://cache.internal:6379/2",
+            "SECRET_KEY": "a-long-production-secret",
+            "SITE_URL": "https://festival.example.org/",
+            "FESTIVAL_EDITION": "assembly-2027",
+            "CANCELLED_RETENTION_DAYS": "90",
+            "DEBUG": "true",
+        }
+    )
+
+    assert settings.database_url == "postgresql+asyncpg://festival:pw@db.internal:5432/festival"
+    assert settings.redis_url == "redis://cache.internal:6379/2"
+    assert settings.secret_key == "a-long-production-secret"
+    assert settings.secret_key_generated is False
+    assert settings.site_url == "https://festival.example.org"
+    assert settings.default_edition == "assembly-2027"
+    assert settings.cancelled_retention_days == 90
+    assert settings.debug is True
+    assert settings.is_sqlite is False
+
+
+def test_from_env_given_a_mapping_ignores_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from-the-process")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere/db")
+
+    settings = Settings.from_env({})
+
+    assert settings.secret_key_generated is True
+    assert settings.database_url == DEFAULT_DATABASE_URL
+
+
+def test_from_env_without_mapping_reads_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from-the-process")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///tmp/from-env.db")
+
+    settings = Settings.from_env()
+
+    assert settings.secret_key == "from-the-process"
+    assert settings.database_url == "sqlite+aiosqlite:///tmp/from-env.db"
+
+
+def test_from_env_empty_values_mean_unset() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "SITE_URL": "",
+            "FESTIVAL_EDITION": "",
+            "CANCELLED_RETENTION_DAYS": "",
+            "DEBUG": "",
+        }
+    )
+
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.redis_url is None
+    assert settings.site_url == "http://127.0.0.1:8000"
+    assert settings.default_edition == "learningplanet-2027"
+    assert settings.cancelled_retention_days == 30
+    assert settings.debug is False
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h:5432/db", "postgresql+asyncpg://u:p@h:5432/db"),
+        ("postgresql://u@127.0.0.1/test", "postgresql+asyncpg://u@127.0.0.1/test"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("sqlite:///./festival.db", "sqlite+aiosqlite:///./festival.db"),
+        ("sqlite:////var/lib/festival.db", "sqlite+aiosqlite:////var/lib/festival.db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_normalise_database_url_picks_the_async_driver(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://u@h/db", "postgresql+psycopg2://u@h/db", "festival.db", ""]
+)
+def test_normalise_database_url_refuses_other_databases(url: str) -> None:
+    with pytest.raises(SettingsError, match="is not supported"):
+        normalise_database_url(url)
+
+
+def test_from_env_refuses_an_unsupported_database_url() -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL 'mysql://u@h/db' is not supported"):
+        Settings.from_env({"DATABASE_URL": "mysql://u@h/db", "SECRET_KEY": "s"})
+
+
+def test_from_env_generated_secret_logs_a_loud_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="festival.settings"):
+        first = Settings.from_env({})
+        second = Settings.from_env({})
+
+    warnings = [r for r in caplog.records if r.name == "festival.settings"]
+    assert [r.levelno for r in warnings] == [logging.WARNING, logging.WARNING]
+    assert "SECRET_KEY is not set" in warnings[0].getMessage()
+    assert "Set SECRET_KEY in production" in warnings[0].getMessage()
+    assert first.secret_key_generated is True
+    assert len(first.secret_key) >= 32
+    assert first.secret_key != second.secret_key
+
+
+def test_from_env_given_secret_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="festival.settings"):
+        settings = Settings.from_env({"SECRET_KEY": "set-by-the-operator"})
+
+    assert [r for r in caplog.records if r.name == "festival.settings"] == []
+    assert settings.secret_key_generated is False
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "2²", " 3 days", "1e3", "999999"])
+def test_from_env_refuses_a_bad_retention(value: str) -> None:
+    with pytest.raises(SettingsError, match="CANCELLED_RETENTION_DAYS"):
+        Settings.from_env({"CANCELLED_RETENTION_DAYS": value, "SECRET_KEY": "s"})
+
+
+@pytest.mark.parametrize(("value", "days"), [("0", 0), ("7", 7), (" 365 ", 365)])
+def test_from_env_accepts_whole_days_of_retention(value: str, days: int) -> None:
+    settings = Settings.from_env({"CANCELLED_RETENTION_DAYS": value, "SECRET_KEY": "s"})
+    assert settings.cancelled_retention_days == days
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("no", False)],
+)
+def test_from_env_debug_flag(value: str, expected: bool) -> None:
+    assert Settings.from_env({"DEBUG": value, "SECRET_KEY": "s"}).debug is expected
+
+
+def test_with_returns_a_changed_copy() -> None:
+    base = Settings(secret_key="s", secret_key_generated=False)
+    changed = base.with_(debug=True)
+    assert (base.debug, changed.debug) == (False, True)
+    assert changed.secret_key == "s"

@@ -1,0 +1,183 @@
+"""The layers stay layered: imports only go down (docs/architecture.md).
+
+scheduling/ is pure (no web, database or Redis library, nothing from realtime or festival);
+realtime/ may use scheduling but never festival. The scanner reads every module's source with
+``ast`` (nothing is imported), so an import hidden inside a function or behind TYPE_CHECKING
+counts too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Libraries of the I/O edge: the application, web, database, Redis, templates, servers.
+EDGE_LIBRARIES = frozenset(
+    {
+        "starlette",
+        "sqlalchemy",
+        "sqlmodel",
+        "redis",
+        "asyncpg",
+        "aiosqlite",
+        "jinja2",
+        "uvicorn",
+        "websockets",
+        "alembic",
+        "httpx",
+    }
+)
+
+#: For each layer, the top-level packages its modules may never import.
+FORBIDDEN: dict[str, frozenset[str]] = {
+    "scheduling": EDGE_LIBRARIES | {"festival", "realtime"},
+    "realtime": frozenset({"festival"}),
+}
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    """``scheduling/tz.py`` -> ``scheduling.tz``; a package's ``__init__`` is the package."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute name of ``from <level dots><target> import ...`` inside ``module``."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    keep = len(package) - (level - 1)
+    base = package[: max(keep, 0)]
+    return ".".join([*base, *([target] if target else [])])
+
+
+def imported_modules(source: str, module: str = "", is_package: bool = False) -> set[str]:
+    """Every module name ``source`` imports, absolute, including string ``import_module`` calls."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = _resolve_relative(module, is_package, node.level, node.module)
+            else:
+                base = node.module or ""
+            found.add(base)
+            # ``from . import festival`` / ``from pkg import sub``: the names may be modules.
+            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            in {"import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value)
+    return {name for name in found if name}
+
+
+def violations(
+    source: str, module: str, forbidden: frozenset[str], is_package: bool = False
+) -> list[str]:
+    """Sorted ``module -> imported`` lines for every import whose top package is forbidden."""
+    return sorted(
+        f"{module} -> {name}"
+        for name in imported_modules(source, module, is_package)
+        if name.split(".", 1)[0] in forbidden
+    )
+
+
+def layer_files(layer: str) -> list[Path]:
+    return sorted((ROOT / layer).rglob("*.py"))
+
+
+# --- the scanner itself (so the real checks below can fail) ----------------------------------
+
+
+def test_scanner_finds_plain_from_and_nested_imports() -> None:
+    source = (
+        "import os\n"
+        "import sqlalchemy.orm as orm\n"
+        "from starlette.requests import Request\n"
+        "def f():\n"
+        "    from festival.db import make_engine\n"
+        "    return make_engine\n"
+    )
+    assert imported_modules(source) == {
+        "os",
+        "sqlalchemy.orm",
+        "starlette.requests",
+        "starlette.requests.Request",
+        "festival.db",
+        "festival.db.make_engine",
+    }
+
+
+def test_scanner_resolves_relative_imports() -> None:
+    assert imported_modules("from ..festival import db\n", "scheduling.tz") == {
+        "festival",
+        "festival.db",
+    }
+    assert imported_modules("from . import tz\n", "scheduling", is_package=True) == {
+        "scheduling",
+        "scheduling.tz",
+    }
+
+
+def test_scanner_sees_type_checking_and_import_module() -> None:
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "import importlib\n"
+        "if TYPE_CHECKING:\n"
+        "    import redis\n"
+        "engine = importlib.import_module('sqlmodel')\n"
+    )
+    assert imported_modules(source) >= {"redis", "sqlmodel"}
+
+
+def test_violations_reports_forbidden_top_packages_only() -> None:
+    source = "import sqlalchemy.orm\nimport datetime\nfrom scheduling import tz\n"
+    assert violations(source, "scheduling.fake", FORBIDDEN["scheduling"]) == [
+        "scheduling.fake -> sqlalchemy.orm"
+    ]
+
+
+def test_violations_realtime_importing_festival_is_caught() -> None:
+    source = "from festival.settings import Settings\nfrom scheduling import tz\n"
+    assert violations(source, "realtime.hub", FORBIDDEN["realtime"]) == [
+        "realtime.hub -> festival.settings",
+        "realtime.hub -> festival.settings.Settings",
+    ]
+
+
+def test_module_name_maps_files_and_packages() -> None:
+    assert module_name(ROOT / "scheduling" / "tz.py") == "scheduling.tz"
+    assert module_name(ROOT / "realtime" / "__init__.py") == "realtime"
+
+
+# --- the real tree ---------------------------------------------------------------------------
+
+
+def test_layer_files_are_found() -> None:
+    found = {module_name(p) for p in layer_files("scheduling")}
+    assert {"scheduling", "scheduling.tz", "scheduling.window"} <= found
+    assert "realtime" in {module_name(p) for p in layer_files("realtime")}
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_go_down(layer: str) -> None:
+    problems: list[str] = []
+    for path in layer_files(layer):
+        problems += violations(
+            path.read_text("utf-8"),
+            module_name(path),
+            FORBIDDEN[layer],
+            is_package=path.name == "__init__.py",
+        )
+    assert problems == []
