@@ -18,9 +18,8 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from festival import auth
+from festival import auth, migrate
 from festival import db as dbmod
-from festival import migrate
 from festival.errors import (
     FestivalError,
     festival_error_handler,

@@ -1,0 +1,233 @@
+"""The database side of .ics import: preview against the database, then save all or nothing.
+
+``scheduling.ics_import`` reads the file; here each proposed session gets its stable uid (uuid5 of
+the organisation and the event's UID, so importing the same file twice finds the sessions it
+already made), is checked against the database, and is saved as a draft in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from festival.errors import BadRequestError
+from festival.models import Edition, FestivalSession, Organisation, SessionStatus
+from festival.stores import programme as store
+from scheduling import ics_import, tz
+from scheduling.ics_import import ImportPlan, ProposedSession, SkippedEvent
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would create, for one edition and organisation."""
+
+    edition: Edition
+    organisation: Organisation
+    sessions: tuple[tuple[str, ProposedSession], ...]  # (session uid, proposal)
+    skipped: tuple[SkippedEvent, ...]
+    events: int
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.sessions)
+
+
+def imported_uid(organisation: Organisation, source_uid: str) -> str:
+    return store.session_uid(f"ics:{organisation.slug}:{source_uid}")
+
+
+async def _existing_uids(db: AsyncSession, uids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(uids), 500):  # keep IN lists short for every backend
+        chunk = uids[start : start + 500]
+        result = await db.execute(
+            select(col(FestivalSession.uid)).where(col(FestivalSession.uid).in_(chunk))
+        )
+        found |= {uid for (uid,) in result.all()}
+    return found
+
+
+async def preview_import(
+    db: AsyncSession,
+    data: bytes,
+    edition: Edition,
+    organisation: Organisation,
+    language: str = "en",
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Read the file and say what would be created; nothing is written.
+
+    Raises ``scheduling.ics_import.IcsImportError`` for a file that cannot be imported at all.
+    """
+    report = None if progress is None else (lambda done, total: progress("read", done, total))
+    plan: ImportPlan = ics_import.plan_import(
+        data,
+        organisation.tz_name,
+        edition.days,
+        default_languages=(language,),
+        progress=report,
+    )
+    pairs = [(imported_uid(organisation, p.source_uid), p) for p in plan.sessions]
+    existing = await _existing_uids(db, [uid for uid, _ in pairs])
+    skipped = list(plan.skipped)
+    sessions: list[tuple[str, ProposedSession]] = []
+    for uid, proposal in pairs:
+        if uid in existing:
+            skipped.append(
+                SkippedEvent(
+                    proposal.index,
+                    proposal.source_uid,
+                    proposal.title,
+                    ics_import.ALREADY_IMPORTED,
+                    f"it was imported before (session {uid}); edit that session instead",
+                )
+            )
+        else:
+            sessions.append((uid, proposal))
+    skipped.sort(key=lambda s: s.index)
+    return ImportPreview(edition, organisation, tuple(sessions), tuple(skipped), plan.events)
+
+
+def _input(proposal: ProposedSession) -> store.SessionInput:
+    return store.SessionInput(
+        title=proposal.title,
+        local_start=proposal.local_start,
+        tz_name=proposal.tz_name,
+        duration_minutes=proposal.duration_minutes,
+        kind=proposal.kind,
+        summary=proposal.summary,
+        languages=proposal.languages,
+        join_url=proposal.join_url,
+        status=SessionStatus.DRAFT.value,
+        fold=proposal.fold,
+    )
+
+
+async def apply_import(
+    db: AsyncSession,
+    preview: ImportPreview,
+    now: datetime,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Create every previewed session as a draft, in the caller's transaction.
+
+    Any failure raises before the caller commits, so nothing is saved half-way; the caller
+    runs this inside ``festival.db.session_scope`` (commit on success, rollback on error).
+    """
+    if not preview.can_apply:
+        raise BadRequestError("There is nothing to import in this file.", "import.nothing")
+    created: list[str] = []
+    total = len(preview.sessions)
+    for done, (uid, proposal) in enumerate(preview.sessions, start=1):
+        row = await store.create_session(
+            db, preview.edition, preview.organisation, _input(proposal), uid=uid, now=now
+        )
+        if row.starts_at_utc != proposal.starts_at_utc:
+            # The store derives UTC again from the wall time; it must land where the preview said.
+            raise BadRequestError(
+                f"Event {proposal.index} ({proposal.title!r}) would move from the previewed time; "
+                "nothing was imported.",
+                "import.moved",
+            )
+        created.append(uid)
+        if progress is not None:
+            progress("save", done, total)
+    return created
+
+
+async def imported_sessions(
+    db: AsyncSession, data: bytes, edition: Edition, organisation: Organisation, language: str
+) -> list[tuple[str, str]]:
+    """(uid, title) of the sessions an applied import made (found again from its file)."""
+    plan = ics_import.plan_import(data, organisation.tz_name, edition.days, (language,))
+    uids = [imported_uid(organisation, p.source_uid) for p in plan.sessions]
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(uids), 500):
+        result = await db.execute(
+            select(col(FestivalSession.uid), col(FestivalSession.title))
+            .where(col(FestivalSession.uid).in_(uids[start : start + 500]))
+            .order_by(col(FestivalSession.starts_at_utc))
+        )
+        found += [(uid, title) for uid, title in result.all()]
+    return found
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+class ProgressPrinter:
+    """Progress lines for large files: every ``step`` events and at the end of each phase."""
+
+    def __init__(self, write: Callable[[str], None], step: int = 100) -> None:
+        self.write = write
+        self.step = step
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if done == total or done % self.step == 0:
+            verb = "read" if phase == "read" else "saved"
+            self.write(f"  {verb} {done}/{total} {'events' if phase == 'read' else 'sessions'}")
+
+
+def describe(preview: ImportPreview) -> list[str]:
+    """The preview as lines of text (the CLI's version of the preview page)."""
+    lines = [
+        f"{preview.events} events in the file: {len(preview.sessions)} to import as drafts of "
+        f"{preview.organisation.name} ({preview.organisation.tz_name}) in "
+        f"{preview.edition.name}, {len(preview.skipped)} left out."
+    ]
+    for _uid, p in preview.sessions:
+        local = p.starts_at_utc.astimezone(tz.zone(p.tz_name))
+        lines.append(
+            f"  + #{p.index} {p.title}: {local:%Y-%m-%d %H:%M} {tz.zone_label(local)} "
+            f"({p.tz_name}), {p.duration_minutes} min"
+            + (f" [{'; '.join(p.notes)}]" if p.notes else "")
+        )
+    for s in preview.skipped:
+        lines.append(f"  - #{s.index} {s.title or s.source_uid}: {s.reason} ({s.code})")
+    return lines
+
+
+async def import_file(
+    database_url: str,
+    data: bytes,
+    organisation_slug: str,
+    edition_slug: str,
+    language: str,
+    apply: bool,
+    write: Callable[[str], None],
+    now: datetime,
+) -> int:
+    """``festival import-ics``: preview, then (unless ``apply`` is False) save all or nothing."""
+    from festival import db as dbmod
+    from festival import migrate
+
+    engine = dbmod.make_engine(database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        maker = dbmod.make_sessionmaker(engine)
+        progress = ProgressPrinter(write)
+        async with dbmod.session_scope(maker) as db:
+            edition = await store.get_edition(db, edition_slug)
+            organisation = await store.get_organisation(db, organisation_slug)
+            write(f"reading {len(data)} bytes")
+            preview = await preview_import(db, data, edition, organisation, language, progress)
+            for line in describe(preview):
+                write(line)
+            if not apply:
+                write("dry run: nothing was saved")
+                return 0
+            if not preview.can_apply:
+                write("nothing to import")
+                return 1
+            created = await apply_import(db, preview, now, progress)
+        write(f"imported {len(created)} draft sessions")
+        return 0
+    finally:
+        await engine.dispose()

@@ -1,0 +1,189 @@
+"""Admin pages: the .ics import (upload -> preview -> confirm), for admins until organisers
+have accounts. The upload is stored as a pending import; the preview is recomputed from it
+on every view and on confirmation, and the confirmation saves every session or none.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from festival import auth, importer
+from festival.db import session_scope
+from festival.errors import NotFoundError
+from festival.models import CalendarImport, Edition, Organisation
+from festival.stores import programme as store
+from festival.viewer import request_now
+from scheduling.errors import SchedulingError
+from scheduling.ics_import import MAX_IMPORT_BYTES, IcsImportError, IcsTooLargeError
+
+#: Multipart overhead allowed on top of the file itself before the body is refused unread.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, {"path": request.url.path, **context}, status_code=status_code
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signin_redirect(request: Request) -> Response | None:
+    if auth.is_admin(request):
+        return None
+    return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+
+
+async def dashboard(request: Request) -> Response:
+    redirect = _signin_redirect(request)
+    if redirect is not None:
+        return redirect
+    async with request.app.state.festival.sessions() as db:
+        result = await db.execute(
+            select(CalendarImport).order_by(col(CalendarImport.id).desc()).limit(20)
+        )
+        imports = list(result.scalars())
+    return _page(request, "admin/index.html", {"imports": imports})
+
+
+async def _choices(request: Request) -> dict[str, Any]:
+    async with request.app.state.festival.sessions() as db:
+        return {
+            "editions": await store.list_editions(db),
+            "organisations": await store.list_organisations(db),
+            "max_mib": MAX_IMPORT_BYTES / 1_048_576,
+        }
+
+
+async def import_form(request: Request) -> Response:
+    redirect = _signin_redirect(request)
+    if redirect is not None:
+        return redirect
+    return _page(request, "admin/import.html", await _choices(request))
+
+
+async def _read_upload(request: Request) -> tuple[dict[str, str], str, bytes]:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_IMPORT_BYTES + FORM_OVERHEAD_BYTES:
+        raise IcsTooLargeError(
+            f"The upload is {int(length) / 1_048_576:.1f} MiB; at most "
+            f"{MAX_IMPORT_BYTES / 1_048_576:.1f} MiB can be imported at once. "
+            "Split the file and try again."
+        )
+    async with request.form(max_files=1, max_fields=10) as form:
+        await auth.verify_csrf(request, form)
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise IcsImportError("Choose an .ics file to import.")
+        data = await upload.read(MAX_IMPORT_BYTES + 1)
+        return fields, upload.filename, data
+
+
+async def upload(request: Request) -> Response:
+    """Read the file, store it as a pending import, and show the preview (PRG)."""
+    auth.require_admin(request)
+    fields: dict[str, str] = {}
+    try:
+        fields, filename, data = await _read_upload(request)
+        async with session_scope(request.app.state.festival.sessions) as db:
+            edition = await store.get_edition(db, fields.get("edition", ""))
+            org = await store.get_organisation(db, fields.get("organisation", ""))
+            language = (fields.get("language") or "en").strip().lower()
+            if not re.fullmatch(r"[a-z]{2,3}", language):
+                raise IcsImportError(f"{language!r} is not a language code such as 'en' or 'sw'.")
+            # Refuses, with its reason, a file that cannot be imported at all.
+            await importer.preview_import(db, data, edition, org, language)
+            assert edition.id is not None and org.id is not None
+            pending = CalendarImport(
+                token=secrets.token_urlsafe(16),
+                edition_id=edition.id,
+                organisation_id=org.id,
+                filename=filename[:255],
+                language=language,
+                content=data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"),
+                created_at_utc=request_now(request),
+            )
+            db.add(pending)
+            await db.flush()
+            token = pending.token
+    except (SchedulingError, NotFoundError) as exc:
+        context = {**(await _choices(request)), "error": exc.message, "code": exc.code}
+        context["chosen"] = fields
+        return _page(request, "admin/import.html", context, status_code=400)
+    return RedirectResponse(f"/admin/import/{token}", status_code=303)
+
+
+async def _pending(db: Any, token: str) -> tuple[CalendarImport, Edition, Organisation]:
+    result = await db.execute(select(CalendarImport).where(col(CalendarImport.token) == token))
+    pending = result.scalar_one_or_none()
+    if pending is None:
+        raise HTTPException(404)
+    edition = await db.get(Edition, pending.edition_id)
+    org = await db.get(Organisation, pending.organisation_id)
+    return pending, edition, org
+
+
+async def preview_page(request: Request) -> Response:
+    """The preview (before confirmation) or the list of sessions made (after)."""
+    redirect = _signin_redirect(request)
+    if redirect is not None:
+        return redirect
+    async with request.app.state.festival.sessions() as db:
+        pending, edition, org = await _pending(db, request.path_params["token"])
+        data = pending.content.encode("utf-8")
+        preview = None
+        created: list[tuple[str, str]] = []
+        if pending.applied_at_utc is None:
+            preview = await importer.preview_import(db, data, edition, org, pending.language)
+        else:
+            created = await importer.imported_sessions(db, data, edition, org, pending.language)
+    context = {
+        "pending": pending,
+        "edition": edition,
+        "organisation": org,
+        "preview": preview,
+        "created": created,
+    }
+    return _page(request, "admin/preview.html", context)
+
+
+async def confirm(request: Request) -> Response:
+    """Save every previewed session as a draft, or nothing."""
+    auth.require_admin(request)
+    form = await request.form()
+    await auth.verify_csrf(request, form)
+    now = request_now(request)
+    async with session_scope(request.app.state.festival.sessions) as db:
+        pending, edition, org = await _pending(db, request.path_params["token"])
+        if pending.applied_at_utc is not None:
+            return RedirectResponse(f"/admin/import/{pending.token}", status_code=303)
+        preview = await importer.preview_import(
+            db, pending.content.encode("utf-8"), edition, org, pending.language
+        )
+        created = await importer.apply_import(db, preview, now)
+        pending.applied_at_utc = now
+        pending.created_count = len(created)
+        db.add(pending)
+    return RedirectResponse(f"/admin/import/{pending.token}", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/admin", dashboard, name="admin"),
+    Route("/admin/import", import_form, methods=["GET"], name="admin_import"),
+    Route("/admin/import", upload, methods=["POST"], name="admin_import_upload"),
+    Route("/admin/import/{token}", preview_page, name="admin_import_preview"),
+    Route("/admin/import/{token}/confirm", confirm, methods=["POST"], name="admin_import_confirm"),
+]

@@ -1,0 +1,474 @@
+"""Reading an organiser's .ics file into proposed sessions, with a reason for every event left out.
+
+Pure: bytes in, an :class:`ImportPlan` out; the database side is ``festival.importer``.
+
+How times are understood (RFC 5545 §3.3.5):
+
+* ``TZID=`` an IANA name (aliases normalised) -> the wall time in that zone, as entered;
+* ``TZID=`` a Windows name (Outlook, Exchange) -> its IANA zone through CLDR's mapping;
+* UTC (``...Z``) or a fixed-offset TZID -> the instant, shown in the organiser's zone;
+* floating (no zone) -> the organiser's zone;
+* a wall time that happens twice -> its first occurrence, as §3.3.5 says, with a note;
+* a wall time that does not exist (DST gap) -> left out: we never shift a time silently.
+
+All-day events, recurring events, cancelled events and events outside the festival (the
+local-day rule, in the session's own zone) are left out, each with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Component
+
+from scheduling import tz
+from scheduling.errors import (
+    AmbiguousTimeError,
+    NonexistentTimeError,
+    SchedulingError,
+    UnknownZoneError,
+)
+from scheduling.window import local_date
+from scheduling.windows_zones import WINDOWS_ZONES
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_EVENTS = 5000
+DEFAULT_DURATION_MINUTES = 60
+MIN_DURATION_MINUTES = 5
+MAX_DURATION_MINUTES = 24 * 60
+MAX_TITLE = 200
+KINDS = ("lecture", "debate", "workshop", "game", "reading", "qa", "performance", "other")
+KIND_SYNONYMS = {
+    "talk": "lecture",
+    "keynote": "lecture",
+    "conference": "lecture",
+    "panel": "debate",
+    "discussion": "debate",
+    "q&a": "qa",
+    "hands-on": "workshop",
+    "concert": "performance",
+    "show": "performance",
+}
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
+
+
+class IcsImportError(SchedulingError):
+    """The file as a whole cannot be imported (nothing is imported)."""
+
+    code = "import.invalid"
+
+
+class IcsTooLargeError(IcsImportError):
+    code = "import.too_large"
+
+
+class IcsEncodingError(IcsImportError):
+    code = "import.encoding"
+
+
+class IcsMalformedError(IcsImportError):
+    code = "import.malformed"
+
+
+class IcsEmptyError(IcsImportError):
+    code = "import.empty"
+
+
+# Reasons an event is left out (stable codes, shown with a sentence).
+ALL_DAY = "all_day"
+RECURRING = "recurring"
+OUTSIDE_FESTIVAL = "outside_festival"
+UNKNOWN_ZONE = "unknown_zone"
+NONEXISTENT_TIME = "nonexistent_time"
+NO_START = "no_start"
+NO_TITLE = "no_title"
+BAD_DURATION = "duration"
+CANCELLED = "cancelled"
+DUPLICATE = "duplicate"
+UNREADABLE = "unreadable"
+ALREADY_IMPORTED = "already_imported"  # decided by the database side
+
+
+@dataclass(frozen=True)
+class ProposedSession:
+    """A draft session an event would become."""
+
+    index: int  # 1-based position of the VEVENT in the file
+    source_uid: str
+    title: str
+    summary: str
+    local_start: datetime  # naive wall time in tz_name
+    tz_name: str
+    fold: int
+    duration_minutes: int
+    starts_at_utc: datetime
+    ends_at_utc: datetime
+    kind: str = "other"
+    languages: tuple[str, ...] = ("en",)
+    join_url: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedEvent:
+    """An event left out, and why."""
+
+    index: int
+    source_uid: str
+    title: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do: nothing is saved until the caller applies it."""
+
+    sessions: tuple[ProposedSession, ...]
+    skipped: tuple[SkippedEvent, ...]
+    events: int
+
+
+class _Skip(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+def decode_ics(data: bytes, max_bytes: int = MAX_IMPORT_BYTES) -> str:
+    """The file's text, or a clear error for a file too large, not UTF-8, or not iCalendar."""
+    if len(data) > max_bytes:
+        raise IcsTooLargeError(
+            f"The file is {len(data) / 1_048_576:.1f} MiB; at most "
+            f"{max_bytes / 1_048_576:.1f} MiB can be imported at once. Split it and try again."
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IcsEncodingError(
+            "The file is UTF-16 text; iCalendar files are UTF-8 (RFC 5545 §3.1.4). "
+            "Export it again as UTF-8 and try again."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IcsEncodingError(
+            f"The file is not UTF-8 text (byte 0x{data[exc.start]:02X} at position {exc.start} "
+            "cannot be read); iCalendar files are UTF-8 (RFC 5545 §3.1.4). Export it again as "
+            "UTF-8 and try again."
+        ) from None
+    if "\x00" in text:
+        raise IcsEncodingError("The file contains NUL bytes: it is not an iCalendar text file.")
+    if not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        raise IcsMalformedError(
+            "This is not an iCalendar file: it must start with BEGIN:VCALENDAR. "
+            "Export the calendar as .ics and try again."
+        )
+    return text
+
+
+def parse_calendar(text: str) -> list[Component]:
+    """The VEVENTs of every VCALENDAR in the text (icalendar's parser)."""
+    try:
+        with warnings.catch_warnings():
+            # icalendar warns when it guesses a vendor-prefixed TZID; read_tzid decides here.
+            warnings.simplefilter("ignore")
+            calendars = Calendar.from_ical(text, multiple=True)
+    except ValueError as exc:
+        raise IcsMalformedError(f"The file could not be read as iCalendar: {exc}") from None
+    events: list[Component] = []
+    for calendar in calendars:
+        if calendar.name != "VCALENDAR":
+            raise IcsMalformedError(f"Expected a VCALENDAR, found {calendar.name}.")
+        events += calendar.walk("VEVENT")
+    if not events:
+        raise IcsEmptyError("The file holds no events (VEVENT): there is nothing to import.")
+    if len(events) > MAX_EVENTS:
+        raise IcsTooLargeError(
+            f"The file holds {len(events)} events; at most {MAX_EVENTS} can be imported at once."
+        )
+    return events
+
+
+# -- time zones -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneReading:
+    """How a TZID was understood: a place (keep the wall time) or a fixed offset (an instant)."""
+
+    place: str | None  # canonical IANA zone
+    fixed: tzinfo | None  # UTC or Etc/GMT±N
+    how: str  # for notes: "Windows zone 'Romance Standard Time' read as Europe/Paris"
+
+
+_UTC_NAMES = {"utc", "gmt", "z", "zulu", "etc/utc", "etc/gmt", "universal", "etc/universal"}
+_WINDOWS_LOWER = {name.lower(): zone for name, zone in WINDOWS_ZONES.items()}
+
+
+def _fixed(name: str) -> tzinfo:
+    return UTC if name in {"Etc/UTC", "Etc/GMT"} else ZoneInfo(name)
+
+
+def read_tzid(tzid: str) -> ZoneReading:
+    """Understand a TZID: IANA name or alias, Windows name (CLDR), UTC, or Etc/GMT±N.
+
+    Raises :class:`UnknownZoneError` for anything else.
+    """
+    name = tzid.strip().strip('"')
+    if name.lower() in _UTC_NAMES:
+        return ZoneReading(None, UTC, f"time zone {tzid!r} read as UTC")
+    if re.fullmatch(r"Etc/GMT[+-]\d{1,2}", name):
+        return ZoneReading(None, _fixed(name), f"fixed offset {name}")
+    windows = _WINDOWS_LOWER.get(name.lower())
+    if windows is not None:
+        if windows.startswith("Etc/"):
+            return ZoneReading(None, _fixed(windows), f"Windows zone {name!r} read as {windows}")
+        place = tz.canonical_name(windows)
+        return ZoneReading(place, None, f"Windows zone {name!r} read as {place}")
+    # "/mozilla.org/20050126_1/Europe/Paris" and "/Europe/Paris" (old Lightning, some servers).
+    parts = [p for p in name.split("/") if p]
+    for i in range(len(parts)):
+        candidate = "/".join(parts[i:])
+        if tz.is_valid_zone(candidate):
+            place = tz.canonical_name(candidate)
+            how = "" if place == name else f"time zone {tzid!r} read as {place}"
+            return ZoneReading(place, None, how)
+    raise UnknownZoneError(tzid, "not an IANA or Windows time zone name")
+
+
+# -- one event --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Moment:
+    instant: datetime
+    zone: str  # the session zone this moment implies
+    wall: datetime  # naive, in zone
+    fold: int
+    notes: tuple[str, ...]
+
+
+def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
+    value = getattr(prop, "dt", None)
+    params = getattr(prop, "params", {})
+    if not isinstance(value, datetime):
+        raise _Skip(ALL_DAY, "an all-day event (a date without a time) has no start time")
+    wall = value.replace(tzinfo=None, fold=0)
+    tzid = params.get("TZID")
+    notes: list[str] = []
+    if tzid:
+        try:
+            reading = read_tzid(str(tzid))
+        except UnknownZoneError:
+            raise _Skip(
+                UNKNOWN_ZONE,
+                f"its {label} uses the unknown time zone {str(tzid)!r} (not an IANA or Windows "
+                "zone name); fix the TZID in the calendar and try again",
+            ) from None
+        if reading.how:
+            notes.append(reading.how)
+        if reading.place is not None:
+            return _wall_moment(wall, reading.place, label, notes)
+        assert reading.fixed is not None
+        instant = wall.replace(tzinfo=reading.fixed).astimezone(UTC)
+    elif value.tzinfo is not None:
+        instant = value.astimezone(UTC)
+    else:
+        if label == "start":
+            notes.append(f"floating time read in the organiser's zone {organiser_zone}")
+        return _wall_moment(wall, organiser_zone, label, notes)
+    shown = tz.to_wall(instant, organiser_zone)
+    if label == "start":
+        notes.append(f"given in UTC; shown in the organiser's zone {organiser_zone}")
+    return _Moment(instant, organiser_zone, shown.replace(fold=0), shown.fold, tuple(notes))
+
+
+def _wall_moment(wall: datetime, zone_name: str, label: str, notes: list[str]) -> _Moment:
+    try:
+        return _Moment(tz.to_utc(wall, zone_name), zone_name, wall, 0, tuple(notes))
+    except NonexistentTimeError as exc:
+        raise _Skip(NONEXISTENT_TIME, f"its {label} time does not exist: {exc.message}") from None
+    except AmbiguousTimeError:
+        notes.append(
+            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is used "
+            "(RFC 5545 §3.3.5)"
+        )
+        return _Moment(tz.to_utc(wall, zone_name, fold=0), zone_name, wall, 0, tuple(notes))
+
+
+def _text(event: Component, name: str) -> str:
+    value = event.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def _source_uid(event: Component, index: int) -> str:
+    uid = _text(event, "UID")
+    if uid:
+        return uid
+    start = event.get("DTSTART")
+    key = f"{_text(event, 'SUMMARY')}|{start.to_ical() if start is not None else index}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"no-uid-{digest}"
+
+
+def _kind(event: Component) -> str:
+    categories = event.get("CATEGORIES")
+    values: list[str] = []
+    for item in categories if isinstance(categories, list) else [categories]:
+        if item is not None:
+            values += [str(c).strip().lower() for c in getattr(item, "cats", [])]
+    for value in values:
+        if value in KINDS:
+            return value
+        if value in KIND_SYNONYMS:
+            return KIND_SYNONYMS[value]
+    return "other"
+
+
+def _languages(event: Component, default: tuple[str, ...]) -> tuple[str, ...]:
+    summary = event.get("SUMMARY")
+    lang = str(getattr(summary, "params", {}).get("LANGUAGE", "")).split("-")[0]
+    return (lang.lower(),) if _LANGUAGE.fullmatch(lang) else default
+
+
+def _join_url(event: Component) -> str:
+    for name in ("CONFERENCE", "URL", "LOCATION"):
+        value = event.get(name)
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            text = str(item).strip() if item is not None else ""
+            if re.fullmatch(r"https?://\S+", text):
+                return text
+    return ""
+
+
+def _check_readable(event: Component) -> None:
+    errors = [f"{prop}: {message}" for prop, message in getattr(event, "errors", [])]
+    relevant = [e for e in errors if e.split(":")[0] in {"DTSTART", "DTEND", "DURATION"}]
+    if relevant:
+        raise _Skip(UNREADABLE, "its times could not be read (" + "; ".join(relevant) + ")")
+
+
+def _end(event: Component, start: _Moment, organiser_zone: str, notes: list[str]) -> datetime:
+    """The end instant from DTEND, DURATION, or the default length (noted)."""
+    if event.get("DTEND") is not None:
+        if not isinstance(getattr(event["DTEND"], "dt", None), datetime):
+            raise _Skip(UNREADABLE, "its end (DTEND) is a date without a time")
+        end = _moment(event["DTEND"], organiser_zone, "end")
+        notes += [n for n in end.notes if n not in notes]
+        return end.instant
+    if event.get("DURATION") is not None:
+        duration = getattr(event["DURATION"], "dt", None)
+        if not isinstance(duration, timedelta):
+            raise _Skip(UNREADABLE, "its DURATION could not be read")
+        return start.instant + duration
+    notes.append(f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed")
+    return start.instant + timedelta(minutes=DEFAULT_DURATION_MINUTES)
+
+
+def propose(
+    event: Component,
+    index: int,
+    organiser_zone: str,
+    festival_days: Sequence[date],
+    default_languages: tuple[str, ...] = ("en",),
+) -> ProposedSession:
+    """The draft session one VEVENT becomes; raises ``_Skip`` with the reason otherwise."""
+    title = " ".join(_text(event, "SUMMARY").split())
+    if not title:
+        raise _Skip(NO_TITLE, "it has no title (SUMMARY)")
+    if _text(event, "STATUS").upper() == "CANCELLED":
+        raise _Skip(CANCELLED, "it is cancelled in the calendar (STATUS:CANCELLED)")
+    if any(event.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
+        raise _Skip(
+            RECURRING,
+            "it is a recurring event (or one occurrence of one); festival sessions happen once: "
+            "add each occurrence as its own event",
+        )
+    _check_readable(event)
+    if event.get("DTSTART") is None:
+        raise _Skip(NO_START, "it has no start time (DTSTART)")
+    start = _moment(event["DTSTART"], organiser_zone, "start")
+    notes = list(start.notes)
+    ends_at = _end(event, start, organiser_zone, notes)
+    seconds = (ends_at - start.instant).total_seconds()
+    minutes = int(seconds // 60)
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        raise _Skip(
+            BAD_DURATION,
+            f"it lasts {seconds / 60:.0f} minutes; sessions last from {MIN_DURATION_MINUTES} "
+            f"minutes to {MAX_DURATION_MINUTES // 60} hours",
+        )
+    if seconds % 60:
+        notes.append("seconds dropped from the duration")
+    local_day = local_date(start.instant, start.zone)
+    if local_day not in festival_days:
+        days = ", ".join(d.isoformat() for d in sorted(festival_days))
+        raise _Skip(
+            OUTSIDE_FESTIVAL,
+            f"it starts on {local_day.isoformat()} in {start.zone}, which is not a festival "
+            f"date ({days}) in its own zone",
+        )
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1].rstrip() + "…"
+        notes.append(f"title shortened to {MAX_TITLE} characters")
+    return ProposedSession(
+        index=index,
+        source_uid=_source_uid(event, index),
+        title=title,
+        summary=_text(event, "DESCRIPTION"),
+        local_start=start.wall,
+        tz_name=start.zone,
+        fold=start.fold,
+        duration_minutes=minutes,
+        starts_at_utc=start.instant,
+        ends_at_utc=start.instant + timedelta(minutes=minutes),
+        kind=_kind(event),
+        languages=_languages(event, default_languages),
+        join_url=_join_url(event),
+        notes=tuple(notes),
+    )
+
+
+def plan_import(
+    data: bytes,
+    organiser_zone: str,
+    festival_days: Sequence[date],
+    default_languages: tuple[str, ...] = ("en",),
+    max_bytes: int = MAX_IMPORT_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Read ``data`` and say, for every VEVENT, the session it becomes or why it is left out.
+
+    Raises :class:`IcsImportError` (too large, not UTF-8, malformed, no events) for the whole
+    file, and :class:`UnknownZoneError` if ``organiser_zone`` itself is unusable.
+    """
+    zone_name = tz.canonical_name(organiser_zone)
+    events = parse_calendar(decode_ics(data, max_bytes))
+    sessions: list[ProposedSession] = []
+    skipped: list[SkippedEvent] = []
+    seen: set[str] = set()
+    for index, event in enumerate(events, start=1):
+        uid = _source_uid(event, index)
+        title = " ".join(_text(event, "SUMMARY").split())
+        try:
+            if uid in seen:
+                raise _Skip(DUPLICATE, f"another event in the file has the same UID {uid!r}")
+            seen.add(uid)
+            sessions.append(propose(event, index, zone_name, festival_days, default_languages))
+        except _Skip as skip:
+            skipped.append(SkippedEvent(index, uid, title, skip.code, skip.reason))
+        if progress is not None:
+            progress(index, len(events))
+    return ImportPlan(tuple(sessions), tuple(skipped), len(events))

@@ -1,0 +1,101 @@
+"""Run Mozilla's ical.js (the parser inside Thunderbird) from the tests, through node.
+
+``require_icaljs()`` returns a parser function. When ``node_modules`` is missing it runs
+``npm install`` in this folder once per test session; if node or npm is missing or the install
+fails, the tests that need it are skipped outside CI and fail in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE / "parse_ics.mjs"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+IcalJs = Callable[[bytes], dict[str, Any]]
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"ical.js is needed in CI: {reason}")
+    pytest.skip(f"ical.js not available: {reason}")
+
+
+@functools.cache
+def _install() -> str | None:
+    """None when ready, else why not."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if (HERE / "node_modules" / "ical.js" / "package.json").exists():
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm is not installed"
+    command = [npm, "ci"] if (HERE / "package-lock.json").exists() else [npm, "install"]
+    done = subprocess.run(
+        [*command, "--no-audit", "--no-fund"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        return f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}"
+    return None
+
+
+def parse_with_icaljs(ics: bytes, tmp_dir: Path) -> dict[str, Any]:
+    path = tmp_dir / "feed.ics"
+    path.write_bytes(ics)
+    done = subprocess.run(
+        ["node", str(SCRIPT), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"ical.js could not read the feed: {done.stderr.strip()}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def require_icaljs(tmp_dir: Path) -> IcalJs:
+    reason = _install()
+    if reason is not None:
+        _unavailable(reason)
+    return lambda ics: parse_with_icaljs(ics, tmp_dir)
+
+
+def utc(text: str) -> datetime:
+    """``2027-01-24T12:00:00Z`` -> aware UTC datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def icaljs_instants(parsed: dict[str, Any]) -> dict[str, tuple[datetime, datetime]]:
+    return {e["uid"]: (utc(e["start"]), utc(e["end"])) for e in parsed["events"]}
+
+
+def icalendar_instants(ics: bytes) -> dict[str, tuple[datetime, datetime]]:
+    """The same reading by the Python ``icalendar`` library."""
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(ics)
+    out: dict[str, tuple[datetime, datetime]] = {}
+    for event in calendar.walk("VEVENT"):
+        start, end = event["DTSTART"].dt, event["DTEND"].dt
+        assert start.tzinfo is not None and end.tzinfo is not None, event["UID"]
+        out[str(event["UID"])] = (start.astimezone(UTC), end.astimezone(UTC))
+    return out

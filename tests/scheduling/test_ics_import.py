@@ -1,0 +1,316 @@
+"""scheduling.ics_import: every event becomes a draft session or is left out with its reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from scheduling import ics_import, tz
+from scheduling.errors import UnknownZoneError
+from scheduling.ics_import import (
+    IcsEmptyError,
+    IcsEncodingError,
+    IcsMalformedError,
+    IcsTooLargeError,
+    plan_import,
+    read_tzid,
+)
+from scheduling.windows_zones import WINDOWS_ZONES
+
+DAYS = [date(2027, 1, 24)]
+NAIROBI = "Africa/Nairobi"
+
+
+def calendar(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{e.strip()}\r\nEND:VEVENT\r\n" for e in events)
+    text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n"
+    return text.encode("utf-8")
+
+
+def event(uid: str, start: str, end: str = "", summary: str = "Session", extra: str = "") -> str:
+    lines = [f"UID:{uid}", f"SUMMARY:{summary}", start]
+    if end:
+        lines.append(end)
+    if extra:
+        lines.append(extra)
+    return "\r\n".join(lines)
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_iana_zone_keeps_the_wall_time_as_entered() -> None:
+    plan = plan_import(
+        calendar(
+            event(
+                "a",
+                "DTSTART;TZID=Asia/Kathmandu:20270124T090000",
+                "DTEND;TZID=Asia/Kathmandu:20270124T103000",
+                extra="CATEGORIES:Workshop,Family\r\nURL:https://meet.example/a",
+            )
+        ),
+        NAIROBI,
+        DAYS,
+    )
+    (session,) = plan.sessions
+    assert (session.tz_name, session.local_start, session.duration_minutes) == (
+        "Asia/Kathmandu",
+        datetime.fromisoformat("2027-01-24 09:00"),
+        90,
+    )
+    assert session.starts_at_utc == utc("2027-01-24 03:15")
+    assert (session.kind, session.join_url, session.notes) == (
+        "workshop",
+        "https://meet.example/a",
+        (),
+    )
+    assert plan.skipped == ()
+
+
+def test_alias_and_windows_names_map_to_canonical_iana_zones() -> None:
+    plan = plan_import(
+        calendar(
+            event("a", "DTSTART;TZID=Asia/Calcutta:20270124T100000", "DURATION:PT1H"),
+            event("b", "DTSTART;TZID=Romance Standard Time:20270124T100000", "DURATION:PT1H"),
+            event("c", "DTSTART;TZID=Pacific SA Standard Time:20270124T100000", "DURATION:PT1H"),
+            event(
+                "d",
+                'DTSTART;TZID="/mozilla.org/20050126_1/Europe/Berlin":20270124T100000',
+                "DURATION:PT1H",
+            ),
+        ),
+        NAIROBI,
+        DAYS,
+    )
+    assert [(s.source_uid, s.tz_name) for s in plan.sessions] == [
+        ("a", "Asia/Kolkata"),
+        ("b", "Europe/Paris"),
+        ("c", "America/Santiago"),
+        ("d", "Europe/Berlin"),
+    ]
+    assert plan.sessions[1].notes == ("Windows zone 'Romance Standard Time' read as Europe/Paris",)
+    assert plan.sessions[2].starts_at_utc == utc("2027-01-24 13:00")
+
+
+def test_floating_time_takes_the_organisers_zone() -> None:
+    plan = plan_import(
+        calendar(event("f", "DTSTART:20270124T140000", "DTEND:20270124T150000")), NAIROBI, DAYS
+    )
+    (session,) = plan.sessions
+    assert (session.tz_name, session.starts_at_utc) == (NAIROBI, utc("2027-01-24 11:00"))
+    assert session.notes == ("floating time read in the organiser's zone Africa/Nairobi",)
+
+
+def test_utc_time_is_shown_in_the_organisers_zone() -> None:
+    plan = plan_import(
+        calendar(event("u", "DTSTART:20270124T110000Z", "DTEND:20270124T120000Z")), NAIROBI, DAYS
+    )
+    (session,) = plan.sessions
+    assert (session.tz_name, session.local_start, session.starts_at_utc) == (
+        NAIROBI,
+        datetime.fromisoformat("2027-01-24 14:00"),
+        utc("2027-01-24 11:00"),
+    )
+
+
+def test_fixed_offset_windows_zone_is_an_instant_shown_in_the_organisers_zone() -> None:
+    plan = plan_import(
+        calendar(event("w", "DTSTART;TZID=UTC-11:20270124T080000", "DURATION:PT45M")),
+        NAIROBI,
+        DAYS,
+    )
+    (session,) = plan.sessions
+    assert (session.tz_name, session.starts_at_utc, session.duration_minutes) == (
+        NAIROBI,
+        utc("2027-01-24 19:00"),
+        45,
+    )
+
+
+def test_events_left_out_say_why() -> None:
+    plan = plan_import(
+        calendar(
+            event("allday", "DTSTART;VALUE=DATE:20270124"),
+            event("weekly", "DTSTART:20270124T100000", extra="RRULE:FREQ=WEEKLY;COUNT=3"),
+            event("override", "DTSTART:20270124T100000", extra="RECURRENCE-ID:20270124T100000"),
+            event("mars", "DTSTART;TZID=Mars/Olympus_Mons:20270124T100000"),
+            event("tomorrow", "DTSTART;TZID=Asia/Tokyo:20270125T090000"),
+            event("yesterday-here", "DTSTART:20270123T230000Z"),
+            event("cancelled", "DTSTART:20270124T100000", extra="STATUS:CANCELLED"),
+            event("untitled", "DTSTART:20270124T100000", summary=""),
+            event("long", "DTSTART:20270124T100000", "DTEND:20270126T100000"),
+            event("nostart", "DURATION:PT1H"),
+            event("dup", "DTSTART:20270124T100000"),
+            event("dup", "DTSTART:20270124T110000"),
+        ),
+        NAIROBI,
+        DAYS,
+    )
+    assert [(s.source_uid, s.code) for s in plan.skipped] == [
+        ("allday", ics_import.ALL_DAY),
+        ("weekly", ics_import.RECURRING),
+        ("override", ics_import.RECURRING),
+        ("mars", ics_import.UNKNOWN_ZONE),
+        ("tomorrow", ics_import.OUTSIDE_FESTIVAL),
+        ("cancelled", ics_import.CANCELLED),
+        ("untitled", ics_import.NO_TITLE),
+        ("long", ics_import.BAD_DURATION),
+        ("nostart", ics_import.NO_START),
+        ("dup", ics_import.DUPLICATE),
+    ]
+    reasons = {s.source_uid: s.reason for s in plan.skipped}
+    assert "'Mars/Olympus_Mons'" in reasons["mars"]
+    assert "starts on 2027-01-25 in Asia/Tokyo" in reasons["tomorrow"]
+    # 23:00 UTC on the 23rd is 02:00 on the 24th in Nairobi: inside the festival.
+    assert [s.source_uid for s in plan.sessions] == ["yesterday-here", "dup"]
+    assert plan.events == 12
+
+
+def test_ambiguous_wall_time_takes_the_first_occurrence_with_a_note() -> None:
+    plan = plan_import(
+        calendar(
+            event(
+                "fold",
+                "DTSTART;TZID=America/Santiago:20270403T233000",
+                "DTEND;TZID=America/Santiago:20270404T003000",
+            )
+        ),
+        "America/Santiago",
+        [date(2027, 4, 3)],
+    )
+    (session,) = plan.sessions
+    assert session.starts_at_utc == utc("2027-04-04 02:30")
+    assert session.fold == 0
+    assert session.duration_minutes == 120  # the end is after the clocks went back
+    assert session.notes[0].startswith("2027-04-03 23:30 happens twice in America/Santiago")
+
+
+def test_nonexistent_wall_time_is_left_out_not_shifted() -> None:
+    plan = plan_import(
+        calendar(event("gap", "DTSTART;TZID=Europe/Paris:20270328T023000", "DURATION:PT1H")),
+        NAIROBI,
+        [date(2027, 3, 28)],
+    )
+    assert plan.sessions == ()
+    (skipped,) = plan.skipped
+    assert skipped.code == ics_import.NONEXISTENT_TIME
+    assert "does not exist in Europe/Paris" in skipped.reason
+
+
+def test_no_end_assumes_an_hour_and_says_so() -> None:
+    plan = plan_import(calendar(event("n", "DTSTART:20270124T100000")), NAIROBI, DAYS)
+    assert plan.sessions[0].duration_minutes == 60
+    assert "no end time given: 60 minutes assumed" in plan.sessions[0].notes
+
+
+def test_language_and_title_come_from_the_event() -> None:
+    plan = plan_import(
+        calendar(
+            "UID:l\r\nSUMMARY;LANGUAGE=fr-FR:Atelier d’écriture\r\nDTSTART:20270124T100000\r\n"
+            "DESCRIPTION:Une lecture\\, puis un atelier."
+        ),
+        NAIROBI,
+        DAYS,
+        default_languages=("en",),
+    )
+    (session,) = plan.sessions
+    assert (session.title, session.languages, session.summary) == (
+        "Atelier d’écriture",
+        ("fr",),
+        "Une lecture, puis un atelier.",
+    )
+
+
+def test_progress_is_reported_for_every_event() -> None:
+    seen: list[tuple[int, int]] = []
+    plan_import(
+        calendar(*(event(str(i), "DTSTART:20270124T100000") for i in range(3))),
+        NAIROBI,
+        DAYS,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+# -- the file as a whole ----------------------------------------------------------------------
+
+
+def test_too_large_file_is_refused() -> None:
+    with pytest.raises(IcsTooLargeError) as info:
+        plan_import(b"BEGIN:VCALENDAR\r\n" + b"X" * 2048, NAIROBI, DAYS, max_bytes=1024)
+    assert info.value.code == "import.too_large"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "BEGIN:VCALENDAR\r\nSUMMARY:Caf\xe9\r\nEND:VCALENDAR\r\n".encode("latin-1"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".encode("utf-16"),
+    ],
+    ids=["latin-1", "utf-16"],
+)
+def test_wrong_encoding_is_refused_with_a_clear_message(data: bytes) -> None:
+    with pytest.raises(IcsEncodingError) as info:
+        plan_import(data, NAIROBI, DAYS)
+    assert "UTF-8" in info.value.message
+    assert info.value.code == "import.encoding"
+
+
+def test_utf8_byte_order_mark_is_accepted() -> None:
+    data = b"\xef\xbb\xbf" + calendar(event("bom", "DTSTART:20270124T100000"))
+    assert [s.source_uid for s in plan_import(data, NAIROBI, DAYS).sessions] == ["bom"]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"<html>not a calendar</html>", IcsMalformedError),
+        (b"BEGIN:VCALENDAR\r\nthis line has no colon\r\nEND:VCALENDAR\r\n", IcsMalformedError),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", IcsEmptyError),
+    ],
+    ids=["html", "bad-line", "no-events"],
+)
+def test_malformed_or_empty_file_is_refused(data: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        plan_import(data, NAIROBI, DAYS)
+
+
+def test_unusable_organiser_zone_is_refused() -> None:
+    with pytest.raises(UnknownZoneError):
+        plan_import(calendar(event("x", "DTSTART:20270124T100000")), "Etc/GMT+3", DAYS)
+
+
+# -- zones ------------------------------------------------------------------------------------
+
+
+def test_every_cldr_windows_zone_maps_to_a_usable_zone() -> None:
+    unusable = []
+    for name in WINDOWS_ZONES:
+        reading = read_tzid(name)
+        if reading.place is None and reading.fixed is None:
+            unusable.append(name)
+        if reading.place is not None and not tz.is_valid_zone(reading.place):
+            unusable.append(name)
+    assert unusable == []
+    assert len(WINDOWS_ZONES) >= 130
+
+
+@pytest.mark.parametrize(
+    ("tzid", "place"),
+    [
+        ("W. Europe Standard Time", "Europe/Berlin"),
+        ("india standard time", "Asia/Kolkata"),  # Outlook sometimes changes case
+        ("Nepal Standard Time", "Asia/Kathmandu"),
+        ("E. Africa Standard Time", "Africa/Nairobi"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+    ],
+)
+def test_read_tzid_places(tzid: str, place: str) -> None:
+    assert read_tzid(tzid).place == place
+
+
+def test_read_tzid_refuses_unknown_names() -> None:
+    with pytest.raises(UnknownZoneError):
+        read_tzid("Customized Time Zone")
