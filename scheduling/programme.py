@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from scheduling import tz
-from scheduling.errors import FilterError
+from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
-from scheduling.window import Window
+from scheduling.window import Window, viewer_days
 
 KINDS: tuple[str, ...] = (
     "lecture",
@@ -349,3 +349,21 @@ def coverage(slots: Iterable[Slot], window: Window) -> list[CoverageHour]:
             live[index] += 1
             regions[index][region] = regions[index].get(region, 0) + 1
     return [CoverageHour(first + timedelta(hours=i), live[i], regions[i]) for i in range(count)]
+
+
+def check_day_in_window(
+    filters: Filters, festival_window: Window, viewer_zone: str, zone_shown_as: str = ""
+) -> None:
+    """Refuse a ``day`` filter on which, in the viewer's zone, no part of the festival falls.
+
+    An empty answer for such a day would be silently wrong: the viewer mistyped a date.
+    """
+    if filters.day is None:
+        return
+    days = viewer_days(festival_window, viewer_zone)
+    if filters.day not in days:
+        allowed = ", ".join(d.isoformat() for d in days)
+        raise OutsideFestivalError(
+            f"The festival does not fall on {filters.day.isoformat()} in your time zone "
+            f"({zone_shown_as or viewer_zone}); choose one of {allowed}."
+        )

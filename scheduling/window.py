@@ -115,3 +115,10 @@ def day_status(day: date, now: datetime) -> DayStatus:
     hours_left = max(0.0, (window.ends_at_utc - now).total_seconds() / 3600)
     until = max(0.0, (window.starts_at_utc - now).total_seconds() / 3600)
     return DayStatus(day, zones, len(offsets), hours_left, until, window)
+
+
+def viewer_days(window: Window, zone_name: str) -> list[date]:
+    """The local dates, in a viewer's zone, that the window touches (ascending)."""
+    first = local_date(window.starts_at_utc, zone_name)
+    last = local_date(window.ends_at_utc - timedelta(microseconds=1), zone_name)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]

@@ -247,6 +247,9 @@ async def edition_sessions(request: Request) -> Response:
     async with request.app.state.festival.sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition, statuses=LISTED_STATUSES)
+    programme.check_day_in_window(
+        filters, window.window_for_dates(edition.days), core_zone(zone_name), zone_name
+    )
     chosen = programme.apply_filters(slots, filters, core_zone(zone_name))
     return JSONResponse(
         {

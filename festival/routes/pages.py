@@ -21,7 +21,7 @@ from festival.rendering import banner_for, build_timeline, country_name, languag
 from festival.stores import programme as store
 from festival.viewer import Viewer, core_zone, localize, remember_zone, resolve_viewer
 from scheduling import programme, window
-from scheduling.errors import FilterError
+from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
 
 LISTED_STATUSES = (SessionStatus.PUBLISHED.value, SessionStatus.CANCELLED.value)
@@ -156,7 +156,10 @@ async def _programme(request: Request, slug: str | None) -> Response:
     matched = 0
     try:
         filters = programme.parse_filters(params)
-    except FilterError as exc:
+        programme.check_day_in_window(
+            filters, window.window_for_dates(edition.days), core_zone(viewer.zone), viewer.zone
+        )
+    except (FilterError, OutsideFestivalError) as exc:
         filter_error = exc.message
         filters = programme.Filters()
     if filter_error is None:

@@ -436,3 +436,14 @@ def test_api_unknown_path_is_a_json_404(demo_client: TestClient) -> None:
 def test_api_empty_database_lists_nothing(client: TestClient) -> None:
     assert client.get("/api/editions").json() == {"editions": []}
     assert client.get("/api/organisations").json() == {"organisations": []}
+
+
+def test_api_sessions_day_filter_outside_the_festival_is_a_400(demo_client: TestClient) -> None:
+    response = demo_client.get(
+        "/api/editions/learningplanet-2027/sessions",
+        params={"day": "2027-03-01", "tz": "Asia/Tokyo"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "time.outside_festival"
+    assert "2027-01-24, 2027-01-25" in response.json()["error"]["message"]

@@ -554,3 +554,14 @@ def test_pages_have_landmarks_skip_link_and_labelled_controls(
     assert "https://cdn" not in html and "//unpkg" not in html
     for control in page.controls:
         assert control.get("_wrapped") or control.get("id") in page.labels_for, control
+
+
+def test_programme_day_outside_the_festival_is_a_400_with_the_reason(
+    demo_client: TestClient,
+) -> None:
+    response = demo_client.get("/programme", params={"day": "2027-03-01", "tz": "Europe/Paris"})
+
+    assert response.status_code == 400
+    assert (
+        "The festival does not fall on 2027-03-01 in your time zone (Europe/Paris)" in response.text
+    )

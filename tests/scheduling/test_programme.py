@@ -516,3 +516,18 @@ def test_coverage_clips_sessions_at_the_window_edges() -> None:
     hours = programme.coverage([early, late], window)
 
     assert [h.live for h in hours] == [1] + [0] * 47 + [1]
+
+
+def test_check_day_in_window_refuses_a_day_the_festival_misses_in_the_viewer_zone() -> None:
+    from scheduling.errors import OutsideFestivalError
+    from scheduling.window import window_for
+
+    jan24 = window_for(date(2027, 1, 24))
+    inside = programme.parse_filters({"day": ["2027-01-22"]})
+    programme.check_day_in_window(inside, jan24, "Pacific/Pago_Pago")  # 23:00 on the 22nd there
+
+    with pytest.raises(OutsideFestivalError) as caught:
+        programme.check_day_in_window(inside, jan24, "Asia/Tokyo")
+
+    assert caught.value.code == "time.outside_festival"
+    assert "2027-01-24, 2027-01-25" in caught.value.message

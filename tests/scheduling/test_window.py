@@ -199,3 +199,25 @@ def test_day_status_before_and_after_the_window() -> None:
 def test_day_status_refuses_naive_now() -> None:
     with pytest.raises(ValueError):
         window.day_status(FESTIVAL_DAY, naive("2027-01-24 12:00"))
+
+
+def test_viewer_days_for_january_24_are_the_local_dates_the_window_touches() -> None:
+    jan24 = window.window_for(date(2027, 1, 24))  # 2027-01-23T10:00Z .. 2027-01-25T11:00Z
+
+    assert window.viewer_days(jan24, "Africa/Abidjan") == [
+        date(2027, 1, 23),
+        date(2027, 1, 24),
+        date(2027, 1, 25),
+    ]
+    # Kiritimati (UTC+14): from its own midnight starting the 24th to 01:00 on the 26th.
+    assert window.viewer_days(jan24, "Pacific/Kiritimati") == [
+        date(2027, 1, 24),
+        date(2027, 1, 25),
+        date(2027, 1, 26),
+    ]
+    # Pago Pago (UTC-11): from 23:00 on the 22nd to midnight ending the 24th.
+    assert window.viewer_days(jan24, "Pacific/Pago_Pago") == [
+        date(2027, 1, 22),
+        date(2027, 1, 23),
+        date(2027, 1, 24),
+    ]
