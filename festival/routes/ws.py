@@ -1,0 +1,170 @@
+"""Live rooms over the web: the room pages ``/rooms/{room}`` and the WebSocket ``/ws/rooms/{room}``.
+
+Who is who: every browser gets one signed guest cookie (``festival_guest``, signed with
+``settings.secret_key``) holding a random token; its identity is ``g:<token>``. A signed-in admin
+(``festival.auth.is_admin``) joins as ``u:<token>`` with moderator rights. Display names are
+chosen in the page and checked by the room (realtime.identity).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from festival import auth
+from festival.errors import NotFoundError
+from festival.routes.pages import render
+from festival.settings import Settings
+from festival.stores.rooms import DatabaseCatalog, SqlEventStore
+from festival.viewer import resolve_viewer
+from realtime import connection, protocol
+from realtime.broker import make_broker
+from realtime.errors import RoomError
+from realtime.hub import Hub
+from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity
+from realtime.limits import Limits
+
+GUEST_COOKIE = "festival_guest"
+GUEST_MAX_AGE = 365 * 24 * 3600  # seconds
+_SALT = "festival.guest"
+
+
+def _settings(conn: HTTPConnection) -> Settings:
+    settings: Settings = conn.app.state.festival.settings
+    return settings
+
+
+def _hub(conn: HTTPConnection) -> Hub:
+    hub: Hub = conn.app.state.rooms
+    return hub
+
+
+def read_guest_token(conn: HTTPConnection) -> str | None:
+    """The browser's guest token, if its cookie carries a valid signature."""
+    raw = conn.cookies.get(GUEST_COOKIE)
+    if not raw:
+        return None
+    try:
+        token = URLSafeSerializer(_settings(conn).secret_key, salt=_SALT).loads(raw)
+    except BadSignature:
+        return None
+    return token if isinstance(token, str) and 8 <= len(token) <= 40 else None
+
+
+def guest_cookie_value(settings: Settings, token: str) -> str:
+    signed = URLSafeSerializer(settings.secret_key, salt=_SALT).dumps(token)
+    assert isinstance(signed, str)
+    return signed
+
+
+def new_guest_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _secure(settings: Settings) -> bool:
+    return settings.site_url.startswith("https://")
+
+
+def set_cookie_header(settings: Settings, token: str) -> str:
+    """A Set-Cookie header for the WebSocket handshake response."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[GUEST_COOKIE] = guest_cookie_value(settings, token)
+    morsel = cookie[GUEST_COOKIE]
+    morsel["max-age"] = GUEST_MAX_AGE
+    morsel["path"] = "/"
+    morsel["httponly"] = True
+    morsel["samesite"] = "Lax"
+    if _secure(settings):
+        morsel["secure"] = True
+    return morsel.OutputString()
+
+
+def identity_for(conn: HTTPConnection, token: str) -> Identity:
+    """Admins are moderators; everyone else is a guest. The name comes with ``join``."""
+    if auth.is_admin(conn):
+        return Identity(USER_PREFIX + token, "", moderator=True)
+    return Identity(GUEST_PREFIX + token, "")
+
+
+async def room_socket(websocket: WebSocket) -> None:
+    settings = _settings(websocket)
+    origin = websocket.headers.get("origin")
+    if not connection.origin_allowed(origin, settings.site_url, websocket.headers.get("host")):
+        await websocket.close(code=protocol.CLOSE_POLICY)  # before accept: HTTP 403
+        return
+    token = read_guest_token(websocket)
+    headers: list[tuple[bytes, bytes]] = []
+    if token is None:
+        token = new_guest_token()
+        headers.append((b"set-cookie", set_cookie_header(settings, token).encode("latin-1")))
+    await websocket.accept(headers=headers)
+    identity = identity_for(websocket, token)
+    await connection.serve(websocket, _hub(websocket), websocket.path_params["room"], identity)
+
+
+async def room_page(request: Request) -> Response:
+    """The room: chat, Q&A, polls, quiz, reactions, presence, countdown (static/js/room.js)."""
+    viewer = resolve_viewer(request, strict=False)
+    name = request.path_params["room"]
+    try:
+        info = await _hub(request).catalog.describe(name)
+    except RoomError:
+        raise NotFoundError(f"There is no room called {name!r}.", "room.unknown") from None
+    settings = _settings(request)
+    token = read_guest_token(request)
+    context = {
+        "room": info,
+        "moderator": auth.is_admin(request),
+        "socket_path": f"/ws/rooms/{info.name}",
+        "session_uid": info.name.removeprefix("session-") if info.kind == "session" else None,
+    }
+    response = render(request, viewer, "room/room.html", context)
+    if token is None:
+        response.set_cookie(
+            GUEST_COOKIE,
+            guest_cookie_value(settings, new_guest_token()),
+            max_age=GUEST_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(settings),
+        )
+    return response
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Start the rooms (event writer, broker, hub) with the app; close them with it."""
+    state = app.state.festival
+    store = SqlEventStore(state.sessions)
+    await store.start()
+    settings: Settings = state.settings
+    hub = Hub(
+        make_broker(settings.redis_url),
+        store,
+        DatabaseCatalog(state.sessions),
+        state.clock,
+        limits=Limits() if settings.room_rate_limits else Limits.unlimited(),
+        outbox_chars=settings.room_outbox_kib * 1024,
+    )
+    await hub.start()
+    app.state.rooms = hub
+    try:
+        yield
+    finally:
+        await hub.close()
+        await store.close()
+
+
+routes: list[BaseRoute] = [
+    Route("/rooms/{room}", room_page, name="room"),
+    WebSocketRoute("/ws/rooms/{room}", room_socket, name="room_socket"),
+]

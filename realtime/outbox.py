@@ -1,0 +1,80 @@
+"""A connection's bounded outgoing buffer: fan-out puts without waiting, one writer drains it.
+
+Putting never blocks and never awaits: when the buffer is over its bounds the put fails and
+the caller disconnects the client (close code 4000), who then resumes by replay. So the room
+never waits for its slowest member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+#: Frames and characters a connection may have queued before it counts as too slow.
+MAX_FRAMES = 2000
+MAX_CHARS = 2 * 1024 * 1024
+
+
+class Outbox:
+    __slots__ = ("_frames", "_chars", "_waiter", "max_frames", "max_chars", "close_code", "reason")
+
+    def __init__(self, max_frames: int = MAX_FRAMES, max_chars: int = MAX_CHARS) -> None:
+        self._frames: deque[str] = deque()
+        self._chars = 0
+        self._waiter: asyncio.Future[None] | None = None
+        self.max_frames = max_frames
+        self.max_chars = max_chars
+        self.close_code: int | None = None
+        self.reason = ""
+
+    def put(self, frame: str, force: bool = False) -> bool:
+        """Queue a frame; False when the buffer is full (or closed) and the frame was dropped.
+
+        ``force`` skips the bounds (a join's replay, itself bounded, must not count as lag).
+        """
+        if self.close_code is not None:
+            return False
+        # An empty outbox takes any frame: only a backlog says the client is slow.
+        if (
+            not force
+            and self._frames
+            and (len(self._frames) >= self.max_frames or self._chars + len(frame) > self.max_chars)
+        ):
+            return False
+        self._frames.append(frame)
+        self._chars += len(frame)
+        self._wake()
+        return True
+
+    def take(self) -> list[str]:
+        """Everything queued, oldest first."""
+        frames = list(self._frames)
+        self._frames.clear()
+        self._chars = 0
+        return frames
+
+    def close(self, code: int, reason: str = "", drop_pending: bool = False) -> None:
+        """Ask the writer to close (after sending what is queued, unless ``drop_pending``)."""
+        if self.close_code is None:
+            self.close_code, self.reason = code, reason
+        if drop_pending:
+            self.take()
+        self._wake()
+
+    async def wait(self) -> None:
+        """Until there is something to send or the outbox is closed."""
+        if self._frames or self.close_code is not None:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def __len__(self) -> int:
+        return len(self._frames)

@@ -1,0 +1,174 @@
+"""The wire protocol: frame shapes, message types, parse and encode, limits, close codes.
+
+Client frames are JSON objects ``{"type": ..., "ref": ..., "data": {...}}``; ``ref`` (optional,
+a short string or integer chosen by the client) is echoed in the ``ok`` / ``error`` reply.
+Server frames are replies, numbered room events ``{"type", "seq", "at", "data"}``, unnumbered
+transient updates ``{"type", "data"}``, and ``batch`` frames that carry several of those in order.
+Everything here is documented in docs/protocol.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from realtime.errors import ProtocolError, RoomError
+
+#: Largest client frame accepted, in bytes of UTF-8 (larger ones get ``frame.too_large``).
+MAX_FRAME_BYTES = 8 * 1024
+#: Longest accepted ``ref``.
+MAX_REF_CHARS = 64
+
+# Close codes (RFC 6455 §7.4.1 for 1000-1011; 4000-4999 are ours).
+CLOSE_NORMAL = 1000
+CLOSE_GOING_AWAY = 1001  # server shutting down or restarting: reconnect and resume
+CLOSE_POLICY = 1008  # persistent abuse (flooding after warnings) or a refused Origin
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TOO_SLOW = 4000  # the client could not keep up: reconnect and resume from last seq
+CLOSE_IDLE = 4001  # nothing received for IDLE_TIMEOUT_SECONDS
+CLOSE_BANNED = 4003  # banned from this room: do not reconnect
+CLOSE_ROOM_UNKNOWN = 4004  # no such room: do not reconnect
+
+CLOSE_CODES: dict[int, str] = {
+    CLOSE_NORMAL: "normal closure",
+    CLOSE_GOING_AWAY: "server going away; reconnect with backoff and resume",
+    CLOSE_POLICY: "policy violation: persistent abuse or a foreign Origin",
+    CLOSE_SERVER_ERROR: "unexpected server error; reconnect with backoff and resume",
+    CLOSE_TOO_SLOW: "too slow: the outgoing buffer overflowed; reconnect and resume",
+    CLOSE_IDLE: "idle: no frame within the idle timeout; reconnect and resume",
+    CLOSE_BANNED: "banned from the room; do not reconnect",
+    CLOSE_ROOM_UNKNOWN: "the room does not exist; do not reconnect",
+}
+
+#: A client should send something (``ping`` will do) at least this often.
+PING_INTERVAL_SECONDS = 25
+#: The server closes a connection that sent nothing for this long.
+IDLE_TIMEOUT_SECONDS = 75
+
+#: Every message type a client may send.
+CLIENT_TYPES: dict[str, str] = {
+    "join": "Join the room, resuming after `last_seq` (or a snapshot when null or too old).",
+    "ping": "Keepalive; the reply is `ok` when a `ref` is given.",
+    "chat.send": "Post a chat message.",
+    "chat.delete": "Delete a chat message (your own; any for moderators).",
+    "qa.ask": "Ask a question.",
+    "qa.upvote": "Upvote a question (once per identity).",
+    "qa.unvote": "Take back your upvote.",
+    "qa.approve": "Moderator: publish a question from the moderation queue.",
+    "qa.answer": "Moderator: mark a question answered.",
+    "qa.pin": "Moderator: pin or unpin a question.",
+    "qa.hide": "Moderator: hide a question.",
+    "poll.create": "Moderator: open a poll.",
+    "poll.vote": "Vote in the open poll (once per identity).",
+    "poll.close": "Moderator: close the poll and publish final results.",
+    "quiz.add": "Moderator: prepare a quiz question (kept from participants).",
+    "quiz.ask": "Moderator: start a prepared question (or the next one).",
+    "quiz.answer": "Answer the running question before its time limit.",
+    "quiz.reveal": "Moderator: stop answers, reveal the answer and the leaderboard.",
+    "quiz.finish": "Moderator: end the quiz and publish the podium.",
+    "quiz.standing": "Your rank and score (reply only).",
+    "react": "Send a reaction emoji (counted, broadcast per second).",
+    "room.open": "Moderator: open the room early (or reopen it).",
+    "room.end": "Moderator: end the room (read-only afterwards).",
+    "room.configure": "Moderator: features on/off, Q&A moderation queue, slow mode.",
+    "mod.mute": "Moderator: mute a participant for N minutes.",
+    "mod.unmute": "Moderator: lift a mute.",
+    "mod.ban": "Moderator: ban a participant identity from the room.",
+    "mod.unban": "Moderator: lift a ban.",
+    "mod.audit": "Moderator: the room's recent moderator actions (reply only).",
+}
+
+#: Server frames that are not room events (room event kinds live with their feature module).
+SERVER_TYPES: dict[str, str] = {
+    "ok": "Reply to a client frame that carried a `ref`.",
+    "error": "Reply to a frame that was refused; `data.code` is a stable error code.",
+    "snapshot": "The room's current state for this participant (first join, or too far behind).",
+    "batch": "Several frames in order, in `frames`.",
+    "presence": "Transient: how many are in the room (moderators also get who).",
+    "reactions": "Transient: reaction counts over the last second.",
+    "poll.tally": "Transient: live counts of the open poll (counts only where visible).",
+    "qa.votes": "Transient: upvote counts of questions that changed.",
+    "quiz.progress": "Transient: how many have answered the running question.",
+    "room.status": "Transient: the room moved between lobby, live and ended.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFrame:
+    """A parsed, shape-checked client frame (its ``data`` is checked by the feature)."""
+
+    type: str
+    ref: str | int | None
+    data: dict[str, Any]
+
+
+def _ref_of(obj: Any) -> str | int | None:
+    """The frame's ``ref`` if it is usable, so even a refused frame gets its reply matched."""
+    if isinstance(obj, dict):
+        ref = obj.get("ref")
+        if isinstance(ref, str) and len(ref) <= MAX_REF_CHARS:
+            return ref
+        if isinstance(ref, int) and not isinstance(ref, bool) and abs(ref) < 2**53:
+            return ref
+    return None
+
+
+def parse(raw: str | bytes) -> ClientFrame:
+    """Parse one client frame; raises :class:`ProtocolError` (with ``ref`` when known)."""
+    if isinstance(raw, bytes):
+        raise ProtocolError("Send text frames holding JSON, not binary frames.")
+    if len(raw) > MAX_FRAME_BYTES or len(raw.encode("utf-8")) > MAX_FRAME_BYTES:
+        raise ProtocolError(
+            f"Frames are limited to {MAX_FRAME_BYTES} bytes.",
+            "frame.too_large",
+            max_bytes=MAX_FRAME_BYTES,
+        )
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ProtocolError("The frame is not valid JSON.") from None
+    ref = _ref_of(obj)
+    if not isinstance(obj, dict):
+        raise ProtocolError("A frame is a JSON object.")
+    extra = set(obj) - {"type", "ref", "data"}
+    if extra:
+        raise ProtocolError(f"Unexpected keys {sorted(extra)}.", ref=ref)
+    if "ref" in obj and obj["ref"] is not None and ref is None:
+        raise ProtocolError(f"`ref` is a string of at most {MAX_REF_CHARS} characters or a number.")
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("`type` is required and is a string.", ref=ref)
+    if kind not in CLIENT_TYPES:
+        raise ProtocolError(f"Unknown message type {kind[:40]!r}.", "frame.type_unknown", ref=ref)
+    data = obj.get("data", {})
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ProtocolError("`data` is a JSON object.", "frame.data_invalid", ref=ref)
+    return ClientFrame(kind, ref, data)
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """Encode a server frame once; the same string goes to every recipient."""
+    return orjson.dumps(frame, option=orjson.OPT_UTC_Z).decode("utf-8")
+
+
+def ok(ref: str | int | None, data: dict[str, Any] | None = None) -> str:
+    return encode({"type": "ok", "ref": ref, "data": data or {}})
+
+
+def error(ref: str | int | None, exc: RoomError) -> str:
+    return encode({"type": "error", "ref": ref, "data": exc.as_data()})
+
+
+def transient(kind: str, data: dict[str, Any]) -> str:
+    return encode({"type": kind, "data": data})
+
+
+def batch(frames: list[str]) -> str:
+    """Several already-encoded frames as one (joined as text: nothing is re-encoded)."""
+    if len(frames) == 1:
+        return frames[0]
+    return '{"type":"batch","frames":[' + ",".join(frames) + "]}"

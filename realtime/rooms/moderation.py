@@ -1,0 +1,118 @@
+"""Moderation: mute for N minutes, ban, and the audit trail of every moderator action.
+
+Mutes and bans are room events (moderators see them; the person concerned learns on their next
+action or, when banned, by being disconnected). Every event a moderator causes with
+``audit=True`` (deletes, hides, pins, settings, mutes, bans) also lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from realtime import fields
+from realtime.errors import ForbiddenError, NotFoundError
+from realtime.events import MODERATOR, Context, Draft, Event, Outcome, iso
+
+MAX_MUTE_MINUTES = 24 * 60
+#: Audit entries kept in memory for ``mod.audit`` (the database keeps them all).
+AUDIT_KEEP = 200
+
+KINDS: dict[str, str] = {
+    "mod.muted": "Moderators only: `target` {id, name} muted `until`.",
+    "mod.unmuted": "Moderators only: `target` may speak again.",
+    "mod.banned": "Moderators only: `target` is banned (their connections are closed).",
+    "mod.unbanned": "Moderators only: `target` may come back.",
+}
+
+
+@dataclass(slots=True)
+class ModerationState:
+    muted_until: dict[str, datetime] = field(default_factory=dict)
+    banned: dict[str, str] = field(default_factory=dict)  # identity id → name
+    audit: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=AUDIT_KEEP))
+
+
+def muted_until(state: ModerationState, identity_id: str, now: datetime) -> datetime | None:
+    until = state.muted_until.get(identity_id)
+    return until if until is not None and until > now else None
+
+
+def check_allowed(state: ModerationState, ctx: Context, speaking: bool) -> None:
+    """Refuse banned identities, and muted ones when they try to speak."""
+    if ctx.actor.moderator:
+        return
+    if ctx.actor.id in state.banned:
+        raise ForbiddenError("You have been banned from this room.", "user.banned")
+    until = muted_until(state, ctx.actor.id, ctx.now) if speaking else None
+    if until is not None:
+        raise ForbiddenError(
+            "A moderator has muted you for a while.", "user.muted", until=iso(until)
+        )
+
+
+def _target(data: dict[str, Any], name_of: Callable[[str], str | None]) -> dict[str, str]:
+    identity_id = data.get("id")
+    name = name_of(identity_id) if isinstance(identity_id, str) else None
+    if name is None or not isinstance(identity_id, str):
+        raise NotFoundError("Nobody with this identity has been in the room.", "user.unknown")
+    return {"id": identity_id, "name": name}
+
+
+def mute(
+    state: ModerationState, ctx: Context, data: dict[str, Any], name_of: Callable[[str], str | None]
+) -> Outcome:
+    target = _target(data, name_of)
+    minutes = fields.integer(data, "minutes", 1, MAX_MUTE_MINUTES)
+    until = ctx.now + timedelta(minutes=minutes)
+    payload = {"target": target, "minutes": minutes, "until": iso(until)}
+    return Outcome([Draft("mod.muted", payload, MODERATOR, audit=True)])
+
+
+def unmute(
+    state: ModerationState, ctx: Context, data: dict[str, Any], name_of: Callable[[str], str | None]
+) -> Outcome:
+    return Outcome([Draft("mod.unmuted", {"target": _target(data, name_of)}, MODERATOR, True)])
+
+
+def ban(
+    state: ModerationState, ctx: Context, data: dict[str, Any], name_of: Callable[[str], str | None]
+) -> Outcome:
+    return Outcome([Draft("mod.banned", {"target": _target(data, name_of)}, MODERATOR, True)])
+
+
+def unban(
+    state: ModerationState, ctx: Context, data: dict[str, Any], name_of: Callable[[str], str | None]
+) -> Outcome:
+    return Outcome([Draft("mod.unbanned", {"target": _target(data, name_of)}, MODERATOR, True)])
+
+
+def apply(state: ModerationState, event: Event) -> None:
+    target = event.data.get("target", {}).get("id")
+    if event.kind == "mod.muted":
+        state.muted_until[target] = datetime.fromisoformat(event.data["until"])
+    elif event.kind == "mod.unmuted":
+        state.muted_until.pop(target, None)
+    elif event.kind == "mod.banned":
+        state.banned[target] = event.data["target"]["name"]
+    elif event.kind == "mod.unbanned":
+        state.banned.pop(target, None)
+
+
+def record(state: ModerationState, event: Event) -> None:
+    """Add an audited event to the in-memory trail (every feature's moderator actions)."""
+    if event.audit:
+        state.audit.append(audit_entry(event))
+
+
+def audit_entry(event: Event) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": iso(event.at_utc),
+        "moderator": event.actor,
+        "action": event.kind,
+        "data": event.data,
+    }

@@ -1,0 +1,37 @@
+"""Reactions: a small fixed set of emoji, counted and broadcast once per second, never stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from realtime.errors import InvalidError
+
+EMOJI: tuple[str, ...] = ("👏", "❤️", "😂", "😮", "🎉", "👍")
+#: How often the counts are broadcast.
+WINDOW_SECONDS = 1.0
+
+
+def check(data: dict[str, Any]) -> str:
+    emoji = data.get("emoji")
+    if not isinstance(emoji, str) or emoji not in EMOJI:
+        raise InvalidError(f"Reactions are {' '.join(EMOJI)}.", "reaction.unknown")
+    return emoji
+
+
+@dataclass(slots=True)
+class ReactionWindow:
+    """Counts since the last flush."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, emoji: str) -> None:
+        self.counts[emoji] = self.counts.get(emoji, 0) + 1
+
+    def flush(self) -> dict[str, int] | None:
+        """The counts of the window that just ended (in EMOJI order), or None if it was quiet."""
+        if not self.counts:
+            return None
+        counts = {e: self.counts[e] for e in EMOJI if e in self.counts}
+        self.counts = {}
+        return counts

@@ -1,0 +1,108 @@
+// The quiz panel: the running question with its countdown, then the answer and leaderboard.
+import { clear, duration, el } from "./dom.js";
+
+export class QuizPanel {
+  constructor(root, app) {
+    this.box = root.querySelector("#quiz");
+    this.prepared = root.querySelector("#quiz-prepared");
+    this.app = app;
+    this.state = { question: null, running: false, my_answer: null, leaderboard: [], me: null, prepared: [] };
+    setInterval(() => this.tick(), 500);
+  }
+
+  snapshot(quiz) {
+    this.state = { prepared: [], ...quiz };
+    this.render();
+  }
+
+  event(frame) {
+    const s = this.state;
+    const data = frame.data;
+    if (frame.type === "quiz.added") {
+      s.prepared.push({ id: frame.seq, ...data, asked: false });
+    } else if (frame.type === "quiz.asked") {
+      Object.assign(s, { question: { ...data, answers: 0 }, running: true, my_answer: null, finished: false });
+      const prepared = s.prepared.find((q) => q.id === data.id);
+      if (prepared) prepared.asked = true;
+      this.app.flag("quiz");
+    } else if (frame.type === "quiz.revealed") {
+      if (s.question?.id === data.id) Object.assign(s.question, { correct: data.correct, counts: data.counts });
+      Object.assign(s, { running: false, leaderboard: data.leaderboard });
+      this.app.act("quiz.standing").then((me) => { if (me) { s.me = me; this.render(); } });
+    } else if (frame.type === "quiz.ended") {
+      Object.assign(s, { finished: true, leaderboard: data.leaderboard, podium: data.podium });
+    }
+    this.render();
+  }
+
+  progress(data) {
+    if (this.state.question?.id === data.id) {
+      this.state.question.answers = data.answers;
+      this.render();
+    }
+  }
+
+  async answer(choice) {
+    const reply = await this.app.act("quiz.answer", { id: this.state.question.id, choice });
+    if (reply) {
+      this.state.my_answer = choice;
+      this.render();
+    }
+  }
+
+  tick() {
+    const timer = this.box.querySelector(".quiz-timer");
+    const question = this.state.question;
+    if (!timer || !question) return;
+    const left = new Date(question.closes_at) - Date.now();
+    timer.textContent = left > 0 ? `${duration(left)} left` : "Time is up";
+    if (left <= 0) for (const button of this.box.querySelectorAll(".quiz-option")) button.disabled = true;
+  }
+
+  render() {
+    const s = this.state;
+    clear(this.box);
+    const question = s.question;
+    if (!question) this.box.append(el("p", { class: "empty", text: "No quiz yet." }));
+    if (question) {
+      this.box.append(el("h2", { class: "quiz-question", text: question.text, dir: "auto" }));
+      if (s.running) this.box.append(el("p", { class: "quiz-timer", "aria-live": "off" }));
+      this.box.append(el("div", { class: "quiz-options" }, ...question.options.map((option, index) => {
+        const classes = ["quiz-option"];
+        if (s.my_answer === index) classes.push("mine");
+        if (question.correct === index) classes.push("correct");
+        const count = question.counts ? ` (${question.counts[index]})` : "";
+        return el("button", {
+          type: "button", class: classes.join(" "), dir: "auto",
+          disabled: !s.running || s.my_answer !== null,
+          onclick: () => this.answer(index),
+        }, option + count);
+      })));
+      this.box.append(el("p", { class: "quiz-answers", text: `${question.answers ?? 0} answered` }));
+    }
+    if (!s.running && s.leaderboard?.length) {
+      this.box.append(el("h3", { text: s.finished ? "Final podium" : "Leaderboard" }));
+      const board = s.finished && s.podium ? s.podium : s.leaderboard;
+      this.box.append(el("ol", { class: "leaderboard" }, ...board.map((row) =>
+        el("li", { class: row.id === this.app.me?.id ? "mine" : "" },
+          el("span", { class: "rank", text: `${row.rank}.` }),
+          el("span", { text: row.name, dir: "auto" }),
+          el("span", { class: "points", text: `${row.points} pts` })))));
+      if (s.me?.rank) {
+        this.box.append(el("p", { class: "quiz-me", text: `You: #${s.me.rank} of ${s.me.players}, ${s.me.points} points` }));
+      }
+    }
+    this.tick();
+    this.renderPrepared();
+  }
+
+  renderPrepared() {
+    if (!this.prepared) return;
+    this.prepared.replaceChildren(...this.state.prepared.map((q) =>
+      el("li", { class: q.asked ? "asked" : "" },
+        el("span", { text: q.text, dir: "auto" }),
+        el("span", { class: "hint", text: ` (answer: ${q.options[q.correct]}, ${q.time_limit_seconds} s)` }),
+        q.asked ? null : el("button", { type: "button", text: "Ask now",
+          onclick: () => this.app.act("quiz.ask", { id: q.id }) }))));
+  }
+}

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import asyncio
+
+from realtime.outbox import Outbox
+
+
+def test_outbox_keeps_order_and_drains_everything() -> None:
+    outbox = Outbox()
+    for frame in ("a", "b", "c"):
+        assert outbox.put(frame) is True
+    assert (outbox.take(), outbox.take()) == (["a", "b", "c"], [])
+
+
+def test_outbox_refuses_beyond_its_frame_and_size_bounds() -> None:
+    by_count = Outbox(max_frames=2)
+    by_size = Outbox(max_chars=5)
+    assert [by_count.put(f) for f in ("1", "2", "3")] == [True, True, False]
+    assert [by_size.put(f) for f in ("abc", "de", "f")] == [True, True, False]
+
+
+def test_outbox_empty_takes_one_frame_of_any_size() -> None:
+    outbox = Outbox(max_chars=5)
+    assert (outbox.put("x" * 100), outbox.put("y")) == (True, False)
+
+
+def test_outbox_closed_refuses_and_can_drop_pending() -> None:
+    outbox = Outbox()
+    outbox.put("queued")
+    outbox.close(4000, "too slow", drop_pending=True)
+    assert (outbox.put("late"), outbox.take(), outbox.close_code) == (False, [], 4000)
+
+
+async def test_outbox_wait_wakes_on_put_and_on_close() -> None:
+    outbox = Outbox()
+    waiting = asyncio.create_task(outbox.wait())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    outbox.put("x")
+    await asyncio.wait_for(waiting, 1)
+    outbox.take()
+    closing = asyncio.create_task(outbox.wait())
+    await asyncio.sleep(0)
+    outbox.close(1000)
+    await asyncio.wait_for(closing, 1)
+    assert outbox.close_code == 1000

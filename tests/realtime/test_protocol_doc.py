@@ -1,0 +1,63 @@
+"""docs/protocol.md documents every message type, event, error code and close code in the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from realtime import protocol
+from realtime.errors import CODES
+from realtime.rooms.room import EVENT_KINDS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+
+
+@pytest.fixture(scope="module")
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def table_names(doc: str) -> set[str]:
+    """Every `name` that opens a row of a table in the doc."""
+    return set(re.findall(r"^\| `([a-z0-9_.]+)` \|", doc, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        pytest.param(set(protocol.CLIENT_TYPES), id="client types"),
+        pytest.param(
+            set(protocol.SERVER_TYPES) - {"ok", "error", "snapshot", "batch"}, id="transients"
+        ),
+        pytest.param(set(EVENT_KINDS), id="room events"),
+        pytest.param(set(CODES), id="error codes"),
+        pytest.param({str(code) for code in protocol.CLOSE_CODES}, id="close codes"),
+    ],
+)
+def test_protocol_doc_has_a_row_for_every_name_in_the_code(doc: str, names: set[str]) -> None:
+    assert sorted(names - table_names(doc)) == []
+
+
+def test_protocol_doc_lists_nothing_the_code_does_not_have(doc: str) -> None:
+    known = (
+        set(protocol.CLIENT_TYPES)
+        | set(protocol.SERVER_TYPES)
+        | set(EVENT_KINDS)
+        | set(CODES)
+        | {str(code) for code in protocol.CLOSE_CODES}
+        | {"1009"}  # uvicorn's own close for frames over --ws-max-size
+    )
+    assert sorted(table_names(doc) - known) == []
+
+
+def test_protocol_doc_mentions_every_server_frame_shape(doc: str) -> None:
+    for name in ("ok", "error", "snapshot", "batch"):
+        assert f'"type": "{name}"' in doc
+
+
+def test_protocol_doc_states_the_limits_of_the_code(doc: str) -> None:
+    assert f"{protocol.MAX_FRAME_BYTES // 1024} KiB" in doc
+    assert f"{protocol.IDLE_TIMEOUT_SECONDS} s" in doc
+    assert f"every {protocol.PING_INTERVAL_SECONDS} s" in doc

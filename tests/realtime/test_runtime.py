@@ -1,0 +1,261 @@
+"""A room's runtime with the in-memory store and broker: no sockets, a real event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from realtime.broker import MemoryBroker
+from realtime.errors import ForbiddenError, RateLimitedError
+from realtime.events import Context
+from realtime.fanout import Member
+from realtime.identity import Identity
+from realtime.outbox import Outbox
+from realtime.rooms import room
+from realtime.rooms.lifecycle import RoomInfo
+from realtime.runtime import REPLAY_LIMIT, RoomRuntime
+from realtime.storage import MemoryEventStore
+from scheduling.clock import FixedClock
+
+from .frames import decode_all, seqs
+
+INFO = RoomInfo("lobby-test", "Test lobby", "lobby")
+HOST = Identity("u:host", "Host", moderator=True)
+
+
+class Clocked:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+async def runtime() -> AsyncIterator[RoomRuntime]:
+    store = MemoryEventStore()
+    rt = RoomRuntime(INFO, store, MemoryBroker(), FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC)))
+    await rt.start()
+    yield rt
+    await rt.stop()
+
+
+def person(name: str, moderator: bool = False) -> Member:
+    return Member(Identity(f"g:{name}", name, moderator), Outbox())
+
+
+async def settle(runtime: RoomRuntime) -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+        if runtime._queue.empty():
+            await asyncio.sleep(0)
+
+
+def frames_of(member: Member) -> list[dict[str, Any]]:
+    return decode_all(member.outbox.take())
+
+
+async def test_runtime_first_join_gets_a_snapshot(runtime: RoomRuntime) -> None:
+    ana = person("ana")
+    await runtime.join(ana, "j", None)
+    ok, snapshot = frames_of(ana)
+    assert ok["data"]["mode"] == "snapshot" and ok["ref"] == "j"
+    assert (snapshot["type"], snapshot["seq"], snapshot["data"]["reason"]) == (
+        "snapshot",
+        0,
+        "first_join",
+    )
+
+
+async def test_runtime_two_members_see_the_same_order(runtime: RoomRuntime) -> None:
+    ana, ben = person("ana"), person("ben")
+    await runtime.join(ana, None, None)
+    await runtime.join(ben, None, None)
+    frames_of(ana), frames_of(ben)
+    for n in range(10):
+        runtime.submit(ana if n % 2 else ben, n, "chat.send", {"text": f"m{n}"}, 100.0 + n)
+    await settle(runtime)
+    seen_a = [f for f in frames_of(ana) if f["type"] == "chat.message"]
+    seen_b = [f for f in frames_of(ben) if f["type"] == "chat.message"]
+    assert seen_a == seen_b
+    assert [f["seq"] for f in seen_a] == list(range(1, 11))
+
+
+async def test_runtime_ok_comes_after_the_event_is_stored(runtime: RoomRuntime) -> None:
+    ana = person("ana")
+    await runtime.join(ana, None, None)
+    frames_of(ana)
+    runtime.submit(ana, "c1", "chat.send", {"text": "hi"}, 100.0)
+    await settle(runtime)
+    event, ok = frames_of(ana)
+    assert (event["type"], ok) == ("chat.message", {"type": "ok", "ref": "c1", "data": {"seq": 1}})
+    assert [e.seq for e in await runtime.store.read(INFO.name, 0)] == [1]
+
+
+async def test_runtime_rejoin_replays_exactly_what_was_missed(runtime: RoomRuntime) -> None:
+    ana, ben = person("ana"), person("ben")
+    await runtime.join(ana, None, None)
+    await runtime.join(ben, None, None)
+    for n in range(3):
+        runtime.submit(ana, None, "chat.send", {"text": f"before {n}"}, 100.0 + n)
+    await settle(runtime)
+    last_seen = max(seqs(frames_of(ben)))
+    runtime.leave(ben)
+    for n in range(4):
+        runtime.submit(ana, None, "chat.send", {"text": f"missed {n}"}, 110.0 + n)
+    await settle(runtime)
+    back = person("ben")
+    await runtime.join(back, "r", last_seen)
+    runtime.submit(ana, None, "chat.send", {"text": "live"}, 120.0)
+    await settle(runtime)
+    frames = frames_of(back)
+    assert frames[0]["data"]["mode"] == "replay"
+    assert seqs(frames) == [4, 5, 6, 7, 8]
+    assert [f["data"]["text"] for f in frames[1:]] == [f"missed {n}" for n in range(4)] + ["live"]
+
+
+async def test_runtime_unknown_last_seq_gets_a_snapshot(runtime: RoomRuntime) -> None:
+    back = person("ben")
+    await runtime.join(back, None, 5)  # the room is at 0
+    assert frames_of(back)[1]["data"]["reason"] == "unknown_seq"
+
+
+async def test_runtime_far_behind_gets_a_snapshot_marked_as_such() -> None:
+    store = MemoryEventStore()
+    clock = FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC))
+    seeded = room.RoomState(INFO)
+    ctx = Context(HOST, clock.now())
+    for n in range(REPLAY_LIMIT + 2):
+        outcome = room.decide(seeded, ctx, "chat.send", {"text": f"m{n}"})
+        await store.append(INFO.name, room.commit(seeded, ctx, outcome))
+    rt = RoomRuntime(INFO, store, MemoryBroker(), clock)
+    await rt.start()
+    try:
+        near, far = person("near"), person("far")
+        await rt.join(near, None, 2)
+        await rt.join(far, None, 1)
+        near_frames, far_frames = frames_of(near), frames_of(far)
+        assert near_frames[0]["data"]["mode"] == "replay"
+        assert seqs(near_frames) == list(range(3, REPLAY_LIMIT + 3))
+        assert far_frames[0]["data"]["mode"] == "snapshot"
+        assert far_frames[1]["data"]["reason"] == "too_far_behind"
+        assert far_frames[1]["seq"] == REPLAY_LIMIT + 2
+    finally:
+        await rt.stop()
+
+
+async def test_runtime_refusals_are_error_replies(runtime: RoomRuntime) -> None:
+    ana = person("ana")
+    await runtime.join(ana, None, None)
+    frames_of(ana)
+    runtime.submit(ana, "p", "poll.create", {"question": "q", "options": ["a", "b"]}, 100.0)
+    await settle(runtime)
+    assert frames_of(ana) == [
+        {
+            "type": "error",
+            "ref": "p",
+            "data": {
+                "code": "auth.forbidden",
+                "message": "Only the room's moderators can do this.",
+            },
+        }
+    ]
+
+
+async def test_runtime_flood_is_rate_limited_per_identity(runtime: RoomRuntime) -> None:
+    tab1, tab2 = person("ana"), person("ana")
+    await runtime.join(tab1, None, None)
+    await runtime.join(tab2, None, None)
+    refused = 0
+    for n in range(20):
+        try:
+            runtime.submit(tab1 if n % 2 else tab2, None, "chat.send", {"text": "x"}, 100.0)
+        except RateLimitedError:
+            refused += 1
+    assert refused == 12
+
+
+async def test_runtime_ban_closes_every_tab_and_refuses_rejoin(runtime: RoomRuntime) -> None:
+    host, troll, troll2 = person("host", True), person("troll"), person("troll")
+    for m in (host, troll, troll2):
+        await runtime.join(m, None, None)
+    runtime.submit(host, "b", "mod.ban", {"id": "g:troll"}, 100.0)
+    await settle(runtime)
+    assert (troll.outbox.close_code, troll2.outbox.close_code) == (4003, 4003)
+    with pytest.raises(ForbiddenError) as banned:
+        await runtime.join(person("troll"), None, None)
+    assert banned.value.code == "user.banned"
+    assert runtime.presence.count == 1
+
+
+async def test_runtime_tick_broadcasts_reactions_and_presence(runtime: RoomRuntime) -> None:
+    ana, host = person("ana"), person("host", True)
+    await runtime.join(ana, None, None)
+    await runtime.join(host, None, None)
+    frames_of(ana), frames_of(host)
+    for emoji in ("🎉", "🎉", "👏"):
+        runtime.submit(ana, None, "react", {"emoji": emoji}, 100.0)
+    runtime.tick()
+    got = {f["type"]: f["data"] for f in frames_of(ana)}
+    assert got == {"reactions": {"counts": {"👏": 1, "🎉": 2}}, "presence": {"count": 2}}
+    host_presence = [f for f in frames_of(host) if f["type"] == "presence"][0]["data"]
+    assert [p["name"] for p in host_presence["who"]] == ["ana", "host"]
+    runtime.tick()
+    assert frames_of(ana) == []
+
+
+async def test_runtime_poll_tally_hidden_until_you_vote(runtime: RoomRuntime) -> None:
+    host, voter, waiter = person("host", True), person("voter"), person("waiter")
+    for m in (host, voter, waiter):
+        await runtime.join(m, None, None)
+    runtime.submit(
+        host,
+        None,
+        "poll.create",
+        {"question": "q", "options": ["a", "b"], "results": "after_vote"},
+        100.0,
+    )
+    await settle(runtime)
+    runtime.submit(voter, None, "poll.vote", {"choices": [1]}, 100.0)
+    await settle(runtime)
+    runtime.tick()
+
+    def tally(member: Member) -> dict[str, Any]:
+        return [f for f in frames_of(member) if f["type"] == "poll.tally"][0]["data"]
+
+    assert tally(voter) == {"id": 1, "total": 1, "counts": [0, 1]}
+    assert tally(host) == {"id": 1, "total": 1, "counts": [0, 1]}
+    assert tally(waiter) == {"id": 1, "total": 1}
+
+
+async def test_runtime_restart_rebuilds_state_from_the_store(runtime: RoomRuntime) -> None:
+    ana = person("ana")
+    await runtime.join(ana, None, None)
+    runtime.submit(ana, None, "qa.ask", {"text": "kept?"}, 100.0)
+    await settle(runtime)
+    again = RoomRuntime(INFO, runtime.store, MemoryBroker(), runtime.clock)
+    await again.start()
+    try:
+        ben = person("ben")
+        await again.join(ben, None, None)
+        snapshot = frames_of(ben)[1]["data"]
+        assert [q["text"] for q in snapshot["qa"]["open"]] == ["kept?"]
+        assert snapshot["seq"] == 1
+    finally:
+        await again.stop()
+
+
+async def test_runtime_retried_send_with_a_nonce_is_stored_once(runtime: RoomRuntime) -> None:
+    ana = person("ana")
+    await runtime.join(ana, None, None)
+    frames_of(ana)
+    for ref in ("first", "retry"):
+        runtime.submit(ana, ref, "chat.send", {"text": "once", "nonce": "n-1"}, 100.0)
+        await settle(runtime)
+    frames = frames_of(ana)
+    assert seqs(frames) == [1]
+    assert frames[-1] == {"type": "ok", "ref": "retry", "data": {"seq": 1, "duplicate": True}}
