@@ -27,8 +27,11 @@ from festival.errors import (
     scheduling_error_handler,
     server_error_handler,
 )
+from festival.logs import configure_logging
+from festival.metrics import Metrics
 from festival.rendering import install_template_globals
 from festival.routes import api, feeds, health, pages, ws
+from festival.routes import metrics as metrics_routes
 from festival.settings import Settings
 from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError
@@ -74,6 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         *health.routes,
+        *metrics_routes.routes,
         *api.routes,
         *feeds.routes,
         *ws.routes,
@@ -103,11 +107,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.festival = state
+    app.state.metrics = Metrics()
     app.state.templates = templates
     return app
 
 
 def asgi() -> Starlette:
     """Factory for `uvicorn --factory festival.app:asgi` (reads the environment once)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_format)
+    return create_app(settings)

@@ -56,6 +56,13 @@ def _kib(value: str | None) -> int:
     return int(value)
 
 
+def _log_format(value: str | None) -> str:
+    value = (value or "text").strip().lower()
+    if value not in {"text", "json"}:
+        raise SettingsError(f"LOG_FORMAT={value!r}: use text or json")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with the embedded defaults."""
@@ -77,6 +84,7 @@ class Settings:
     # is cut off as too slow.
     room_rate_limits: bool = True
     room_outbox_kib: int = 2048
+    log_format: str = "text"  # LOG_FORMAT: "text" for people, "json" for a log pipeline
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +116,7 @@ class Settings:
             admin_password=env.get("ADMIN_PASSWORD") or None,
             room_rate_limits=_bool(env.get("ROOM_RATE_LIMITS"), default=True),
             room_outbox_kib=_kib(env.get("ROOM_OUTBOX_KIB")),
+            log_format=_log_format(env.get("LOG_FORMAT")),
         )
 
     def with_(self, **changes: object) -> Settings:

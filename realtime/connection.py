@@ -1,9 +1,8 @@
 """The only code that awaits the socket: read frames, run the session, write the outbox.
 
-Each connection has two tasks: the reader (the ASGI handler itself) feeds frames to its
-:class:`~realtime.session.Session` and performs the resulting actions; the writer drains the
-outbox, joining whatever queued up meanwhile into one frame, and sends the close frame when the
-outbox is closed (too slow, banned, idle, abuse, shutdown).
+The reader (the ASGI handler itself) feeds frames to its :class:`~realtime.session.Session`
+and performs the resulting actions; the :class:`~realtime.writer.Writer` sends what the outbox
+gets, and the close frame when the outbox is closed (too slow, banned, idle, abuse, shutdown).
 """
 
 from __future__ import annotations
@@ -23,14 +22,13 @@ from realtime.identity import Identity
 from realtime.outbox import Outbox
 from realtime.runtime import RoomRuntime
 from realtime.session import Action, Close, Forward, JoinRequest, Reply, Session
+from realtime.writer import Writer
 
 log = logging.getLogger("realtime.connection")
 
 Message = MutableMapping[str, Any]
 #: How long the writer may take to flush and close once the reader is done.
 CLOSE_TIMEOUT_SECONDS = 5.0
-#: Queued frames are joined into one WebSocket message up to about this many characters.
-MAX_MESSAGE_CHARS = 256 * 1024
 
 
 class Socket(Protocol):
@@ -66,13 +64,13 @@ async def serve(
 ) -> None:
     """Run one accepted WebSocket in ``room_name`` until it closes."""
     outbox = Outbox(max_chars=hub.outbox_chars)
-    writer = asyncio.create_task(_write(socket, outbox))
+    writer = Writer(socket, outbox)
     try:
         runtime = await hub.acquire(room_name)
     except NotFoundError as exc:
         outbox.put(protocol.error(None, exc))
         outbox.close(protocol.CLOSE_ROOM_UNKNOWN, exc.code)
-        await _finish(writer, outbox)
+        await writer.stop(CLOSE_TIMEOUT_SECONDS)
         return
     member = Member(identity, outbox)
     try:
@@ -81,16 +79,7 @@ async def serve(
     finally:
         runtime.leave(member)
         hub.release(runtime)
-        await _finish(writer, outbox)
-
-
-async def _finish(writer: asyncio.Task[None], outbox: Outbox) -> None:
-    if outbox.close_code is None:  # the client left: nothing more to send
-        writer.cancel()
-    try:
-        await asyncio.wait_for(writer, CLOSE_TIMEOUT_SECONDS)
-    except (TimeoutError, asyncio.CancelledError):
-        pass
+        await writer.stop(CLOSE_TIMEOUT_SECONDS)
 
 
 async def _read(
@@ -148,33 +137,3 @@ async def _perform(
                 await _perform(refusal, session, runtime, member, monotonic)
         except RoomError as exc:
             member.send(protocol.error(action.ref, exc))
-
-
-def _chunks(frames: list[str]) -> list[list[str]]:
-    """Consecutive runs of frames of about MAX_MESSAGE_CHARS (a single larger frame alone)."""
-    chunks: list[list[str]] = []
-    size = MAX_MESSAGE_CHARS
-    for frame in frames:
-        if size + len(frame) > MAX_MESSAGE_CHARS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(frame)
-        size += len(frame)
-    return chunks
-
-
-async def _write(socket: Socket, outbox: Outbox) -> None:
-    try:
-        while True:
-            await outbox.wait()
-            for chunk in _chunks(outbox.take()):
-                await socket.send({"type": "websocket.send", "text": protocol.batch(chunk)})
-            if outbox.close_code is not None and not len(outbox):
-                await socket.send(
-                    {"type": "websocket.close", "code": outbox.close_code, "reason": outbox.reason}
-                )
-                return
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the peer is gone; the reader sees the disconnect
-        log.debug("writer stopped: %s: %s", type(exc).__name__, exc)

@@ -43,16 +43,21 @@ class Audience:
 
     def __init__(self, on_drop: Callable[[Member], None]) -> None:
         self.members: set[Member] = set()
+        self.moderators = 0
         self._on_drop = on_drop
 
     def __len__(self) -> int:
         return len(self.members)
 
     def add(self, member: Member) -> None:
-        self.members.add(member)
+        if member not in self.members:
+            self.members.add(member)
+            self.moderators += member.identity.moderator
 
     def discard(self, member: Member) -> None:
-        self.members.discard(member)
+        if member in self.members:
+            self.members.discard(member)
+            self.moderators -= member.identity.moderator
 
     def events(self, events: list[Event]) -> None:
         """Broadcast consecutive events (as one frame per view) to members who lack them."""
@@ -97,10 +102,10 @@ class Audience:
         """Close every connection of one identity (after what is already queued)."""
         for member in [m for m in self.members if m.identity.id == identity_id]:
             member.outbox.close(code, reason)
-            self.members.discard(member)
+            self.discard(member)
             self._on_drop(member)
 
     def _drop(self, members: list[Member]) -> None:
         for member in members:
-            self.members.discard(member)
+            self.discard(member)
             self._on_drop(member)

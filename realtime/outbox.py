@@ -7,8 +7,8 @@ never waits for its slowest member.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
+from collections.abc import Callable
 
 #: Frames and characters a connection may have queued before it counts as too slow.
 MAX_FRAMES = 2000
@@ -16,12 +16,13 @@ MAX_CHARS = 2 * 1024 * 1024
 
 
 class Outbox:
-    __slots__ = ("_frames", "_chars", "_waiter", "max_frames", "max_chars", "close_code", "reason")
+    __slots__ = ("_frames", "_chars", "on_ready", "max_frames", "max_chars", "close_code", "reason")
 
     def __init__(self, max_frames: int = MAX_FRAMES, max_chars: int = MAX_CHARS) -> None:
         self._frames: deque[str] = deque()
         self._chars = 0
-        self._waiter: asyncio.Future[None] | None = None
+        #: Called (synchronously) after a frame is queued or the outbox is closed.
+        self.on_ready: Callable[[], None] | None = None
         self.max_frames = max_frames
         self.max_chars = max_chars
         self.close_code: int | None = None
@@ -61,20 +62,9 @@ class Outbox:
             self.take()
         self._wake()
 
-    async def wait(self) -> None:
-        """Until there is something to send or the outbox is closed."""
-        if self._frames or self.close_code is not None:
-            return
-        self._waiter = asyncio.get_running_loop().create_future()
-        try:
-            await self._waiter
-        finally:
-            self._waiter = None
-
     def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        if self.on_ready is not None:
+            self.on_ready()
 
     def __len__(self) -> int:
         return len(self._frames)

@@ -33,14 +33,13 @@ from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
 from realtime.rooms.presence import Presence
 from realtime.rooms.reactions import ReactionWindow
+from realtime.snapshots import SnapshotCache, snapshot_reason
 from realtime.storage import EventStore
 from realtime.ticker import transient_views
 from scheduling.clock import Clock
 
 log = logging.getLogger("realtime.runtime")
 
-#: A client further behind than this gets a snapshot instead of a replay.
-REPLAY_LIMIT = 1000
 #: Recent events kept in memory to serve replays without reading the store.
 RECENT_KEEP = 1000
 #: Commands decided and stored together at most.
@@ -50,6 +49,10 @@ QUEUE_LIMIT = 10_000
 #: Events per frame in a replay.
 REPLAY_CHUNK = 200
 TICK_SECONDS = 1.0
+#: Rooms bigger than this send presence every PRESENCE_TICKS_BIG ticks: a join storm in a big
+#: room would otherwise send everyone a presence update every second.
+BIG_ROOM = 1000
+PRESENCE_TICKS_BIG = 5
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ class RoomRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         self._catching_up: asyncio.Task[None] | None = None
         self._status = self.state.status(clock.now())
+        self.snapshots = SnapshotCache()
         self.on_broken: Callable[[RoomRuntime], None] | None = None
 
     # -- lifetime -----------------------------------------------------------------------------
@@ -122,7 +126,7 @@ class RoomRuntime:
                 job.done.set_exception(UnavailableError("The room is closing; reconnect."))
         for member in list(self.audience.members):
             member.outbox.close(code, "server going away")
-        self.audience.members.clear()
+            self.audience.discard(member)
 
     async def _load(self) -> None:
         state = room.RoomState(self.state.info)
@@ -238,7 +242,7 @@ class RoomRuntime:
     async def _join(self, job: _Join) -> None:
         member, who = job.member, job.member.identity
         head = self.state.seq
-        reason = _snapshot_reason(job.last_seq, head)
+        reason = snapshot_reason(job.last_seq, head)
         try:
             room.check_join(self.state, who)
             replay = [] if reason else await self._events_between(job.last_seq or 0, head)
@@ -253,7 +257,7 @@ class RoomRuntime:
         reply = {
             "mode": "snapshot" if reason else "replay",
             "seq": head,
-            "you": {"id": who.id, "name": who.name, "moderator": who.moderator},
+            "you": room.you(self.state, who, now),
             "status": self.state.status(now).value,
             "presence": {"count": self.presence.count},
         }
@@ -261,9 +265,8 @@ class RoomRuntime:
         # in whatever the outbox holds, and only later frames count against the member.
         member.send(protocol.ok(job.ref, reply), force=True)
         if reason:
-            view = self.presence.view(who.moderator)
-            data = room.snapshot(self.state, who, now, view) | {"reason": reason}
-            member.send(protocol.encode({"type": "snapshot", "seq": head, "data": data}), True)
+            frame = self.snapshots.frame(self.state, who, reason, now, self.presence)
+            member.send(frame, force=True)
         else:
             frames = visible_frames(replay, who.moderator)
             for start in range(0, len(frames), REPLAY_CHUNK):
@@ -329,7 +332,16 @@ class RoomRuntime:
         status = self.state.status(now)
         changed_status = status != self._status
         self._status = status
-        views = transient_views(self.state, self.presence, self.reactions, changed_status, now)
+        big = len(self.audience) > BIG_ROOM
+        views = transient_views(
+            self.state,
+            self.presence,
+            self.reactions,
+            changed_status,
+            now,
+            presence_due=not big or self._ticks % PRESENCE_TICKS_BIG == 0,
+            with_who=self.audience.moderators > 0,
+        )
         if views is None:
             return
         poll = self.state.polls.active()
@@ -341,14 +353,3 @@ class RoomRuntime:
             return "voter" if member.identity.id in voters else "public"
 
         self.audience.transient(views, pick)
-
-
-def _snapshot_reason(last_seq: int | None, head: int) -> str | None:
-    """Why this join gets a snapshot rather than a replay (None: replay)."""
-    if last_seq is None:
-        return "first_join"
-    if last_seq > head:
-        return "unknown_seq"
-    if head - last_seq > REPLAY_LIMIT:
-        return "too_far_behind"
-    return None

@@ -23,8 +23,14 @@ def transient_views(
     window: reactions.ReactionWindow,
     status_changed: bool,
     now: datetime,
+    presence_due: bool = True,
+    with_who: bool = True,
 ) -> dict[str, str] | None:
-    """One frame per view with everything that changed, or None when nothing did."""
+    """One frame per view with everything that changed, or None when nothing did.
+
+    ``presence_due``: whether presence may be sent this time (big rooms send it less often);
+    ``with_who``: whether a moderator is there to receive the list of names.
+    """
     frames: dict[str, list[str]] = {view: [] for view in VIEWS}
 
     def everyone(frame: str) -> None:
@@ -34,11 +40,12 @@ def transient_views(
     counts = window.flush()
     if counts is not None:
         everyone(protocol.transient("reactions", {"counts": counts}))
-    if presence.take_change():
+    if presence_due and presence.take_change():
         public = protocol.transient("presence", presence.view(moderator=False))
         frames["public"].append(public)
         frames["voter"].append(public)
-        frames["moderator"].append(protocol.transient("presence", presence.view(moderator=True)))
+        moderator = presence.view(moderator=True) if with_who else presence.view(False)
+        frames["moderator"].append(protocol.transient("presence", moderator))
     poll = state.polls.active()
     if state.polls.dirty and poll is not None:
         state.polls.dirty = False

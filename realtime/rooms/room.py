@@ -179,24 +179,51 @@ def commit(state: RoomState, ctx: Context, outcome: Outcome) -> list[Event]:
     return events
 
 
-def snapshot(
-    state: RoomState, viewer: Identity, now: datetime, presence: dict[str, Any]
-) -> dict[str, Any]:
-    """Everything a participant needs to draw the room, as of ``state.seq``."""
+def you(state: RoomState, viewer: Identity, now: datetime) -> dict[str, Any]:
+    """Who the viewer is in this room (sent with the join reply)."""
     until = moderation.muted_until(state.moderation, viewer.id, now)
     return {
+        "id": viewer.id,
+        "name": viewer.name,
+        "moderator": viewer.moderator,
+        "muted_until": None if until is None else iso(until),
+    }
+
+
+#: The viewer of a public snapshot: nobody in particular.
+ANYONE = Identity("", "")
+
+
+def is_fresh(state: RoomState, viewer: Identity) -> bool:
+    """Whether nothing in the viewer's snapshot is personal (it equals ``ANYONE``'s)."""
+    if viewer.moderator or viewer.id in state.quiz.scores:
+        return False
+    poll = state.polls.active()
+    if poll is not None and viewer.id in poll.voters:
+        return False
+    return not any(
+        viewer.id in q.voters or (q.status == qa.PENDING and q.author["id"] == viewer.id)
+        for q in state.qa.questions.values()
+    )
+
+
+def snapshot(
+    state: RoomState, viewer: Identity, now: datetime, presence: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything a participant needs to draw the room, as of ``state.seq``.
+
+    Presence is left out of the public snapshot (the join reply has the count), so that every
+    fresh joiner of a busy room can be sent the same encoded snapshot.
+    """
+    out = {
         "seq": state.seq,
         "room": lifecycle.view(state.lifecycle, state.info, now),
-        "you": {
-            "id": viewer.id,
-            "name": viewer.name,
-            "moderator": viewer.moderator,
-            "muted_until": None if until is None else iso(until),
-        },
         "chat": chat.snapshot(state.chat),
         "qa": qa.snapshot(state.qa, viewer),
         "poll": polls.snapshot(state.polls, viewer),
         "quiz": quiz.snapshot(state.quiz, viewer),
         "reactions": list(reactions.EMOJI),
-        "presence": presence,
     }
+    if presence is not None:
+        out["presence"] = presence
+    return out

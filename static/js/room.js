@@ -94,14 +94,13 @@ class RoomApp {
   }
 
   snapshot(data) {
-    this.me = data.you;
     Object.assign(this.room, data.room);
     this.chat.snapshot(data.chat);
     this.qa.snapshot(data.qa);
     this.poll.snapshot(data.poll);
     this.quiz.snapshot(data.quiz);
     this.renderReactions(data.reactions);
-    this.setPresence(data.presence.count, data.presence.who);
+    if (data.presence) this.setPresence(data.presence.count, data.presence.who);
     this.moderation?.snapshot(data.room);
     this.setStatus(data.room.status);
     const join = document.getElementById("room-join");

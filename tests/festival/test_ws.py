@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from starlette.testclient import TestClient, WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
@@ -369,3 +372,41 @@ def test_ws_store_failure_is_reported_and_nothing_is_acknowledged(
         conn.send("chat.send", "lost", text="after")
         failed = conn.reply("lost")
     assert failed["data"]["code"] == "server.unavailable"
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_frames = st.one_of(
+    st.text(max_size=100),
+    _json.map(json.dumps),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(sorted(protocol.CLIENT_TYPES))},
+        optional={"ref": _json, "data": _json},
+    ).map(json.dumps),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(raws=st.lists(_frames, min_size=1, max_size=8))
+def test_ws_fuzzed_frames_never_crash_the_server(rooms_client: TestClient, raws: list[str]) -> None:
+    with rooms_client.websocket_connect(f"/ws/rooms/{LOBBY}") as ws:
+        conn = Conn(ws)
+        conn.join("Fuzz")
+        for raw in raws:
+            ws.send_text(raw)
+        conn.send("ping", "still-here")
+        assert conn.reply("still-here")["type"] == "ok"
+
+
+def test_ws_session_and_home_pages_link_to_the_rooms(rooms_client: TestClient) -> None:
+    session_page = rooms_client.get(f"/sessions/{LIVE_ROOM.removeprefix('session-')}")
+    assert f'href="/rooms/{LIVE_ROOM}"' in session_page.text
+    home = rooms_client.get("/editions/testfest-2027")
+    assert f'href="/rooms/{LOBBY}"' in home.text

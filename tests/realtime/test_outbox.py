@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import asyncio
-
 from realtime.outbox import Outbox
 
 
@@ -31,16 +29,10 @@ def test_outbox_closed_refuses_and_can_drop_pending() -> None:
     assert (outbox.put("late"), outbox.take(), outbox.close_code) == (False, [], 4000)
 
 
-async def test_outbox_wait_wakes_on_put_and_on_close() -> None:
+def test_outbox_calls_on_ready_after_put_and_close() -> None:
     outbox = Outbox()
-    waiting = asyncio.create_task(outbox.wait())
-    await asyncio.sleep(0)
-    assert not waiting.done()
+    calls: list[int] = []
+    outbox.on_ready = lambda: calls.append(len(outbox))
     outbox.put("x")
-    await asyncio.wait_for(waiting, 1)
-    outbox.take()
-    closing = asyncio.create_task(outbox.wait())
-    await asyncio.sleep(0)
     outbox.close(1000)
-    await asyncio.wait_for(closing, 1)
-    assert outbox.close_code == 1000
+    assert (calls, outbox.close_code) == ([1, 1], 1000)

@@ -17,7 +17,8 @@ from realtime.identity import Identity
 from realtime.outbox import Outbox
 from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
-from realtime.runtime import REPLAY_LIMIT, RoomRuntime
+from realtime.runtime import RoomRuntime
+from realtime.snapshots import REPLAY_LIMIT
 from realtime.storage import MemoryEventStore
 from scheduling.clock import FixedClock
 
@@ -259,3 +260,13 @@ async def test_runtime_retried_send_with_a_nonce_is_stored_once(runtime: RoomRun
     frames = frames_of(ana)
     assert seqs(frames) == [1]
     assert frames[-1] == {"type": "ok", "ref": "retry", "data": {"seq": 1, "duplicate": True}}
+
+
+async def test_runtime_fresh_joiners_share_one_encoded_snapshot(runtime: RoomRuntime) -> None:
+    ana, ben, host = person("ana"), person("ben"), person("host", True)
+    for member in (ana, ben, host):
+        await runtime.join(member, None, None)
+    ana_snapshot, ben_snapshot = ana.outbox.take()[1], ben.outbox.take()[1]
+    host_snapshot = decode_all(host.outbox.take())[1]
+    assert ana_snapshot is ben_snapshot
+    assert host_snapshot["data"]["presence"]["count"] == 3  # moderators get their own

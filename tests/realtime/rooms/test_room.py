@@ -3,9 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from realtime import protocol
+from realtime.errors import RoomError
 from realtime.events import Context, Draft, Event, Outcome
+from realtime.identity import Identity
 from realtime.rooms import room
 
 from .conftest import ALICE, BOB, HOST, START, Driver
@@ -68,7 +72,84 @@ def test_room_event_kinds_have_descriptions() -> None:
     assert "chat.message" in room.EVENT_KINDS and "quiz.revealed" in room.EVENT_KINDS
 
 
-def test_room_snapshot_tells_you_who_you_are(driver: Driver) -> None:
-    snap = driver.snapshot(HOST)
-    assert snap["you"] == {"id": "u:host", "name": "Host", "moderator": True, "muted_until": None}
-    assert (snap["seq"], snap["reactions"][0]) == (0, "👏")
+def test_room_you_tells_who_you_are(driver: Driver) -> None:
+    driver.do(ALICE, "chat.send", text="hi")
+    driver.do(HOST, "mod.mute", id=ALICE.id, minutes=2)
+    assert room.you(driver.state, HOST, driver.now) == {
+        "id": "u:host",
+        "name": "Host",
+        "moderator": True,
+        "muted_until": None,
+    }
+    assert room.you(driver.state, ALICE, driver.now)["muted_until"] == "2027-01-24T12:02:00Z"
+    assert (driver.snapshot(HOST)["seq"], driver.snapshot(HOST)["reactions"][0]) == (2, "👏")
+
+
+def test_room_fresh_viewers_share_the_public_snapshot(driver: Driver) -> None:
+    driver.do(ALICE, "qa.ask", text="q")
+    driver.do(HOST, "poll.create", question="p", options=["a", "b"], results="after_vote")
+    assert room.is_fresh(driver.state, BOB) is True
+    assert driver.snapshot(BOB) == driver.snapshot(room.ANYONE)
+    driver.do(BOB, "poll.vote", choices=[0])
+    assert room.is_fresh(driver.state, BOB) is False
+    assert driver.snapshot(BOB) != driver.snapshot(room.ANYONE)
+    assert room.is_fresh(driver.state, HOST) is False
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 2**60)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+field_names = st.sampled_from(
+    [
+        "text",
+        "id",
+        "choices",
+        "choice",
+        "options",
+        "question",
+        "correct",
+        "time_limit_seconds",
+        "multiple",
+        "results",
+        "pinned",
+        "minutes",
+        "features",
+        "qa_moderation",
+        "slow_mode_seconds",
+        "nonce",
+        "emoji",
+    ]
+)
+commands = st.tuples(
+    st.sampled_from(sorted(room.COMMANDS)),
+    st.dictionaries(field_names, json_values | st.integers(0, 12), max_size=5),
+    st.sampled_from([ALICE, BOB, HOST]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(commands, max_size=25))
+def test_room_fuzzed_commands_only_ever_raise_room_errors(
+    steps: list[tuple[str, dict[str, object], Identity]],
+) -> None:
+    driver = Driver()
+    driver.do(ALICE, "chat.send", text="seed")
+    driver.do(ALICE, "qa.ask", text="seed?")
+    for message_type, data, who in steps:
+        try:
+            driver.do(who, message_type, **data)
+        except RoomError:
+            pass
+        driver.advance(1)
+    rebuilt = Driver()
+    for event in driver.events:
+        room.apply(rebuilt.state, event)
+    assert rebuilt.snapshot(HOST) == driver.snapshot(HOST)

@@ -1,0 +1,279 @@
+"""Live-room fan-out benchmark: one command, prints figures (docs/benchmarks.md records them).
+
+    python bench/fanout.py                         # 1,000 / 5,000 / 10,000 in one room, 200 x 25
+    python bench/fanout.py --scenarios 5000 --messages 200 --rate 100
+
+For each scenario, the festival server (uvicorn + festival.app, SQLite, in-process broker,
+rate limits off) and the reference (a plain ``websockets.broadcast()`` relay, same clients)
+run in turn on a 127.0.0.1 port. Clients connect (and join), sit idle for a moment (memory per
+idle connection), then one publisher per room sends ``--messages`` at ``--rate`` per second
+and every client counts what it gets: deliveries per second, latency from send to receipt,
+lost / duplicated / out-of-order messages, server CPU and peak RSS. Bounded: at most
+``--timeout`` seconds of waiting per scenario and server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fanout_client import BUCKET_US, Tally, worker  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+EDITION = "bench-2027"
+
+
+@dataclass
+class Scenario:
+    rooms: int
+    per_room: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.rooms} x {self.per_room}" if self.rooms > 1 else f"{self.per_room} in 1 room"
+
+    @classmethod
+    def parse(cls, text: str) -> Scenario:
+        rooms, _, per_room = text.partition("x")
+        return cls(int(rooms), int(per_room)) if per_room else cls(1, int(rooms))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def proc_stat(pid: int) -> tuple[float, int, int]:
+    """(CPU seconds used, current RSS bytes, peak RSS bytes) of a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICK
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rss = int(status["VmRSS"].split()[0]) * 1024
+    peak = int(status["VmHWM"].split()[0]) * 1024
+    return cpu, rss, peak
+
+
+def seed(rooms: int) -> tuple[str, list[str]]:
+    """A migrated SQLite database with one edition (its lobby) and ``rooms`` sessions."""
+    from festival import migrate
+    from festival.db import make_engine, make_sessionmaker, session_scope
+    from festival.models import Edition, Organisation
+    from festival.stores.programme import SessionInput, create_session, session_uid
+
+    path = Path(tempfile.mkdtemp(prefix="fanout-")) / "bench.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    migrate.upgrade(url)
+
+    async def fill() -> list[str]:
+        engine = make_engine(url)
+        names = [f"lobby-{EDITION}"]
+        async with session_scope(make_sessionmaker(engine)) as db:
+            edition = Edition(
+                slug=EDITION, name="Bench", first_day=date(2027, 1, 24), last_day=date(2027, 1, 24)
+            )
+            org = Organisation(slug="bench", name="Bench", country="FR", tz_name="Europe/Paris")
+            db.add_all([edition, org])
+            await db.flush()
+            for n in range(1, rooms):
+                uid = session_uid(f"bench-{n}")
+                start = datetime(2027, 1, 24, 10, 0)  # noqa: DTZ001 - wall time in its zone
+                data = SessionInput(f"Bench room {n}", start, "Europe/Paris", 60)
+                await create_session(db, edition, org, data, uid=uid)
+                names.append(f"session-{uid}")
+        await engine.dispose()
+        return names
+
+    return url, asyncio.run(fill())
+
+
+def start_server(kind: str, port: int, database_url: str) -> subprocess.Popen[bytes]:
+    if kind == "festival":
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-secret-not-for-production",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "ROOM_RATE_LIMITS": "off",
+        }
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "festival.app:asgi",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            "--no-access-log", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+            "--backlog", "4096",
+        ]  # fmt: skip
+    else:
+        env = dict(os.environ)
+        command = [sys.executable, str(ROOT / "bench" / "fanout_reference.py"), "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    import socket
+
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            time.sleep(0.3)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the {kind} server did not start")
+
+
+def percentile(histogram: list[int], fraction: float) -> float:
+    """In milliseconds, from the merged 0.1 ms histogram."""
+    total = sum(histogram)
+    if not total:
+        return float("nan")
+    rank = fraction * total
+    running = 0
+    for bucket, count in enumerate(histogram):
+        running += count
+        if running >= rank:
+            return (bucket + 1) * BUCKET_US / 1000
+    return float("nan")
+
+
+def run(
+    kind: str, scenario: Scenario, args: argparse.Namespace, db: tuple[str, list[str]]
+) -> dict[str, Any]:
+    port = free_port()
+    url, names = db
+    rooms = names[: scenario.rooms]
+    paths = [
+        f"/ws/rooms/{rooms[i % scenario.rooms]}" for i in range(scenario.rooms * scenario.per_room)
+    ]
+    server = start_server(kind, port, url)
+    context = multiprocessing.get_context("spawn")
+    pipes = []
+    processes = []
+    try:
+        for _ in range(args.workers + 1):  # the last one publishes
+            parent, child = context.Pipe()
+            process = context.Process(target=worker, args=(child, kind, port), daemon=True)
+            process.start()
+            pipes.append(parent)
+            processes.append(process)
+        _, baseline_rss, _ = proc_stat(server.pid)
+        started = time.monotonic()
+        shares = [paths[i :: args.workers] for i in range(args.workers)]
+        for pipe, share in zip(pipes, shares, strict=False):
+            pipe.send(("connect", {"paths": share, "count": True, "messages": args.messages}))
+        for pipe in pipes[:-1]:
+            pipe.recv()
+        connect_seconds = time.monotonic() - started
+        publishers = [f"/ws/rooms/{r}" for r in rooms]
+        pipes[-1].send(("connect", {"paths": publishers, "count": False, "messages": 0}))
+        pipes[-1].recv()
+        time.sleep(1.5)
+        _, idle_rss, _ = proc_stat(server.pid)
+        cpu_before, _, _ = proc_stat(server.pid)
+        pipes[-1].send(("publish", {"messages": args.messages, "rate": args.rate}))
+        for pipe in pipes[:-1]:
+            pipe.send(("collect", {"messages": args.messages, "timeout": args.timeout}))
+        first_send, last_send = pipes[-1].recv()
+        tallies: list[Tally] = [pipe.recv() for pipe in pipes[:-1]]
+        cpu_after, _, peak_rss = proc_stat(server.pid)
+        for pipe in pipes:
+            pipe.send(("close", {}))
+            pipe.recv()
+    finally:
+        for process in processes:
+            process.join(10)
+        server.terminate()
+        server.wait(15)
+    histogram = [sum(t.latency[i] for t in tallies) for i in range(len(tallies[0].latency))]
+    deliveries = sum(t.deliveries for t in tallies)
+    last = max(t.last_ns for t in tallies)
+    window = (last - first_send) / 1e9
+    clients = len(paths)
+    return {
+        "kind": kind,
+        "clients": clients,
+        "connect_s": connect_seconds,
+        "idle_kib": (idle_rss - baseline_rss) / clients / 1024,
+        "delivered_per_s": deliveries / window if window > 0 else 0.0,
+        "events_per_frame": deliveries / max(1, sum(t.frames for t in tallies)),
+        "p50_ms": percentile(histogram, 0.50),
+        "p99_ms": percentile(histogram, 0.99),
+        "max_ms": percentile(histogram, 1.0),
+        "cpu_s": cpu_after - cpu_before,
+        "cpu_pct": 100 * (cpu_after - cpu_before) / window if window > 0 else 0.0,
+        "peak_mib": peak_rss / 2**20,
+        "lost": sum(t.lost for t in tallies),
+        "duplicated": sum(t.duplicates for t in tallies),
+        "out_of_order": sum(t.out_of_order for t in tallies),
+        "closed": sum(t.closed for t in tallies),
+        "send_s": (last_send - first_send) / 1e9,
+        "expected": clients * args.messages,
+    }
+
+
+def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
+    print(f"\n## {scenario.name}")
+    header = (
+        f"{'server':10} {'clients':>7} {'connect s':>9} {'idle KiB/conn':>13} {'delivered/s':>11} "
+        f"{'ev/frame':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'CPU s':>6} {'CPU %':>6} "
+        f"{'peak MiB':>8} {'lost':>5} {'dup':>4} {'order':>5}"
+    )
+    print(header)
+    for r in results:
+        print(
+            f"{r['kind']:10} {r['clients']:>7} {r['connect_s']:>9.2f} {r['idle_kib']:>13.1f} "
+            f"{r['delivered_per_s']:>11,.0f} {r['events_per_frame']:>8.1f} {r['p50_ms']:>7.1f} "
+            f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} {r['cpu_pct']:>6.0f} "
+            f"{r['peak_mib']:>8.0f} {r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
+        )
+    ours, reference = results[0], results[-1]
+    if reference["delivered_per_s"]:
+        ratio = ours["delivered_per_s"] / reference["delivered_per_s"]
+        print(f"festival / reference delivered per second: {ratio:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scenarios",
+        default="1000,5000,10000,200x25",
+        help="comma-separated: N (clients in one room) or RxN (rooms x clients)",
+    )
+    parser.add_argument("--messages", type=int, default=100, help="messages per publisher")
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="messages per second per publisher"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="client processes")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
+    parser.add_argument("--servers", default="festival,reference")
+    args = parser.parse_args()
+    scenarios = [Scenario.parse(s) for s in args.scenarios.split(",")]
+    db = seed(max(s.rooms for s in scenarios))
+    print(
+        f"fan-out benchmark: {args.messages} messages per publisher at {args.rate:g}/s, "
+        f"{args.workers} client processes, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    for scenario in scenarios:
+        results = [run(kind, scenario, args, db) for kind in args.servers.split(",")]
+        report(scenario, results)
+
+
+if __name__ == "__main__":
+    main()

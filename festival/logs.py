@@ -1,0 +1,59 @@
+"""Logging set up in one place: readable lines for people, or one JSON object per line.
+
+``LOG_FORMAT=json`` (``Settings.log_format``) gives structured logs for a log pipeline: each
+record is ``{"ts", "level", "logger", "message", "pid"}`` plus ``exception`` when there is one
+and any ``extra={...}`` fields the caller passed. Timestamps are UTC with a ``Z``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+FORMATS = ("text", "json")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+#: Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat().replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process or os.getpid(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = value
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
+    """Send every log record (ours, uvicorn's, the libraries') to stderr in ``log_format``."""
+    if log_format not in FORMATS:
+        raise ValueError(f"log format {log_format!r}: use one of {', '.join(FORMATS)}")
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # uvicorn installs its own handlers; let its records flow to ours instead.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True

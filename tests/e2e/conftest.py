@@ -1,0 +1,21 @@
+"""Real processes for the end-to-end tests: a private redis-server the test may stop and start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.redis_server import RedisServer, require_redis_server
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own on a free loopback port (stopped at the end)."""
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder, require_redis_server())
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,92 @@
+"""The writer against a stand-in for the ASGI socket whose sends can be made to wait."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+
+from realtime.outbox import Outbox
+from realtime.writer import MAX_MESSAGE_CHARS, Writer, chunks, start
+
+
+class Socket:
+    """Records what is sent; while ``paused`` is clear, sends wait (a full socket buffer)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.writable = asyncio.Event()
+        self.writable.set()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.writable.wait()
+        self.sent.append(message)
+
+    def texts(self) -> list[Any]:
+        return [orjson.loads(m["text"]) for m in self.sent if m["type"] == "websocket.send"]
+
+
+async def test_writer_sends_at_once_when_the_socket_is_ready() -> None:
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    outbox.put('{"type":"a"}')
+    outbox.put('{"type":"b"}')
+    assert socket.texts() == [{"type": "a"}, {"type": "b"}]  # no await needed
+    assert writer.task is None
+
+
+async def test_writer_waits_in_a_task_and_keeps_the_order() -> None:
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    socket.writable.clear()
+    for name in "abc":
+        outbox.put(f'{{"type":"{name}"}}')
+    assert socket.sent == [] and writer.task is not None
+    socket.writable.set()
+    await asyncio.sleep(0.01)
+    outbox.put('{"type":"d"}')
+    texts = socket.texts()
+    assert texts[0] == {"type": "a"}
+    assert texts[1] == {"type": "batch", "frames": [{"type": "b"}, {"type": "c"}]}
+    assert texts[2] == {"type": "d"} and writer.task is None
+
+
+async def test_writer_sends_the_close_frame_after_what_was_queued() -> None:
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    socket.writable.clear()
+    outbox.put('{"type":"last"}')
+    outbox.close(4003, "banned")
+    socket.writable.set()
+    await writer.stop(1.0)
+    assert [m["type"] for m in socket.sent] == ["websocket.send", "websocket.close"]
+    assert socket.sent[-1] == {"type": "websocket.close", "code": 4003, "reason": "banned"}
+
+
+async def test_writer_stops_quietly_when_the_peer_is_gone() -> None:
+    class Gone(Socket):
+        async def send(self, message: dict[str, Any]) -> None:
+            raise OSError("connection reset")
+
+    outbox = Outbox()
+    writer = Writer(Gone(), outbox)
+    outbox.put("{}")
+    assert writer.closed.done()
+    await writer.stop(1.0)
+
+
+def test_writer_chunks_keep_messages_near_the_size_limit() -> None:
+    big = "x" * (MAX_MESSAGE_CHARS - 5)
+    frames = ['{"a":1}', '"' + big + '"', '{"b":2}']
+    assert [len(c) for c in chunks(frames)] == [7, len(big) + 2, 7]
+    assert chunks(['{"a":1}', '{"b":2}']) == ['{"type":"batch","frames":[{"a":1},{"b":2}]}']
+
+
+async def test_writer_start_runs_a_coroutine_that_does_not_wait_to_its_end() -> None:
+    done: list[int] = []
+
+    async def quick() -> None:
+        done.append(1)
+
+    assert start(quick()) is None and done == [1]
