@@ -33,9 +33,14 @@ export function clock(iso) {
   return timeFormat.format(new Date(iso));
 }
 
-/** "2 h 05 min", "4 min 09 s", "12 s". */
+/** "3 days 4 h", "2 h 05 min", "4 min 09 s", "12 s". */
 export function duration(ms) {
   const total = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(total / 86400);
+  if (d > 0) {
+    const hours = Math.floor((total % 86400) / 3600);
+    return `${d} ${d === 1 ? "day" : "days"} ${hours} h`;
+  }
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;

@@ -74,7 +74,7 @@ export class RoomSocket extends EventTarget {
       this.#send({ type: "join", ref: "join", data: { name: this.name, last_seq: this.lastSeq } });
     };
     ws.onmessage = (message) => {
-      this.#armPing();
+      clearTimeout(this.pongTimer); // the server is there
       let frame;
       try {
         frame = JSON.parse(message.data);
@@ -116,7 +116,6 @@ export class RoomSocket extends EventTarget {
     for (const [ref, request] of this.pending) {
       this.#send({ type: request.type, ref, data: request.data }); // only retried kinds wait here
     }
-    this.#armPing();
   }
 
   #settle(ref, how, data) {
@@ -131,12 +130,11 @@ export class RoomSocket extends EventTarget {
   }
 
   #send(frame) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
-  }
-
-  #armPing() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify(frame));
+    // The server closes a connection that has sent nothing for 75 s (a reader in a busy room
+    // too): say something every 25 s of silence, and give up on an answer after 10 s more.
     clearTimeout(this.pingTimer);
-    clearTimeout(this.pongTimer);
     this.pingTimer = setTimeout(() => {
       this.#send({ type: "ping", ref: "ping" });
       this.pongTimer = setTimeout(() => this.#drop("no answer"), PONG_TIMEOUT_MS);
