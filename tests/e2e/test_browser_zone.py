@@ -7,14 +7,13 @@ A real uvicorn server over a demo SQLite database, and Debian's Chromium driven 
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
@@ -23,26 +22,12 @@ from festival.app import create_app
 from festival.settings import Settings
 from scheduling import tz
 from scheduling.clock import FixedClock
-from tests.conftest import FESTIVAL_NOON, IN_CI
+from tests.conftest import FESTIVAL_NOON
+from tests.e2e.browser import chromium
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOME_SCREENSHOT = Path("/tmp/home.png")
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if IN_CI:
-        pytest.fail(f"the browser test must run in CI: {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -86,18 +71,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with chromium() as instance:
+        yield instance
 
 
 def _wait_for_zone(page: Any, zone: str, timeout_s: float = 15) -> None:

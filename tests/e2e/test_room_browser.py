@@ -8,40 +8,23 @@ and comes back without losing or repeating anything. Debian's Chromium driven by
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 from festival import demo, migrate
 from festival.settings import Settings
-from tests.conftest import IN_CI
+from tests.e2e.browser import chromium
 
 from .rooms_server import RoomServer
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ADMIN_PASSWORD = "browser-test-admin"
 TIMEOUT_MS = 15_000
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if IN_CI:
-        pytest.fail(f"the browser test must run in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +45,8 @@ def lobby_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser(lobby_url: str) -> Iterator[Any]:
     # After the server: Playwright's sync API keeps an event loop running in this thread, and
     # seeding the database needs asyncio.run.
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with chromium() as instance:
+        yield instance
 
 
 class Person:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import pytest
 from icalendar import Calendar
@@ -13,28 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival import db as dbmod
 from festival.models import Agenda, SessionStatus
 from festival.routes.agenda import AGENDA_COOKIE
 from festival.settings import Settings
 from festival.stores import agenda as agenda_store
 from festival.stores import programme as store
+from tests.dbtools import with_db
 from tests.js.icaljs import IcalJs, icalendar_instants, icaljs_instants, require_icaljs
 
 EDITION = "learningplanet-2027"
-T = TypeVar("T")
-
-
-def with_db(settings: Settings, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def go() -> T:
-        engine = dbmod.make_engine(settings.database_url)
-        try:
-            async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
-                return await action(db)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
 
 
 def published_uids(settings: Settings, count: int) -> list[str]:

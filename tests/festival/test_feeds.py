@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jsonschema
 import pytest
@@ -17,31 +15,16 @@ from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival import db as dbmod
 from festival.feedcache import cache_for
 from festival.settings import Settings
 from festival.stores import programme as store
 from scheduling.clock import FixedClock
+from tests.dbtools import with_db
 from tests.js.icaljs import IcalJs, icalendar_instants, icaljs_instants, require_icaljs
 
 EDITION = "learningplanet-2027"
 FEED = f"/editions/{EDITION}/calendar.ics"
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "c3voc-schedule"
-T = TypeVar("T")
-
-
-def with_db(settings: Settings, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``action`` in its own engine and transaction (committed), outside the app."""
-
-    async def go() -> T:
-        engine = dbmod.make_engine(settings.database_url)
-        try:
-            async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
-                return await action(db)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
 
 
 def db_instants(settings: Settings, **query: Any) -> dict[str, tuple[datetime, datetime]]:

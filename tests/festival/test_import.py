@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -16,19 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
 from festival import auth, cli, importer
-from festival import db as dbmod
 from festival.app import create_app
 from festival.models import CalendarImport, FestivalSession
 from festival.settings import Settings
 from festival.stores import programme as store
 from scheduling import ics_import
 from scheduling.clock import FixedClock
+from tests.dbtools import with_db
 
 EDITION = "learningplanet-2027"
 ORG_SLUG = "nairobi-learning-city"
 PASSWORD = "correct horse battery staple"
 NOW = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
-T = TypeVar("T")
 
 
 def ics(*events: str) -> bytes:
@@ -45,18 +42,6 @@ GOOD = ics(
     "UID:weekly\r\nSUMMARY:Weekly club\r\nDTSTART:20270124T170000\r\nRRULE:FREQ=WEEKLY",
     "UID:allday\r\nSUMMARY:Festival day\r\nDTSTART;VALUE=DATE:20270124",
 )
-
-
-def with_db(settings: Settings, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def go() -> T:
-        engine = dbmod.make_engine(settings.database_url)
-        try:
-            async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
-                return await action(db)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
 
 
 def add_organisation(settings: Settings) -> None:
