@@ -5,9 +5,18 @@
 
 For each scenario, the festival server (uvicorn + festival.app, SQLite, in-process broker,
 rate limits off) and the reference (a plain ``websockets.broadcast()`` relay, same clients)
-run in turn on a 127.0.0.1 port. Clients connect (and join), sit idle for a moment (memory per
-idle connection), then one publisher per room sends ``--messages`` at ``--rate`` per second
-and every client counts what it gets: deliveries per second, latency from send to receipt,
+run in turn on a 127.0.0.1 port.
+
+Scale-out (``--servers festival,festival-redis,festival-redis-x2``): ``festival-redis`` is one
+worker with the Redis broker, ``festival-redis-xN`` is N workers (N uvicorn processes on N
+ports) sharing a private redis-server and the database; clients and publishers are spread
+round-robin over the workers. "per core" figures divide deliveries per second by the CPU the
+server processes used (redis-server's CPU is reported on its own). ``--postgres URL`` runs on
+a fresh PostgreSQL database instead of SQLite.
+
+Clients connect (and join), sit idle for a moment (memory per idle connection), then one
+publisher per room sends ``--messages`` at ``--rate`` per second and every client counts
+what it gets: deliveries per second, latency from send to receipt,
 lost / duplicated / out-of-order messages, server CPU and peak RSS. Bounded: at most
 ``--timeout`` seconds of waiting per scenario and server.
 """
@@ -18,10 +27,13 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -73,15 +85,73 @@ def proc_stat(pid: int) -> tuple[float, int, int]:
     return cpu, rss, peak
 
 
-def seed(rooms: int) -> tuple[str, list[str]]:
-    """A migrated SQLite database with one edition (its lobby) and ``rooms`` sessions."""
+@dataclass(frozen=True)
+class Setup:
+    """What serves: ``festival`` / ``reference``, how many workers, with Redis or not."""
+
+    label: str
+    kind: str  # the clients' protocol: festival or reference
+    workers: int = 1
+    redis: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Setup:
+        if text == "reference":
+            return cls(text, "reference")
+        if text == "festival":
+            return cls(text, "festival")
+        if text.startswith("festival-redis"):
+            workers = int(text.rpartition("-x")[2]) if "-x" in text else 1
+            return cls(text, "festival", workers, redis=True)
+        raise SystemExit(f"unknown server {text!r}")
+
+
+def fresh_postgres(url: str) -> str:
+    """A new, empty database on the PostgreSQL server at ``url``; returns its URL."""
+    import asyncpg
+
+    name = f"festival_bench_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def drop_postgres(server: str, url: str) -> None:
+    import asyncpg
+
+    name = url.rpartition("/")[2]
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(server.replace("+asyncpg", ""))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:
+    """A migrated database (SQLite, or a fresh PostgreSQL one) with one edition (its lobby) and
+    ``rooms`` sessions."""
     from festival import migrate
     from festival.db import make_engine, make_sessionmaker, session_scope
     from festival.models import Edition, Organisation
     from festival.stores.programme import SessionInput, create_session, session_uid
 
-    path = Path(tempfile.mkdtemp(prefix="fanout-")) / "bench.db"
-    url = f"sqlite+aiosqlite:///{path}"
+    if postgres:
+        url = fresh_postgres(postgres)
+    else:
+        path = Path(tempfile.mkdtemp(prefix="fanout-")) / "bench.db"
+        url = f"sqlite+aiosqlite:///{path}"
     migrate.upgrade(url)
 
     async def fill() -> list[str]:
@@ -106,7 +176,33 @@ def seed(rooms: int) -> tuple[str, list[str]]:
     return url, asyncio.run(fill())
 
 
-def start_server(kind: str, port: int, database_url: str) -> subprocess.Popen[bytes]:
+def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+    """A private redis-server on a free port (nothing saved); returns it and its URL."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="fanout-redis-")
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", folder, "--logfile", os.path.join(folder, "redis.log")],
+    )  # fmt: skip
+    import socket
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return process, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def start_server(
+    kind: str, port: int, database_url: str, redis_url: str | None = None
+) -> subprocess.Popen[bytes]:
     if kind == "festival":
         env = {
             **os.environ,
@@ -115,6 +211,9 @@ def start_server(kind: str, port: int, database_url: str) -> subprocess.Popen[by
             "SITE_URL": f"http://127.0.0.1:{port}",
             "ROOM_RATE_LIMITS": "off",
         }
+        env.pop("REDIS_URL", None)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "festival.app:asgi",
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
@@ -154,70 +253,91 @@ def percentile(histogram: list[int], fraction: float) -> float:
 
 
 def run(
-    kind: str, scenario: Scenario, args: argparse.Namespace, db: tuple[str, list[str]]
+    setup: Setup, scenario: Scenario, args: argparse.Namespace, db: tuple[str, list[str]]
 ) -> dict[str, Any]:
-    port = free_port()
     url, names = db
     rooms = names[: scenario.rooms]
     paths = [
         f"/ws/rooms/{rooms[i % scenario.rooms]}" for i in range(scenario.rooms * scenario.per_room)
     ]
-    server = start_server(kind, port, url)
+    redis, redis_url = start_redis() if setup.redis else (None, None)
+    ports = [free_port() for _ in range(setup.workers)]
+    servers = [start_server(setup.kind, port, url, redis_url) for port in ports]
+    pids = [server.pid for server in servers]
     context = multiprocessing.get_context("spawn")
     pipes = []
     processes = []
     try:
         for _ in range(args.workers + 1):  # the last one publishes
             parent, child = context.Pipe()
-            process = context.Process(target=worker, args=(child, kind, port), daemon=True)
+            process = context.Process(
+                target=worker, args=(child, setup.kind, ports[0]), daemon=True
+            )
             process.start()
             pipes.append(parent)
             processes.append(process)
-        _, baseline_rss, _ = proc_stat(server.pid)
+        baseline_rss = sum(proc_stat(pid)[1] for pid in pids)
         started = time.monotonic()
         shares = [paths[i :: args.workers] for i in range(args.workers)]
         for pipe, share in zip(pipes, shares, strict=False):
-            pipe.send(("connect", {"paths": share, "count": True, "messages": args.messages}))
+            connect = {"paths": share, "count": True, "messages": args.messages, "ports": ports}
+            pipe.send(("connect", connect))
         for pipe in pipes[:-1]:
             pipe.recv()
         connect_seconds = time.monotonic() - started
         publishers = [f"/ws/rooms/{r}" for r in rooms]
-        pipes[-1].send(("connect", {"paths": publishers, "count": False, "messages": 0}))
+        pipes[-1].send(
+            ("connect", {"paths": publishers, "count": False, "messages": 0, "ports": ports})
+        )
         pipes[-1].recv()
         time.sleep(1.5)
-        _, idle_rss, _ = proc_stat(server.pid)
-        cpu_before, _, _ = proc_stat(server.pid)
+        idle_rss = sum(proc_stat(pid)[1] for pid in pids)
+        cpu_before = sum(proc_stat(pid)[0] for pid in pids)
+        redis_before = proc_stat(redis.pid)[0] if redis else 0.0
         pipes[-1].send(("publish", {"messages": args.messages, "rate": args.rate}))
         for pipe in pipes[:-1]:
             pipe.send(("collect", {"messages": args.messages, "timeout": args.timeout}))
         first_send, last_send = pipes[-1].recv()
         tallies: list[Tally] = [pipe.recv() for pipe in pipes[:-1]]
-        cpu_after, _, peak_rss = proc_stat(server.pid)
+        stats = [proc_stat(pid) for pid in pids]
+        cpu_after = sum(stat[0] for stat in stats)
+        peak_rss = sum(stat[2] for stat in stats)
+        redis_cpu = proc_stat(redis.pid)[0] - redis_before if redis else 0.0
         for pipe in pipes:
             pipe.send(("close", {}))
             pipe.recv()
     finally:
         for process in processes:
             process.join(10)
-        server.terminate()
-        server.wait(15)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(15)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
     histogram = [sum(t.latency[i] for t in tallies) for i in range(len(tallies[0].latency))]
     deliveries = sum(t.deliveries for t in tallies)
     last = max(t.last_ns for t in tallies)
     window = (last - first_send) / 1e9
     clients = len(paths)
+    cores = (cpu_after - cpu_before) / window if window > 0 else 0.0
+    delivered_per_s = deliveries / window if window > 0 else 0.0
     return {
-        "kind": kind,
+        "kind": setup.label,
+        "workers": setup.workers,
         "clients": clients,
         "connect_s": connect_seconds,
         "idle_kib": (idle_rss - baseline_rss) / clients / 1024,
-        "delivered_per_s": deliveries / window if window > 0 else 0.0,
+        "delivered_per_s": delivered_per_s,
+        "per_core": delivered_per_s / cores if cores > 0 else 0.0,
         "events_per_frame": deliveries / max(1, sum(t.frames for t in tallies)),
         "p50_ms": percentile(histogram, 0.50),
         "p99_ms": percentile(histogram, 0.99),
         "max_ms": percentile(histogram, 1.0),
         "cpu_s": cpu_after - cpu_before,
-        "cpu_pct": 100 * (cpu_after - cpu_before) / window if window > 0 else 0.0,
+        "cpu_pct": 100 * cores,
+        "redis_cpu_s": redis_cpu,
         "peak_mib": peak_rss / 2**20,
         "lost": sum(t.lost for t in tallies),
         "duplicated": sum(t.duplicates for t in tallies),
@@ -231,22 +351,36 @@ def run(
 def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
     print(f"\n## {scenario.name}")
     header = (
-        f"{'server':10} {'clients':>7} {'connect s':>9} {'idle KiB/conn':>13} {'delivered/s':>11} "
-        f"{'ev/frame':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'CPU s':>6} {'CPU %':>6} "
-        f"{'peak MiB':>8} {'lost':>5} {'dup':>4} {'order':>5}"
+        f"{'server':18} {'clients':>7} {'connect s':>9} {'idle KiB/conn':>13} "
+        f"{'delivered/s':>11} {'per core':>9} {'ev/frame':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'max ms':>7} {'CPU s':>6} {'CPU %':>6} {'redis s':>7} {'peak MiB':>8} {'lost':>5} "
+        f"{'dup':>4} {'order':>5}"
     )
     print(header)
     for r in results:
         print(
-            f"{r['kind']:10} {r['clients']:>7} {r['connect_s']:>9.2f} {r['idle_kib']:>13.1f} "
-            f"{r['delivered_per_s']:>11,.0f} {r['events_per_frame']:>8.1f} {r['p50_ms']:>7.1f} "
-            f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} {r['cpu_pct']:>6.0f} "
-            f"{r['peak_mib']:>8.0f} {r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
+            f"{r['kind']:18} {r['clients']:>7} {r['connect_s']:>9.2f} {r['idle_kib']:>13.1f} "
+            f"{r['delivered_per_s']:>11,.0f} {r['per_core']:>9,.0f} {r['events_per_frame']:>8.1f} "
+            f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} "
+            f"{r['cpu_pct']:>6.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} {r['lost']:>5} "
+            f"{r['duplicated']:>4} {r['out_of_order']:>5}"
         )
     ours, reference = results[0], results[-1]
-    if reference["delivered_per_s"]:
+    if reference["kind"] == "reference" and reference["delivered_per_s"]:
         ratio = ours["delivered_per_s"] / reference["delivered_per_s"]
         print(f"festival / reference delivered per second: {ratio:.2f}x")
+    single = next((r for r in results if r["workers"] == 1 and r["kind"] != "reference"), None)
+    for r in results:
+        if (
+            single is not None
+            and r is not single
+            and r["kind"] != "reference"
+            and single["per_core"]
+        ):
+            print(
+                f"{r['kind']} / {single['kind']} delivered per second per core: "
+                f"{r['per_core'] / single['per_core']:.2f}x"
+            )
 
 
 def main() -> None:
@@ -262,16 +396,33 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
-    parser.add_argument("--servers", default="festival,reference")
+    parser.add_argument(
+        "--servers",
+        default="festival,reference",
+        help="comma-separated: festival, reference, festival-redis, festival-redis-xN",
+    )
+    parser.add_argument("--postgres", help="a PostgreSQL URL: bench on a fresh database there")
     args = parser.parse_args()
+    # 10,000 clients need 10,000 sockets in the client processes and in the servers.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     scenarios = [Scenario.parse(s) for s in args.scenarios.split(",")]
-    db = seed(max(s.rooms for s in scenarios))
+    setups = [Setup.parse(s) for s in args.servers.split(",")]
+    rooms = max(s.rooms for s in scenarios)
     print(
         f"fan-out benchmark: {args.messages} messages per publisher at {args.rate:g}/s, "
-        f"{args.workers} client processes, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+        f"{args.workers} client processes, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{'PostgreSQL' if args.postgres else 'SQLite'}"
     )
     for scenario in scenarios:
-        results = [run(kind, scenario, args, db) for kind in args.servers.split(",")]
+        results = []
+        for setup in setups:
+            db = seed(rooms, args.postgres)  # a fresh database per run: no history carried over
+            try:
+                results.append(run(setup, scenario, args, db))
+            finally:
+                if args.postgres:
+                    drop_postgres(args.postgres, db[0])
         report(scenario, results)
 
 

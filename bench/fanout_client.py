@@ -180,21 +180,23 @@ def _flatten(frame: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _connect(
-    kind: str, port: int, paths: list[str], tally: Tally, count: bool
+    kind: str, ports: list[int], paths: list[str], tally: Tally, count: bool
 ) -> list[Client]:
+    """Connect a client per path, spread round-robin over ``ports`` (the server's workers)."""
     loop = asyncio.get_running_loop()
     clients: list[Client] = []
     limit = asyncio.Semaphore(64)
 
-    async def one(path: str) -> None:
+    async def one(index: int, path: str) -> None:
+        port = ports[index % len(ports)]
         async with limit:
             _, client = await loop.create_connection(
                 lambda: Client(kind, path, port, tally, count), "127.0.0.1", port
             )
-            await asyncio.wait_for(client.open, 30)
+            await asyncio.wait_for(client.open, 60)
             clients.append(client)
 
-    await asyncio.gather(*(one(p) for p in paths))
+    await asyncio.gather(*(one(i, p) for i, p in enumerate(paths)))
     return clients
 
 
@@ -225,7 +227,8 @@ async def _serve(pipe: Connection, kind: str, port: int) -> None:
         if command == "connect":
             tally.expected = args["messages"]
             started = time.monotonic()
-            clients += await _connect(kind, port, args["paths"], tally, args["count"])
+            ports = args.get("ports") or [port]
+            clients += await _connect(kind, ports, args["paths"], tally, args["count"])
             pipe.send(time.monotonic() - started)
         elif command == "publish":
             pipe.send(await _publish(clients, args["messages"], args["rate"]))

@@ -33,6 +33,7 @@ from festival.rendering import install_template_globals
 from festival.routes import api, feeds, health, pages, ws
 from festival.routes import metrics as metrics_routes
 from festival.settings import Settings
+from realtime.broker import make_broker
 from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError
 
@@ -108,6 +109,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     )
     app.state.festival = state
     app.state.metrics = Metrics()
+    # The broker, chosen once from the configuration: Redis when REDIS_URL is set (any number
+    # of workers and hosts), else in-process (this process alone serves the rooms).
+    app.state.broker = make_broker(settings.redis_url)
     app.state.templates = templates
     return app
 

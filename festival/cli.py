@@ -16,6 +16,12 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     os.environ.setdefault("DATABASE_URL", settings.database_url)
+    if workers > 1 and not settings.redis_url:
+        logging.getLogger("festival").warning(
+            "%d workers without REDIS_URL: each worker serves its own copy of every live room, "
+            "so people on different workers will not see each other. Set REDIS_URL.",
+            workers,
+        )
     if workers > 1:
         uvicorn.run("festival.app:asgi", factory=True, host=host, port=port, workers=workers)
     else:

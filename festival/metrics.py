@@ -42,6 +42,7 @@ class Metrics:
             "Connections closed because their outgoing buffer overflowed (close code 4000).",
             registry=self.registry,
         )
+        self._levels: _HubCollector | None = None
 
     # -- realtime.metrics.MetricsSink -----------------------------------------------------------
 
@@ -54,8 +55,12 @@ class Metrics:
     # -- levels read at scrape time -------------------------------------------------------------
 
     def observe(self, snapshot: Callable[[], HubSnapshot]) -> None:
-        """Read the rooms' levels from ``snapshot`` at every scrape."""
-        self.registry.register(_HubCollector(snapshot))
+        """Read the rooms' levels from ``snapshot`` at every scrape (replacing any before)."""
+        if self._levels is None:
+            self._levels = _HubCollector(snapshot)
+            self.registry.register(self._levels)
+        else:
+            self._levels.snapshot = snapshot
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -131,6 +131,7 @@ async def _perform(
     elif isinstance(action, Forward):
         now = monotonic()
         try:
+            await runtime.take_shared(member.identity, action.type)
             runtime.submit(member, action.ref, action.type, action.data, now)
         except RateLimitedError as exc:
             for refusal in session.refuse(exc, action.ref, now):

@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 from realtime import protocol
 from realtime.broker.base import Broker
+from realtime.broker.status import BrokerStatus
 from realtime.limits import Limits
+from realtime.metrics import HubSnapshot, MetricsSink, NoMetrics
 from realtime.outbox import MAX_CHARS
 from realtime.runtime import RoomRuntime
 from realtime.storage import EventStore, RoomCatalog
@@ -34,8 +36,11 @@ class Hub:
         outbox_chars: int = MAX_CHARS,
         idle_seconds: float = 30.0,
         monotonic: Callable[[], float] = time.monotonic,
+        metrics: MetricsSink | None = None,
     ) -> None:
         self.broker = broker
+        self.metrics: MetricsSink = metrics or NoMetrics()
+        broker.on_state_change = self._broker_changed
         self.store = store
         self.catalog = catalog
         self.clock = clock
@@ -50,6 +55,18 @@ class Hub:
 
     async def start(self) -> None:
         await self.broker.start()
+
+    def snapshot(self) -> HubSnapshot:
+        """This process's rooms now (read by the metrics at scrape time)."""
+        return HubSnapshot(
+            connections=sum(len(runtime.audience) for runtime in self.runtimes.values()),
+            rooms=len(self.runtimes),
+            broker=self.broker.status,
+        )
+
+    def _broker_changed(self, status: BrokerStatus) -> None:
+        for runtime in list(self.runtimes.values()):
+            runtime.broker_changed(status)
 
     async def close(self) -> None:
         """Stop every room (their connections are closed with 1001) and the broker."""
@@ -86,9 +103,16 @@ class Hub:
     async def _start(self, name: str) -> RoomRuntime:
         info = await self.catalog.describe(name)
         runtime = RoomRuntime(
-            info, self.store, self.broker, self.clock, self.limits, monotonic=self.monotonic
+            info,
+            self.store,
+            self.broker,
+            self.clock,
+            self.limits,
+            monotonic=self.monotonic,
+            metrics=self.metrics,
         )
         await runtime.start()
+        runtime.broker_changed(self.broker.status)
         runtime.on_broken = self._forget
         self.runtimes[name] = runtime
         log.info("room %s opened at seq %d", name, runtime.state.seq)

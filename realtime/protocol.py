@@ -92,6 +92,8 @@ SERVER_TYPES: dict[str, str] = {
     "qa.votes": "Transient: upvote counts of questions that changed.",
     "quiz.progress": "Transient: how many have answered the running question.",
     "room.status": "Transient: the room moved between lobby, live and ended.",
+    "room.degraded": "Transient: the servers cannot reach each other; the room is read-only.",
+    "room.restored": "Transient: the servers reach each other again; missed events follow.",
 }
 
 

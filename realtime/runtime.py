@@ -9,12 +9,19 @@ into one store write, one broker message and one frame per member.
 Delivery (from the broker) applies events from other processes, fans out, and closes the
 connections of banned identities. A join is handled by the actor too, between two batches, so
 the replay or snapshot it sends and the live events that follow meet without gap or overlap.
+
+Many workers (docs/architecture.md, "Scale-out"): a batch is decided while holding the room's
+write lease (``broker.shared``), after bringing the state up to the room's head, so every
+worker decides against the whole log and publishes in ``seq`` order; the store's unique
+``(room, seq)`` remains the last guard. Presence and reaction counts are shared once a second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable
@@ -22,19 +29,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from realtime import protocol
 from realtime.broker.base import Broker
+from realtime.broker.shared import Claim
+from realtime.broker.status import BrokerStatus, BrokerUnavailableError
 from realtime.channels import channel_for
-from realtime.errors import RoomError, UnavailableError
-from realtime.events import Context, Event, Outcome, decode_events, encode_events
+from realtime.errors import RateLimitedError, RoomError, UnavailableError
+from realtime.events import Context, Event, Outcome, encode_events, iso
 from realtime.fanout import Audience, Member, visible_frames
-from realtime.limits import IdentityLimits, Limits
+from realtime.identity import Identity
+from realtime.limits import ACTION_OF_TYPE, IdentityLimits, Limits
+from realtime.metrics import MetricsSink, NoMetrics
 from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
-from realtime.rooms.presence import Presence
+from realtime.rooms.presence import WHO_LIMIT, Presence
 from realtime.rooms.reactions import ReactionWindow
 from realtime.snapshots import SnapshotCache, snapshot_reason
-from realtime.storage import EventStore
+from realtime.storage import EventStore, SeqConflictError
 from realtime.ticker import transient_views
 from scheduling.clock import Clock
 
@@ -53,6 +66,25 @@ TICK_SECONDS = 1.0
 #: room would otherwise send everyone a presence update every second.
 BIG_ROOM = 1000
 PRESENCE_TICKS_BIG = 5
+#: How long a batch waits for the room's write lease (held by another worker) before the
+#: commands get ``server.busy``.
+LEASE_WAIT_SECONDS = 2.0
+#: How long a new lease holder waits for the previous holder's events to arrive through the
+#: broker before reading them from the store.
+REACH_WAIT_SECONDS = 0.25
+#: A lease holder gives the lease back after the room has been quiet this long.
+LEASE_IDLE_SECONDS = 0.2
+#: After giving the lease to a worker that asked, wait this long before claiming it again.
+LEASE_YIELD_SECONDS = 0.05
+UNREACHABLE = (
+    "The servers cannot reach each other right now; nothing was kept. Try again in a moment."
+)
+#: A rate at least this fast is no limit (Limits.unlimited()).
+UNLIMITED_PER_SECOND = 1e9
+#: What the members of a room hear while the broker is down, and when it is back.
+DEGRADED_MESSAGE = (
+    "The servers cannot reach each other right now: the room is read-only until they can."
+)
 
 
 @dataclass(slots=True)
@@ -72,6 +104,11 @@ class _Join:
     done: asyncio.Future[None]
 
 
+@dataclass(slots=True)
+class _Release:
+    """Give the room's write lease back (idle for a while, or another worker asked)."""
+
+
 class RoomRuntime:
     def __init__(
         self,
@@ -81,6 +118,7 @@ class RoomRuntime:
         clock: Clock,
         limits: Limits | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        metrics: MetricsSink | None = None,
     ) -> None:
         self.name = info.name
         self.state = room.RoomState(info)
@@ -97,12 +135,26 @@ class RoomRuntime:
         self.recent: deque[Event] = deque(maxlen=RECENT_KEEP)
         self.delivered_seq = 0
         self.users = 0  # connections holding this runtime (see Hub.acquire)
-        self._queue: asyncio.Queue[_Command | _Join] = asyncio.Queue(QUEUE_LIMIT)
+        self._queue: asyncio.Queue[_Command | _Join | _Release] = asyncio.Queue(QUEUE_LIMIT)
         self._tasks: list[asyncio.Task[None]] = []
         self._catching_up: asyncio.Task[None] | None = None
         self._status = self.state.status(clock.now())
         self.snapshots = SnapshotCache()
         self.on_broken: Callable[[RoomRuntime], None] | None = None
+        self.metrics: MetricsSink = metrics or NoMetrics()
+        self.shared = broker.shared
+        #: Tells this room's messages apart from other workers' on the shared channel.
+        self.origin = secrets.token_hex(6)
+        #: Why the broker is down (None while it carries messages).
+        self.degraded: str | None = None
+        self._advanced = asyncio.Event()
+        self._broken = False
+        #: Loop time until which this worker surely holds the room's write lease (0: not held).
+        self._lease_until = 0.0
+        self._idle_release: asyncio.TimerHandle | None = None
+        self._wanted_at = 0.0  # when this worker last asked the holder for the lease
+        self._yield_until = 0.0  # after giving the lease to a waiting worker, let it take it
+        self._wanted = False
 
     # -- lifetime -----------------------------------------------------------------------------
 
@@ -117,9 +169,10 @@ class RoomRuntime:
     async def stop(self, code: int = protocol.CLOSE_GOING_AWAY) -> None:
         await self.broker.unsubscribe(self.channel)
         tasks = [*self._tasks, *([self._catching_up] if self._catching_up else [])]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _cancel(tasks)
+        if self._idle_release is not None:
+            self._idle_release.cancel()
+        await self._release_lease()
         while not self._queue.empty():
             job = self._queue.get_nowait()
             if isinstance(job, _Join) and not job.done.done():
@@ -128,7 +181,7 @@ class RoomRuntime:
             member.outbox.close(code, "server going away")
             self.audience.discard(member)
 
-    async def _load(self) -> None:
+    async def _load(self) -> list[Event]:
         state = room.RoomState(self.state.info)
         events = await self.store.read(self.name, 0)
         for event in events:
@@ -137,6 +190,7 @@ class RoomRuntime:
         self.delivered_seq = state.seq
         self.recent.clear()
         self.recent.extend(events[-RECENT_KEEP:])
+        return events
 
     # -- called by connections ------------------------------------------------------------------
 
@@ -168,12 +222,35 @@ class RoomRuntime:
         else:
             self._enqueue(_Command(member, ref, message_type, data, self.clock.now()))
 
+    async def take_shared(self, who: Identity, message_type: str) -> None:
+        """Spend from ``who``'s rate buckets shared by every worker; raises ``rate.limited``.
+
+        A flood spread over connections on several workers is still one identity. Without
+        Redis the local buckets still hold (and nothing is decided anyway).
+        """
+        if not self.shared.distributed:
+            return
+        action = "moderate" if who.moderator else ACTION_OF_TYPE.get(message_type)
+        if action is None:
+            return
+        rate = self.limits.limits.for_action(action)
+        if rate.per_second >= UNLIMITED_PER_SECOND:
+            return
+        try:
+            wait = await self.shared.take(
+                f"{self.name}:{action}:{who.id}", rate.burst, rate.per_second
+            )
+        except BrokerUnavailableError:
+            return
+        if wait > 0:
+            raise RateLimitedError("Slow down a little.", wait)
+
     def leave(self, member: Member) -> None:
         if member in self.audience.members:
             self.audience.discard(member)
             self._dropped(member)
 
-    def _enqueue(self, job: _Command | _Join) -> None:
+    def _enqueue(self, job: _Command | _Join | _Release) -> None:
         try:
             self._queue.put_nowait(job)
         except asyncio.QueueFull:
@@ -181,6 +258,8 @@ class RoomRuntime:
 
     def _dropped(self, member: Member) -> None:
         self.presence.leave(member.identity)
+        if member.outbox.close_code == protocol.CLOSE_TOO_SLOW:
+            self.metrics.slow_client_dropped()
 
     # -- the actor ------------------------------------------------------------------------------
 
@@ -189,27 +268,151 @@ class RoomRuntime:
             jobs = [await self._queue.get()]
             while len(jobs) < MAX_BATCH and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
-            pending: list[tuple[_Command, Outcome, list[Event]]] = []
+            commands: list[_Command] = []
             for job in jobs:
                 if isinstance(job, _Join):
-                    await self._flush(pending)
-                    pending = []
+                    await self._decide(commands)
+                    commands = []
                     await self._join(job)
-                    continue
-                ctx = Context(job.member.identity, job.received_at)
+                elif isinstance(job, _Release):
+                    await self._decide(commands)
+                    commands = []
+                    await self._release_lease()
+                else:
+                    commands.append(job)
+            await self._decide(commands)
+
+    async def _decide(self, commands: list[_Command]) -> None:
+        """Decide, store, publish and acknowledge ``commands`` while holding the room's lease."""
+        if not commands:
+            return
+        try:
+            claim = await self._claim()
+        except RoomError as exc:
+            for job in commands:
+                job.member.send(protocol.error(job.ref, exc))
+            return
+        try:
+            pending = self._decide_each(commands)
+            try:
+                await self._flush(pending)
+            except SeqConflictError:
+                # Another worker stored these seqs: its lease expired under it, or it died
+                # between storing and publishing. Take the store's word, then decide once more.
+                log.warning("room %s: seq taken by another worker; deciding again", self.name)
+                await self._recover()
+                if self._broken:
+                    return
+                again = self._decide_each([job for job, _, _ in pending])
                 try:
-                    outcome = room.decide(self.state, ctx, job.type, job.data)
-                except RoomError as exc:
-                    job.member.send(protocol.error(job.ref, exc))
-                    continue
-                pending.append((job, outcome, room.commit(self.state, ctx, outcome)))
-            await self._flush(pending)
+                    await self._flush(again)
+                except SeqConflictError:
+                    await self._recover()
+                    failure = UnavailableError("The room is busy; try again.", "server.busy")
+                    for job, _, _ in again:
+                        job.member.send(protocol.error(job.ref, failure))
+        finally:
+            if not claim.exclusive:
+                # Keep the lease while the room is busy (no round trip per batch); give it
+                # back once idle for LEASE_IDLE_SECONDS, or as soon as another worker asks.
+                loop = asyncio.get_running_loop()
+                self._idle_release = loop.call_later(LEASE_IDLE_SECONDS, self._ask_release)
+
+    def _decide_each(self, commands: list[_Command]) -> list[tuple[_Command, Outcome, list[Event]]]:
+        pending: list[tuple[_Command, Outcome, list[Event]]] = []
+        for job in commands:
+            ctx = Context(job.member.identity, job.received_at)
+            try:
+                outcome = room.decide(self.state, ctx, job.type, job.data)
+            except RoomError as exc:
+                job.member.send(protocol.error(job.ref, exc))
+                continue
+            pending.append((job, outcome, room.commit(self.state, ctx, outcome)))
+        return pending
+
+    async def _claim(self) -> Claim:
+        """Take the room's write lease and bring the state up to the room's head."""
+        loop = asyncio.get_running_loop()
+        if self._idle_release is not None:
+            self._idle_release.cancel()
+            self._idle_release = None
+        if not self.broker.status.connected:
+            raise UnavailableError(UNREACHABLE)
+        if self._lease_until > loop.time():
+            return Claim(granted=True, head=self.state.seq)  # still ours: nothing to check
+        if (wait := self._yield_until - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        deadline = loop.time() + LEASE_WAIT_SECONDS
+        delay = 0.002
+        while True:
+            try:
+                claimed_at = loop.time()
+                claim = await self.shared.claim(self.name)
+            except BrokerUnavailableError:
+                raise UnavailableError(UNREACHABLE) from None
+            if claim.granted:
+                break
+            if loop.time() >= deadline:
+                raise UnavailableError("The room is busy; try again.", "server.busy")
+            if loop.time() - self._wanted_at > 0.1:  # ask the holder to let go
+                self._wanted_at = loop.time()
+                message = orjson.dumps({"room": self.name, "want": self.origin})
+                with contextlib.suppress(BrokerUnavailableError):
+                    await self.broker.publish(self.channel, message)
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, 0.025)
+        if not claim.exclusive:
+            self._lease_until = claimed_at + self.shared.lease_seconds / 2
+            try:
+                await self._reach(claim.head)
+            except Exception:
+                log.exception("room %s: catching up before deciding failed", self.name)
+                await self._release_lease()
+                raise UnavailableError("The server could not read the room; try again.") from None
+        return claim
+
+    def _ask_release(self) -> None:
+        """Idle (or asked): have the actor give the lease back between two batches."""
+        self._idle_release = None
+        if self._lease_until:
+            with contextlib.suppress(RoomError):
+                self._enqueue(_Release())
+
+    async def _release_lease(self) -> None:
+        """Give the write lease back, recording the room's head for the next holder."""
+        if self._wanted:
+            self._wanted = False
+            self._yield_until = asyncio.get_running_loop().time() + LEASE_YIELD_SECONDS
+        if not self._lease_until:
+            return
+        self._lease_until = 0.0
+        with contextlib.suppress(BrokerUnavailableError):
+            await self.shared.release(self.name, self.state.seq)
+
+    async def _reach(self, head: int | None) -> None:
+        """Hold every event up to ``head`` (None: the deployment does not know the head)."""
+        if head is not None and head <= self.state.seq:
+            return
+        if head is not None:
+            # The previous holder published before it let go: its events are on their way.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + REACH_WAIT_SECONDS
+            while self.state.seq < head and (remaining := deadline - loop.time()) > 0:
+                self._advanced.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._advanced.wait(), remaining)
+            if self.state.seq >= head:
+                return
+        self._on_events(await self.store.read(self.name, self.delivered_seq))
 
     async def _flush(self, pending: list[tuple[_Command, Outcome, list[Event]]]) -> None:
+        """Store, publish and acknowledge; raises SeqConflictError (nothing was stored)."""
         events = [event for _, _, evs in pending for event in evs]
         if events:
             try:
                 await self.store.append(self.name, events)
+            except SeqConflictError:
+                raise
             except Exception:
                 log.exception("room %s: storing %d events failed", self.name, len(events))
                 failure = UnavailableError("The server could not store this; try again.")
@@ -220,8 +423,10 @@ class RoomRuntime:
             message = encode_events(self.name, events)
             try:
                 await self.broker.publish(self.channel, message)
-            except Exception:
-                log.exception("room %s: publishing failed; delivering locally", self.name)
+            except Exception as exc:  # noqa: BLE001 - the events are stored: see below
+                # Stored, so never lost: deliver them here now; the other workers read them
+                # from the store when the broker is back (or at the next gap they notice).
+                log.warning("room %s: publishing failed (%s); delivered locally", self.name, exc)
                 self._on_events(events)
         for job, outcome, evs in pending:
             if job.ref is not None:
@@ -229,18 +434,29 @@ class RoomRuntime:
                 job.member.send(protocol.ok(job.ref, reply))
 
     async def _recover(self) -> None:
-        """After a failed write the state holds events that were not stored: reload it."""
+        """After a failed write the state holds events that were not stored: reload it, and
+        deliver what the store holds that the members have not had (another worker's)."""
+        delivered = self.delivered_seq
         try:
-            await self._load()
+            events = await self._load()
         except Exception:
             log.exception("room %s: reloading failed; closing the room", self.name)
+            self._broken = True
             for member in list(self.audience.members):
                 member.outbox.close(protocol.CLOSE_SERVER_ERROR, "room unavailable")
             if self.on_broken is not None:
                 self.on_broken(self)
+            return
+        missed = [event for event in events if event.seq > delivered]
+        if missed:
+            self._fan_out(missed)
 
     async def _join(self, job: _Join) -> None:
         member, who = job.member, job.member.identity
+        if job.last_seq is not None and job.last_seq > self.state.seq:
+            # Seen on another worker, not yet here: read what the broker has not brought yet.
+            with contextlib.suppress(Exception):
+                self._on_events(await self.store.read(self.name, self.delivered_seq))
         head = self.state.seq
         reason = snapshot_reason(job.last_seq, head)
         try:
@@ -264,6 +480,8 @@ class RoomRuntime:
         # What the join sends is bounded (a snapshot, or at most REPLAY_LIMIT events): it goes
         # in whatever the outbox holds, and only later frames count against the member.
         member.send(protocol.ok(job.ref, reply), force=True)
+        if self.degraded is not None:
+            member.send(protocol.transient("room.degraded", {"message": self.degraded}), True)
         if reason:
             frame = self.snapshots.frame(self.state, who, reason, now, self.presence)
             member.send(frame, force=True)
@@ -283,7 +501,21 @@ class RoomRuntime:
     # -- delivery from the broker ---------------------------------------------------------------
 
     def deliver(self, message: bytes) -> None:
-        self._on_events(decode_events(message))
+        obj = orjson.loads(message)
+        if "reactions" in obj:
+            if obj.get("origin") != self.origin:
+                self.reactions.merge(obj["reactions"])
+            return
+        if "head" in obj:  # another worker's broker is back: anything it could not publish?
+            if obj["head"] > self.delivered_seq:
+                self._catch_up()
+            return
+        if "want" in obj:  # another worker waits for the write lease
+            if obj["want"] != self.origin and self._lease_until:
+                self._wanted = True
+                self._ask_release()
+            return
+        self._on_events([Event.from_wire(wire) for wire in obj["events"]])
 
     def _on_events(self, events: list[Event]) -> None:
         fresh = [e for e in events if e.seq > self.delivered_seq]
@@ -297,7 +529,12 @@ class RoomRuntime:
             if not self.recent or event.seq == self.recent[-1].seq + 1:
                 self.recent.append(event)
         self.delivered_seq = fresh[-1].seq
+        self._advanced.set()
+        self._fan_out(fresh)
+
+    def _fan_out(self, fresh: list[Event]) -> None:
         self.audience.events(fresh)
+        self.metrics.events_delivered(len(fresh))
         for event in fresh:
             if event.kind == "mod.banned":
                 target = event.data["target"]["id"]
@@ -319,9 +556,65 @@ class RoomRuntime:
         while True:
             await asyncio.sleep(TICK_SECONDS)
             try:
+                mine = dict(self.reactions.counts)
                 self.tick()
+                if self.shared.distributed:
+                    await self._share(mine)
             except Exception:
                 log.exception("room %s: tick failed", self.name)
+
+    async def _share(self, reactions: dict[str, int]) -> None:
+        """Tell the other workers this second's reactions and who is here; learn the room's
+        count (and, for moderators here, who) across workers, for the next tick."""
+        if self.degraded is not None:
+            self.presence.report_failed()  # report everyone once the broker is back
+            return
+        if reactions:
+            message = orjson.dumps(
+                {"room": self.name, "origin": self.origin, "reactions": reactions}
+            )
+            with contextlib.suppress(BrokerUnavailableError):
+                await self.broker.publish(self.channel, message)
+        arrived, left = self.presence.report()
+        try:
+            total = await self.shared.presence(self.name, arrived, left, len(self.presence.people))
+            everyone = (
+                await self.shared.who(self.name, WHO_LIMIT) if self.audience.moderators else None
+            )
+        except BrokerUnavailableError:
+            self.presence.report_failed()
+            return
+        self.presence.shared(total, everyone)
+
+    def broker_changed(self, status: BrokerStatus) -> None:
+        """The broker went down (say so; the room is read-only) or came back (catch up)."""
+        if not status.connected:
+            self._lease_until = 0.0  # whatever Redis held may be gone: claim again after
+        if not status.connected and self.degraded is None:
+            self.degraded = DEGRADED_MESSAGE
+            frame = protocol.transient(
+                "room.degraded", {"message": DEGRADED_MESSAGE, "since": iso(self.clock.now())}
+            )
+            self.audience.transient({"all": frame}, lambda member: "all")
+        elif status.connected and self.degraded is not None:
+            self.degraded = None
+            self._catch_up()  # what other workers stored while the broker was down
+            self._announce_head()  # and what this one stored but could not publish
+            self.audience.transient(
+                {"all": protocol.transient("room.restored", {})}, lambda member: "all"
+            )
+
+    def _announce_head(self) -> None:
+        """Tell the other workers this room's head, so that any behind it read the store."""
+
+        async def announce() -> None:
+            message = orjson.dumps({"room": self.name, "head": self.state.seq})
+            with contextlib.suppress(BrokerUnavailableError):
+                await self.broker.publish(self.channel, message)
+
+        task = asyncio.get_running_loop().create_task(announce())
+        self._tasks.append(task)
+        task.add_done_callback(self._tasks.remove)
 
     def tick(self) -> None:
         """Broadcast what changed in the last second: reactions, presence, tallies, status."""
@@ -353,3 +646,14 @@ class RoomRuntime:
             return "voter" if member.identity.id in voters else "public"
 
         self.audience.transient(views, pick)
+
+
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait for them, cancelling again any that swallowed it (Python
+    3.11's ``asyncio.wait_for``, used by client libraries, can lose a cancellation)."""
+    pending = [task for task in tasks if not task.done()]
+    while pending:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=0.5)
+        pending = [task for task in pending if not task.done()]

@@ -16,7 +16,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The database answers and is migrated."""
+    """The database answers and is migrated; the broker (Redis, when used) is connected."""
     state = request.app.state.festival
     checks: dict[str, str] = {}
     ready = True
@@ -28,6 +28,15 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
         checks["database"] = f"error: {type(exc).__name__}: {exc}"
         ready = False
+    hub = getattr(request.app.state, "rooms", None)
+    if hub is not None:
+        status = hub.broker.status
+        if status.connected:
+            checks["broker"] = "ok"
+        else:
+            # Redis is unreachable: the rooms are read-only, so keep this worker out of rotation.
+            checks["broker"] = f"{status.state.value}: {status.error or 'not connected'}"
+            ready = False
     return JSONResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,

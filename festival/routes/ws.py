@@ -27,7 +27,6 @@ from festival.settings import Settings
 from festival.stores.rooms import DatabaseCatalog, SqlEventStore
 from festival.viewer import resolve_viewer
 from realtime import connection, protocol
-from realtime.broker import make_broker
 from realtime.errors import RoomError
 from realtime.hub import Hub
 from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity
@@ -148,13 +147,15 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await store.start()
     settings: Settings = state.settings
     hub = Hub(
-        make_broker(settings.redis_url),
+        app.state.broker,
         store,
         DatabaseCatalog(state.sessions),
         state.clock,
         limits=Limits() if settings.room_rate_limits else Limits.unlimited(),
         outbox_chars=settings.room_outbox_kib * 1024,
+        metrics=app.state.metrics,
     )
+    app.state.metrics.observe(hub.snapshot)
     await hub.start()
     app.state.rooms = hub
     try:

@@ -6,15 +6,33 @@ import logging
 
 from realtime.broker.base import Broker, Handler
 from realtime.broker.memory import MemoryBroker
+from realtime.broker.redis import RedisBroker
+from realtime.broker.status import BrokerState, BrokerStatus, BrokerUnavailableError
 
 log = logging.getLogger("realtime.broker")
 
-__all__ = ["Broker", "Handler", "MemoryBroker", "make_broker"]
+__all__ = [
+    "Broker",
+    "BrokerState",
+    "BrokerStatus",
+    "BrokerUnavailableError",
+    "Handler",
+    "MemoryBroker",
+    "RedisBroker",
+    "make_broker",
+]
+
+#: Put before every Redis key and channel of the application.
+REDIS_PREFIX = "festival:"
 
 
-def make_broker(redis_url: str | None) -> Broker:
-    """The broker for this configuration: chosen here, once; nothing else asks which it is."""
+def make_broker(redis_url: str | None, prefix: str = REDIS_PREFIX) -> Broker:
+    """The broker for this configuration: chosen here, once; nothing else asks which it is.
+
+    With a Redis URL, every worker of the deployment shares one Redis (many processes, many
+    hosts); without one, this process is the only one serving the rooms.
+    """
     if redis_url:
-        # The Redis broker arrives with the scale-out work; until then one process serves.
-        log.warning("REDIS_URL is set but the Redis broker is not available yet: in-process")
+        log.info("live rooms: Redis broker (events, leases, presence and limits shared)")
+        return RedisBroker(redis_url, prefix=prefix)
     return MemoryBroker()

@@ -10,6 +10,11 @@ Contract (tested against every implementation in tests/realtime/broker/test_cont
 - ``handler`` is called on the event loop and must not block or await.
 - ``unsubscribe`` stops delivery to this process; ``close`` drops every subscription.
 - A message published while nobody subscribes is lost: brokers carry, stores keep.
+- ``status`` says whether messages are carried now; ``on_state_change`` (set by the hub) is
+  called when that changes. While not connected, ``publish`` raises
+  :class:`~realtime.broker.status.BrokerUnavailableError` and nothing was carried.
+- ``shared`` holds what the workers share besides messages (write leases, presence, rate
+  limits; realtime/broker/shared.py): local for the in-process broker.
 """
 
 from __future__ import annotations
@@ -17,10 +22,23 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
+from realtime.broker.shared import LocalShared, Shared
+from realtime.broker.status import CONNECTED, BrokerStatus, StatusCallback
+
 Handler = Callable[[bytes], None]
 
 
 class Broker(ABC):
+    #: Write leases, presence and rate limits shared with the other workers.
+    shared: Shared = LocalShared()
+    #: Called on the event loop whenever ``status`` changes (the hub sets it).
+    on_state_change: StatusCallback | None = None
+
+    @property
+    def status(self) -> BrokerStatus:
+        """Whether messages are carried now (the in-process broker always carries them)."""
+        return CONNECTED
+
     @abstractmethod
     async def start(self) -> None:
         """Connect (if there is anything to connect to)."""

@@ -21,17 +21,29 @@ def check(data: dict[str, Any]) -> str:
 
 @dataclass(slots=True)
 class ReactionWindow:
-    """Counts since the last flush."""
+    """Counts since the last flush: this process's own, and those other workers reported."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    remote: dict[str, int] = field(default_factory=dict)
 
     def add(self, emoji: str) -> None:
         self.counts[emoji] = self.counts.get(emoji, 0) + 1
 
+    def merge(self, counts: dict[str, int]) -> None:
+        """Add counts another worker saw (they are shown with the next window)."""
+        for emoji, count in counts.items():
+            if emoji in EMOJI and isinstance(count, int) and count > 0:
+                self.remote[emoji] = self.remote.get(emoji, 0) + count
+
     def flush(self) -> dict[str, int] | None:
         """The counts of the window that just ended (in EMOJI order), or None if it was quiet."""
-        if not self.counts:
+        if not self.counts and not self.remote:
             return None
-        counts = {e: self.counts[e] for e in EMOJI if e in self.counts}
+        counts = {
+            e: self.counts.get(e, 0) + self.remote.get(e, 0)
+            for e in EMOJI
+            if e in self.counts or e in self.remote
+        }
         self.counts = {}
+        self.remote = {}
         return counts

@@ -1,5 +1,10 @@
 from starlette.testclient import TestClient
 
+from festival.app import create_app
+from festival.settings import Settings
+from scheduling.clock import FixedClock
+from tests.redis_server import free_port
+
 
 def test_healthz_reports_ok(client: TestClient) -> None:
     response = client.get("/healthz")
@@ -10,4 +15,16 @@ def test_healthz_reports_ok(client: TestClient) -> None:
 def test_readyz_reports_database_ready(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_readyz_reports_an_unreachable_redis(settings: Settings, clock: FixedClock) -> None:
+    nobody = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with TestClient(create_app(settings.with_(redis_url=nobody), clock=clock)) as client:
+        response = client.get("/readyz")
+        healthz = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["checks"]["database"]) == ("unavailable", "ok")
+    assert body["checks"]["broker"].startswith("connecting: ConnectionError: ")
+    assert healthz.status_code == 200  # the worker stays up

@@ -52,3 +52,16 @@ def test_metrics_endpoint_serves_the_text_format(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "festival_room_events_total" in samples(response.text)
+
+
+def test_metrics_endpoint_reports_the_rooms_and_the_broker(client: TestClient) -> None:
+    found = samples(client.get("/metrics").text)
+    assert {
+        name: found[name] for name in sorted(found) if name != "festival_room_events_total"
+    } == {
+        "festival_broker_connected": 1.0,
+        "festival_redis_reconnects_total": 0.0,
+        "festival_rooms_active": 0.0,
+        "festival_slow_clients_dropped_total": 0.0,
+        "festival_ws_connections": 0.0,
+    }

@@ -1,0 +1,111 @@
+"""Write leases, presence and rate limits shared between workers through a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from realtime.broker.redis_shared import RedisShared
+from realtime.broker.shared import Claim, LocalShared
+from realtime.broker.status import BrokerUnavailableError
+from tests.realtime.broker.conftest import unique_prefix
+from tests.redis_server import require_redis
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[Redis]:
+    connection = Redis.from_url(require_redis(), protocol=2)
+    yield connection
+    await connection.aclose()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return unique_prefix()
+
+
+def worker(client: Redis, prefix: str, name: str, **options: int) -> RedisShared:
+    return RedisShared(client, prefix=prefix, worker=name, **options)
+
+
+async def test_lease_is_held_by_one_worker_at_a_time(client: Redis, prefix: str) -> None:
+    one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
+    assert await one.claim("session-a") == Claim(granted=True, head=None)
+    assert await two.claim("session-a") == Claim(granted=False, head=None)
+    assert await one.claim("session-a") == Claim(granted=True, head=None)  # extends its own
+    assert await two.claim("session-b") == Claim(granted=True, head=None)  # rooms are separate
+    await one.release("session-a", 5)
+    assert await two.claim("session-a") == Claim(granted=True, head=5)
+
+
+async def test_lease_head_only_moves_forward(client: Redis, prefix: str) -> None:
+    one = worker(client, prefix, "one")
+    await one.release("session-a", 9)
+    await one.release("session-a", 7)  # a late holder whose lease had expired
+    assert await one.claim("session-a") == Claim(granted=True, head=9)
+
+
+async def test_lease_expires_when_its_holder_stops(client: Redis, prefix: str) -> None:
+    one = worker(client, prefix, "one", lease_ms=100)
+    two = worker(client, prefix, "two", lease_ms=100)
+    assert (await one.claim("session-a")).granted
+    assert not (await two.claim("session-a")).granted
+    await asyncio.sleep(0.25)
+    assert (await two.claim("session-a")).granted
+
+
+async def test_presence_counts_people_once_across_workers(client: Redis, prefix: str) -> None:
+    one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
+    assert await one.presence("session-a", {"g:a": "Ana", "g:b": "Bo"}, [], 2) == 2
+    assert await two.presence("session-a", {"g:b": "Bo", "g:c": "Cy"}, [], 2) == 3
+    assert await one.presence("session-a", {}, ["g:a"], 1) == 2
+    assert await two.presence("session-a", {}, ["g:b", "g:c"], 0) == 1
+    assert await one.who("session-a", 10) == {"g:b": "Bo"}
+
+
+async def test_presence_forgets_a_dead_worker_within_its_ttl(client: Redis, prefix: str) -> None:
+    alive = worker(client, prefix, "alive", presence_ttl_seconds=1)
+    dead = worker(client, prefix, "dead", presence_ttl_seconds=1)
+    await alive.presence("session-a", {"g:a": "Ana"}, [], 1)
+    assert await dead.presence("session-a", {"g:b": "Bo", "g:c": "Cy"}, [], 2) == 3
+    # "dead" never reports again; "alive" keeps reporting once a second, as a room does.
+    counts = []
+    for _ in range(3):
+        await asyncio.sleep(0.6)
+        counts.append(await alive.presence("session-a", {}, [], 1))
+    assert counts[-1] == 1
+    assert await alive.who("session-a", 10) == {"g:a": "Ana"}
+
+
+async def test_presence_who_is_limited(client: Redis, prefix: str) -> None:
+    one = worker(client, prefix, "one")
+    people = {f"g:{n}": f"Person {n}" for n in range(20)}
+    assert await one.presence("session-a", people, [], 20) == 20
+    found = await one.who("session-a", 5)
+    assert len(found) == 5
+    assert all(people[identity] == name for identity, name in found.items())
+
+
+async def test_rate_bucket_is_shared_by_every_worker(client: Redis, prefix: str) -> None:
+    one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
+    waits = []
+    for shared in (one, two, one, two):
+        waits.append(await shared.take("session-a:chat:g:ana", 3, 0.5))
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 1.5 < waits[3] <= 2.0  # a fourth message needs a token: ~2 s at 0.5 per second
+
+
+async def test_shared_refuses_while_redis_is_not_connected(client: Redis, prefix: str) -> None:
+    down = RedisShared(client, prefix=prefix, worker="w", available=lambda: False)
+    with pytest.raises(BrokerUnavailableError, match="Redis is not connected"):
+        await down.claim("session-a")
+
+
+async def test_local_shared_is_exclusive_and_counts_locally() -> None:
+    local = LocalShared()
+    assert await local.claim("session-a") == Claim(granted=True, exclusive=True)
+    assert await local.presence("session-a", {"g:a": "Ana"}, [], 4) == 4
+    assert await local.take("k", 1, 1) == 0.0

@@ -1,0 +1,232 @@
+"""One room served by two workers (two runtimes, each with its own Redis broker) in one test
+process, sharing one store and one real Redis: one order, shared presence, limits, reactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from realtime.broker.redis import RedisBroker
+from realtime.errors import RateLimitedError
+from realtime.fanout import Member
+from realtime.identity import Identity
+from realtime.limits import Limits
+from realtime.outbox import Outbox
+from realtime.rooms.lifecycle import RoomInfo
+from realtime.runtime import RoomRuntime
+from realtime.storage import MemoryEventStore
+from scheduling.clock import FixedClock
+from tests.realtime.broker.conftest import unique_prefix
+from tests.redis_server import RedisServer, require_redis
+
+from .frames import decode_all, seqs
+
+INFO = RoomInfo("lobby-test", "Test lobby", "lobby")
+CLOCK = FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC))
+
+
+class Pair:
+    """Two workers' runtimes for one room; closes both."""
+
+    def __init__(self) -> None:
+        self.runtimes: list[RoomRuntime] = []
+        self.brokers: list[RedisBroker] = []
+
+    async def start(
+        self, url: str, limits: Limits, store: MemoryEventStore | None = None, **broker: Any
+    ) -> tuple[RoomRuntime, RoomRuntime]:
+        store = store or MemoryEventStore()
+        prefix = unique_prefix()
+        for _ in range(2):
+            redis = RedisBroker(url, prefix=prefix, **broker)
+            await redis.start()
+            assert await redis.wait_connected(5.0)
+            runtime = RoomRuntime(INFO, store, redis, CLOCK, limits)
+            redis.on_state_change = runtime.broker_changed
+            await runtime.start()
+            self.brokers.append(redis)
+            self.runtimes.append(runtime)
+        return self.runtimes[0], self.runtimes[1]
+
+    async def close(self) -> None:
+        for runtime in self.runtimes:
+            await runtime.stop()
+        for redis in self.brokers:
+            await redis.close()
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[Pair]:
+    made = Pair()
+    yield made
+    await made.close()
+
+
+def person(name: str, moderator: bool = False) -> Member:
+    return Member(Identity(f"g:{name}", name, moderator), Outbox(max_frames=100_000))
+
+
+class Inbox:
+    """Everything a member was sent, decoded, accumulated across reads."""
+
+    def __init__(self, member: Member) -> None:
+        self.member = member
+        self.frames: list[dict[str, Any]] = []
+
+    def read(self) -> list[dict[str, Any]]:
+        self.frames += decode_all(self.member.outbox.take())
+        return self.frames
+
+    async def until(self, condition: Callable[[list[dict[str, Any]]], bool], seconds: float = 10):
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not condition(self.read()):
+            if asyncio.get_running_loop().time() > deadline:
+                return self.frames
+            await asyncio.sleep(0.01)
+        return self.frames
+
+
+async def send(runtime: RoomRuntime, member: Member, ref: object, kind: str, **data: Any) -> None:
+    await runtime.take_shared(member.identity, kind)
+    runtime.submit(member, ref, kind, data, asyncio.get_running_loop().time())  # type: ignore[arg-type]
+
+
+def replies(frames: list[dict[str, Any]]) -> dict[object, dict[str, Any]]:
+    return {f["ref"]: f for f in frames if f["type"] in ("ok", "error") and f["ref"] != "j"}
+
+
+async def test_scaleout_two_workers_decide_one_order(pair: Pair) -> None:
+    one, two = await pair.start(require_redis(), Limits.unlimited())
+    ana, ben = person("ana"), person("ben")
+    await one.join(ana, "j", None)
+    await two.join(ben, "j", None)
+    inbox_a, inbox_b = Inbox(ana), Inbox(ben)
+
+    async def talk(runtime: RoomRuntime, member: Member, who: str) -> None:
+        for n in range(40):
+            await send(runtime, member, f"{who}{n}", "chat.send", text=f"{who} {n}")
+            if n % 7 == 0:
+                await asyncio.sleep(0.005)
+
+    await asyncio.gather(talk(one, ana, "a"), talk(two, ben, "b"))
+    full = lambda frames: len(seqs(frames)) >= 80  # noqa: E731
+    frames_a, frames_b = await inbox_a.until(full), await inbox_b.until(full)
+    texts_a = [(f["seq"], f["data"]["text"]) for f in frames_a if f["type"] == "chat.message"]
+    texts_b = [(f["seq"], f["data"]["text"]) for f in frames_b if f["type"] == "chat.message"]
+    assert [seq for seq, _ in texts_a] == list(range(1, 81))
+    assert texts_a == texts_b
+    assert [t for _, t in texts_a if t[0] == "a"] == [f"a {n}" for n in range(40)]
+    acks_a, acks_b = replies(frames_a), replies(frames_b)
+    assert sorted(acks_a) == sorted(f"a{n}" for n in range(40))
+    assert sorted(acks_b) == sorted(f"b{n}" for n in range(40))
+    assert {f["type"] for f in [*acks_a.values(), *acks_b.values()]} == {"ok"}
+    stored = await one.store.read(INFO.name, 0)
+    assert [e.seq for e in stored] == list(range(1, 81))
+
+
+async def test_scaleout_rejoin_on_the_other_worker_replays_exactly(pair: Pair) -> None:
+    one, two = await pair.start(require_redis(), Limits.unlimited())
+    ana, ben = person("ana"), person("ben")
+    await one.join(ana, "j", None)
+    await two.join(ben, "j", None)
+    for n in range(5):
+        await send(one, ana, n, "chat.send", text=f"before {n}")
+    inbox_b = Inbox(ben)
+    await inbox_b.until(lambda f: len(seqs(f)) >= 5)
+    two.leave(ben)  # ben's worker is gone; he comes back on the other one
+    for n in range(5, 12):
+        await send(one, ana, n, "chat.send", text=f"while away {n}")
+    await Inbox(ana).until(lambda f: len(replies(f)) >= 12)
+    again = person("ben")
+    await one.join(again, "j", 5)
+    frames = await Inbox(again).until(lambda f: len(seqs(f)) >= 7)
+    assert frames[0]["data"]["mode"] == "replay"
+    assert seqs(frames) == list(range(6, 13))
+
+
+async def test_scaleout_presence_counts_people_once_across_workers(pair: Pair) -> None:
+    one, two = await pair.start(require_redis(), Limits.unlimited())
+    host = person("host", moderator=True)
+    await one.join(host, None, None)
+    await one.join(person("ana"), None, None)
+    await two.join(person("ben"), None, None)
+    await two.join(person("ana"), None, None)  # ana's second tab, on the other worker
+    inbox = Inbox(host)
+
+    def presence(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [f["data"] for f in frames if f["type"] == "presence"]
+
+    await inbox.until(lambda f: any(p["count"] == 3 for p in presence(f)), seconds=5)
+    latest = presence(inbox.frames)[-1]
+    assert latest["count"] == 3
+    assert sorted(p["name"] for p in latest["who"]) == ["ana", "ben", "host"]
+    assert (one.presence.count, two.presence.count) == (3, 3)
+
+
+async def test_scaleout_rate_limit_is_one_bucket_across_workers(pair: Pair) -> None:
+    one, two = await pair.start(require_redis(), Limits())
+    tab_one, tab_two = person("ana"), person("ana")  # one identity, two workers
+    await one.join(tab_one, None, None)
+    await two.join(tab_two, None, None)
+    accepted = refused = 0
+    for n in range(12):  # alternating: six on each worker; the chat burst is 8
+        runtime, member = (one, tab_one) if n % 2 == 0 else (two, tab_two)
+        try:
+            await send(runtime, member, n, "chat.send", text=f"flood {n}")
+        except RateLimitedError:
+            refused += 1
+        else:
+            accepted += 1
+    assert (accepted, refused) == (Limits().chat.burst, 12 - Limits().chat.burst)
+
+
+async def test_scaleout_reactions_are_counted_across_workers(pair: Pair) -> None:
+    one, two = await pair.start(require_redis(), Limits.unlimited())
+    ana, ben = person("ana"), person("ben")
+    await one.join(ana, None, None)
+    await two.join(ben, None, None)
+    for _ in range(3):
+        await send(one, ana, None, "react", emoji="🎉")
+    for _ in range(2):
+        await send(two, ben, None, "react", emoji="🎉")
+
+    def total(frames: list[dict[str, Any]]) -> int:
+        return sum(f["data"]["counts"].get("🎉", 0) for f in frames if f["type"] == "reactions")
+
+    inbox_a, inbox_b = Inbox(ana), Inbox(ben)
+    await inbox_a.until(lambda f: total(f) >= 5, seconds=5)
+    await inbox_b.until(lambda f: total(f) >= 5, seconds=5)
+    assert (total(inbox_a.frames), total(inbox_b.frames)) == (5, 5)
+
+
+async def test_scaleout_broker_down_makes_the_room_read_only_until_it_returns(
+    pair: Pair, private_redis: RedisServer
+) -> None:
+    fast = {"heartbeat_seconds": 0.1, "dead_after_seconds": 0.5, "backoff_cap_seconds": 0.2}
+    one, two = await pair.start(private_redis.url, Limits.unlimited(), **fast)
+    ana, ben = person("ana"), person("ben")
+    await one.join(ana, "j", None)
+    await two.join(ben, "j", None)
+    inbox_a, inbox_b = Inbox(ana), Inbox(ben)
+    await send(one, ana, "before", "chat.send", text="before")
+    await inbox_b.until(lambda f: len(seqs(f)) == 1)
+    private_redis.stop()
+    await inbox_a.until(lambda f: any(x["type"] == "room.degraded" for x in f))
+    await send(one, ana, "during", "chat.send", text="during")
+    frames = await inbox_a.until(lambda f: "during" in replies(f))
+    assert replies(frames)["during"]["data"]["code"] == "server.unavailable"
+    private_redis.start()
+    await inbox_a.until(lambda f: any(x["type"] == "room.restored" for x in f))
+    await inbox_b.until(lambda f: any(x["type"] == "room.restored" for x in f))
+    await send(two, ben, "after", "chat.send", text="after")
+    await inbox_a.until(lambda f: len(seqs(f)) == 2)
+    await inbox_b.until(lambda f: len(seqs(f)) == 2)
+    assert [f["data"]["text"] for f in inbox_a.frames if f["type"] == "chat.message"] == [
+        "before",
+        "after",
+    ]
+    assert seqs(inbox_a.frames) == seqs(inbox_b.frames) == [1, 2]
