@@ -22,7 +22,7 @@ from scheduling.errors import UnknownZoneError
 
 TZ_COOKIE = "tz"
 TZ_COOKIE_MAX_AGE = 365 * 24 * 3600  # one year, in seconds
-UTC_ZONE = "UTC"
+UTC_ZONE = tz.VIEWER_UTC
 
 ZoneSource = Literal["query", "cookie", "default"]
 
@@ -38,23 +38,8 @@ class Viewer:
     remember: bool = False  # the response should (re)set the tz cookie
 
 
-def viewer_zone_name(name: str) -> str:
-    """The canonical zone for a viewer: ``UTC`` or a canonical geographic zone.
-
-    Raises :class:`UnknownZoneError` for anything else (``Etc/GMT+5``, Windows names, typos).
-    """
-    if name.strip().upper() == UTC_ZONE:
-        return UTC_ZONE
-    return tz.canonical_name(name)
-
-
-def localize(instant: datetime, zone_name: str) -> datetime:
-    """An aware instant in the viewer's zone (``UTC`` allowed)."""
-    if instant.tzinfo is None:
-        raise ValueError("localize needs an aware datetime")
-    if zone_name == UTC_ZONE:
-        return instant.astimezone(UTC)
-    return tz.localize(instant, zone_name)
+viewer_zone_name = tz.viewer_zone_name
+localize = tz.localize
 
 
 def parse_instant(text: str) -> datetime:
@@ -124,14 +109,3 @@ def remember_zone(response: Response, viewer: Viewer, secure: bool = False) -> N
     if secure:
         parts.append("Secure")
     response.headers.append("set-cookie", "; ".join(parts))
-
-
-#: The scheduling core takes geographic zones only. For a viewer reading in plain UTC it is
-#: handed Africa/Abidjan, which has kept UTC+00:00 without DST since 1912, so day grouping and
-#: "between HH:MM and HH:MM" give exactly the UTC answer.
-UTC_EQUIVALENT_ZONE = "Africa/Abidjan"
-
-
-def core_zone(zone_name: str) -> str:
-    """The zone to hand ``scheduling.programme`` for a viewer's zone."""
-    return UTC_EQUIVALENT_ZONE if zone_name == UTC_ZONE else zone_name

@@ -270,7 +270,7 @@ def apply_filters(slots: Iterable[Slot], filters: Filters, viewer_zone: str) -> 
 
     ``between`` and ``day`` are read in ``viewer_zone`` (raises UnknownZoneError if unusable).
     """
-    zone_name = tz.canonical_name(viewer_zone)
+    zone_name = tz.viewer_zone_name(viewer_zone)
     words = filters.text.casefold().split()
     return [slot for slot in slots if _matches(slot, filters, zone_name, words)]
 
@@ -303,7 +303,7 @@ def starting_soon(slots: Iterable[Slot], now: datetime, within_minutes: int = 60
 
 def group_by_local_day(slots: Iterable[Slot], viewer_zone: str) -> list[tuple[date, list[Slot]]]:
     """Slots grouped by the viewer-local date of their start; dates ascending, slots by start."""
-    zone_name = tz.canonical_name(viewer_zone)
+    zone_name = tz.viewer_zone_name(viewer_zone)
     days: dict[date, list[Slot]] = {}
     for slot in slots:
         days.setdefault(tz.localize(slot.starts_at_utc, zone_name).date(), []).append(slot)
@@ -351,9 +351,7 @@ def coverage(slots: Iterable[Slot], window: Window) -> list[CoverageHour]:
     return [CoverageHour(first + timedelta(hours=i), live[i], regions[i]) for i in range(count)]
 
 
-def check_day_in_window(
-    filters: Filters, festival_window: Window, viewer_zone: str, zone_shown_as: str = ""
-) -> None:
+def check_day_in_window(filters: Filters, festival_window: Window, viewer_zone: str) -> None:
     """Refuse a ``day`` filter on which, in the viewer's zone, no part of the festival falls.
 
     An empty answer for such a day would be silently wrong: the viewer mistyped a date.
@@ -365,5 +363,5 @@ def check_day_in_window(
         allowed = ", ".join(d.isoformat() for d in days)
         raise OutsideFestivalError(
             f"The festival does not fall on {filters.day.isoformat()} in your time zone "
-            f"({zone_shown_as or viewer_zone}); choose one of {allowed}."
+            f"({viewer_zone}); choose one of {allowed}."
         )

@@ -215,10 +215,26 @@ def to_wall(instant: datetime, zone_name: str) -> datetime:
 
 
 def localize(instant: datetime, zone_name: str) -> datetime:
-    """An aware instant converted to ``zone_name`` (aware, for display)."""
+    """An aware instant converted to ``zone_name`` (a viewer zone: ``UTC`` allowed)."""
     if instant.tzinfo is None:
         raise ValueError("localize needs an aware datetime")
+    if zone_name == VIEWER_UTC:
+        return instant.astimezone(UTC)
     return instant.astimezone(zone(zone_name))
+
+
+#: A viewer may read the programme in plain UTC; an organiser is always somewhere on Earth.
+VIEWER_UTC = "UTC"
+
+
+def viewer_zone_name(zone_name: str) -> str:
+    """The canonical zone for a viewer: ``UTC`` or a canonical geographic zone.
+
+    Raises :class:`UnknownZoneError` for anything else (``Etc/GMT+5``, Windows names, typos).
+    """
+    if zone_name.strip().upper() == VIEWER_UTC:
+        return VIEWER_UTC
+    return canonical_name(zone_name)
 
 
 def utc_offset_label(moment: datetime) -> str:

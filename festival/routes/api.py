@@ -22,7 +22,6 @@ from festival.rendering import banner_for, country_name, iso_utc
 from festival.stores import programme as store
 from festival.viewer import (
     UTC_ZONE,
-    core_zone,
     localize,
     request_now,
     viewer_zone_name,
@@ -247,10 +246,8 @@ async def edition_sessions(request: Request) -> Response:
     async with request.app.state.festival.sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition, statuses=LISTED_STATUSES)
-    programme.check_day_in_window(
-        filters, window.window_for_dates(edition.days), core_zone(zone_name), zone_name
-    )
-    chosen = programme.apply_filters(slots, filters, core_zone(zone_name))
+    programme.check_day_in_window(filters, window.window_for_dates(edition.days), zone_name)
+    chosen = programme.apply_filters(slots, filters, zone_name)
     return JSONResponse(
         {
             "edition": edition.slug,

@@ -39,7 +39,6 @@ from festival.stores import agenda as agenda_store
 from festival.stores import programme as store
 from festival.viewer import (
     UTC_ZONE,
-    core_zone,
     request_now,
     resolve_viewer,
     viewer_zone_name,
@@ -179,7 +178,7 @@ async def edition_feed(request: Request) -> Response:
         async def build() -> tuple[bytes, datetime]:
             edition = await store.get_edition(db, slug)
             slots = await agenda_store.feed_slots(db, edition_id=edition.id)
-            chosen = programme.apply_filters(slots, filters, core_zone(zone))
+            chosen = programme.apply_filters(slots, filters, zone)
             summary = _filter_summary(filters)
             query = filters.to_query() + ([("tz", zone)] if asked_zone else [])
             info = ical.CalendarInfo(

@@ -19,7 +19,7 @@ from festival.errors import NotFoundError
 from festival.models import Edition, EditionKind, SessionStatus
 from festival.rendering import banner_for, build_timeline, country_name, language_name
 from festival.stores import programme as store
-from festival.viewer import Viewer, core_zone, localize, remember_zone, resolve_viewer
+from festival.viewer import Viewer, localize, remember_zone, resolve_viewer
 from scheduling import programme, window
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
@@ -156,16 +156,14 @@ async def _programme(request: Request, slug: str | None) -> Response:
     matched = 0
     try:
         filters = programme.parse_filters(params)
-        programme.check_day_in_window(
-            filters, window.window_for_dates(edition.days), core_zone(viewer.zone), viewer.zone
-        )
+        programme.check_day_in_window(filters, window.window_for_dates(edition.days), viewer.zone)
     except (FilterError, OutsideFestivalError) as exc:
         filter_error = exc.message
         filters = programme.Filters()
     if filter_error is None:
-        chosen = programme.apply_filters(slots, filters, core_zone(viewer.zone))
+        chosen = programme.apply_filters(slots, filters, viewer.zone)
         matched = len(chosen)
-        days = programme.group_by_local_day(chosen, core_zone(viewer.zone))
+        days = programme.group_by_local_day(chosen, viewer.zone)
     context = {
         "edition": edition,
         "days": days,
@@ -237,7 +235,7 @@ async def organisation_page(request: Request) -> Response:
         )
     context = {
         "organisation": organisation,
-        "days": programme.group_by_local_day(slots, core_zone(viewer.zone)),
+        "days": programme.group_by_local_day(slots, viewer.zone),
         "session_count": len(slots),
     }
     return render(request, viewer, "organisation/detail.html", context)

@@ -412,3 +412,11 @@ def test_to_wall_then_to_utc_recovers_the_instant(zone_name: str, instant: datet
     wall = tz.to_wall(instant, zone_name)
     fold = wall.fold
     assert tz.to_utc(wall.replace(fold=0), zone_name, fold=fold) == instant
+
+
+def test_viewer_zone_name_allows_plain_utc_but_organisers_cannot_use_it() -> None:
+    assert tz.viewer_zone_name(" utc ") == "UTC"
+    assert tz.viewer_zone_name("Asia/Calcutta") == "Asia/Kolkata"
+    assert tz.localize(datetime(2027, 1, 24, 12, tzinfo=UTC), "UTC").hour == 12
+    with pytest.raises(UnknownZoneError):
+        tz.to_utc(datetime(2027, 1, 24, 12), "UTC")
