@@ -419,4 +419,4 @@ def test_viewer_zone_name_allows_plain_utc_but_organisers_cannot_use_it() -> Non
     assert tz.viewer_zone_name("Asia/Calcutta") == "Asia/Kolkata"
     assert tz.localize(datetime(2027, 1, 24, 12, tzinfo=UTC), "UTC").hour == 12
     with pytest.raises(UnknownZoneError):
-        tz.to_utc(datetime(2027, 1, 24, 12), "UTC")
+        tz.to_utc(naive("2027-01-24 12:00"), "UTC")
