@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,14 +177,22 @@ def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:
     return url, asyncio.run(fill())
 
 
-def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+def pinned(command: list[str], cpus: set[int] | None) -> list[str]:
+    """``command`` run on ``cpus`` only (taskset), or as it is."""
+    if not cpus:
+        return command
+    return ["taskset", "--cpu-list", ",".join(map(str, sorted(cpus))), *command]
+
+
+def start_redis(cpus: set[int] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """A private redis-server on a free port (nothing saved); returns it and its URL."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     port = free_port()
     folder = tempfile.mkdtemp(prefix="fanout-redis-")
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", folder, "--logfile", os.path.join(folder, "redis.log")],
+        pinned([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", folder,
+                "--logfile", os.path.join(folder, "redis.log")], cpus),
     )  # fmt: skip
     import socket
 
@@ -201,7 +210,11 @@ def start_redis() -> tuple[subprocess.Popen[bytes], str]:
 
 
 def start_server(
-    kind: str, port: int, database_url: str, redis_url: str | None = None
+    kind: str,
+    port: int,
+    database_url: str,
+    redis_url: str | None = None,
+    cpus: set[int] | None = None,
 ) -> subprocess.Popen[bytes]:
     if kind == "festival":
         env = {
@@ -223,7 +236,7 @@ def start_server(
     else:
         env = dict(os.environ)
         command = [sys.executable, str(ROOT / "bench" / "fanout_reference.py"), "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(pinned(command, cpus), cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     import socket
 
@@ -236,6 +249,39 @@ def start_server(
             time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"the {kind} server did not start")
+
+
+def gc_pauses(kind: str, ports: list[int]) -> tuple[float, float]:
+    """(full collections, seconds of all collections) so far, summed over the workers, from
+    their /metrics (festival_gc_pause_seconds); zeros for the reference relay."""
+    if kind != "festival":
+        return 0.0, 0.0
+    from urllib.request import urlopen
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    full = seconds = 0.0
+    for port in ports:
+        with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            text = response.read().decode()
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "festival_gc_pause_seconds_sum":
+                    seconds += sample.value
+                elif sample.name == "festival_gc_pause_seconds_count":
+                    full += sample.value if sample.labels["generation"] == "2" else 0
+    return full, seconds
+
+
+def cpu_split(pin: int) -> tuple[set[int] | None, set[int] | None]:
+    """With ``--pin N``: the server processes (all workers together) get the first N CPUs, the
+    clients, the publisher and redis-server the rest; without it, everything shares them all."""
+    if not pin:
+        return None, None
+    cpus = sorted(os.sched_getaffinity(0))
+    if pin >= len(cpus):
+        raise SystemExit(f"--pin {pin} leaves no CPU for the clients ({len(cpus)} CPUs)")
+    return set(cpus[:pin]), set(cpus[pin:])
 
 
 def percentile(histogram: list[int], fraction: float) -> float:
@@ -260,9 +306,10 @@ def run(
     paths = [
         f"/ws/rooms/{rooms[i % scenario.rooms]}" for i in range(scenario.rooms * scenario.per_room)
     ]
-    redis, redis_url = start_redis() if setup.redis else (None, None)
+    server_cpus, client_cpus = cpu_split(args.pin)
+    redis, redis_url = start_redis(client_cpus) if setup.redis else (None, None)
     ports = [free_port() for _ in range(setup.workers)]
-    servers = [start_server(setup.kind, port, url, redis_url) for port in ports]
+    servers = [start_server(setup.kind, port, url, redis_url, server_cpus) for port in ports]
     pids = [server.pid for server in servers]
     context = multiprocessing.get_context("spawn")
     pipes = []
@@ -271,7 +318,7 @@ def run(
         for _ in range(args.workers + 1):  # the last one publishes
             parent, child = context.Pipe()
             process = context.Process(
-                target=worker, args=(child, setup.kind, ports[0]), daemon=True
+                target=worker, args=(child, setup.kind, ports[0], client_cpus), daemon=True
             )
             process.start()
             pipes.append(parent)
@@ -280,7 +327,13 @@ def run(
         started = time.monotonic()
         shares = [paths[i :: args.workers] for i in range(args.workers)]
         for pipe, share in zip(pipes, shares, strict=False):
-            connect = {"paths": share, "count": True, "messages": args.messages, "ports": ports}
+            connect = {
+                "paths": share,
+                "count": True,
+                "check_every": args.check_every,
+                "messages": args.messages,
+                "ports": ports,
+            }
             pipe.send(("connect", connect))
         for pipe in pipes[:-1]:
             pipe.recv()
@@ -290,8 +343,12 @@ def run(
             ("connect", {"paths": publishers, "count": False, "messages": 0, "ports": ports})
         )
         pipes[-1].recv()
-        time.sleep(1.5)
+        time.sleep(0.5)
+        idle_cpu = sum(proc_stat(pid)[0] for pid in pids)
+        time.sleep(args.idle)
+        idle_cpu = sum(proc_stat(pid)[0] for pid in pids) - idle_cpu
         idle_rss = sum(proc_stat(pid)[1] for pid in pids)
+        gc_before = gc_pauses(setup.kind, ports)
         cpu_before = sum(proc_stat(pid)[0] for pid in pids)
         redis_before = proc_stat(redis.pid)[0] if redis else 0.0
         pipes[-1].send(("publish", {"messages": args.messages, "rate": args.rate}))
@@ -303,6 +360,7 @@ def run(
         cpu_after = sum(stat[0] for stat in stats)
         peak_rss = sum(stat[2] for stat in stats)
         redis_cpu = proc_stat(redis.pid)[0] - redis_before if redis else 0.0
+        gc_after = gc_pauses(setup.kind, ports)
         for pipe in pipes:
             pipe.send(("close", {}))
             pipe.recv()
@@ -337,7 +395,10 @@ def run(
         "max_ms": percentile(histogram, 1.0),
         "cpu_s": cpu_after - cpu_before,
         "cpu_pct": 100 * cores,
+        "idle_cpu_pct": 100 * idle_cpu / args.idle,
         "redis_cpu_s": redis_cpu,
+        "full_gcs": gc_after[0] - gc_before[0],
+        "gc_s": gc_after[1] - gc_before[1],
         "peak_mib": peak_rss / 2**20,
         "lost": sum(t.lost for t in tallies),
         "duplicated": sum(t.duplicates for t in tallies),
@@ -353,8 +414,9 @@ def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
     header = (
         f"{'server':18} {'clients':>7} {'connect s':>9} {'idle KiB/conn':>13} "
         f"{'delivered/s':>11} {'per core':>9} {'ev/frame':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'max ms':>7} {'CPU s':>6} {'CPU %':>6} {'redis s':>7} {'peak MiB':>8} {'lost':>5} "
-        f"{'dup':>4} {'order':>5}"
+        f"{'max ms':>7} {'CPU s':>6} {'CPU %':>6} {'idle %':>6} {'GC s':>5} {'full GCs':>8} "
+        f"{'redis s':>7} {'peak MiB':>8} "
+        f"{'lost':>5} {'dup':>4} {'order':>5}"
     )
     print(header)
     for r in results:
@@ -362,25 +424,34 @@ def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
             f"{r['kind']:18} {r['clients']:>7} {r['connect_s']:>9.2f} {r['idle_kib']:>13.1f} "
             f"{r['delivered_per_s']:>11,.0f} {r['per_core']:>9,.0f} {r['events_per_frame']:>8.1f} "
             f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} "
-            f"{r['cpu_pct']:>6.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} {r['lost']:>5} "
-            f"{r['duplicated']:>4} {r['out_of_order']:>5}"
+            f"{r['cpu_pct']:>6.0f} {r['idle_cpu_pct']:>6.1f} {r['gc_s']:>5.2f} "
+            f"{r['full_gcs']:>8.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} "
+            f"{r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
         )
     ours, reference = results[0], results[-1]
     if reference["kind"] == "reference" and reference["delivered_per_s"]:
         ratio = ours["delivered_per_s"] / reference["delivered_per_s"]
         print(f"festival / reference delivered per second: {ratio:.2f}x")
-    single = next((r for r in results if r["workers"] == 1 and r["kind"] != "reference"), None)
-    for r in results:
-        if (
-            single is not None
-            and r is not single
-            and r["kind"] != "reference"
-            and single["per_core"]
-        ):
-            print(
-                f"{r['kind']} / {single['kind']} delivered per second per core: "
-                f"{r['per_core'] / single['per_core']:.2f}x"
-            )
+    for kind, ratios in per_core_ratios(results).items():
+        shown = ", ".join(f"{r:.2f}x" for r in ratios)
+        print(
+            f"{kind} / single worker, delivered per second per core: median "
+            f"{statistics.median(ratios):.2f}x (each round: {shown})"
+        )
+
+
+def per_core_ratios(results: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Per round, each setup's per-core figure over the single worker's of the same round."""
+    ratios: dict[str, list[float]] = {}
+    for round_ in sorted({r["round"] for r in results}):
+        runs = [r for r in results if r["round"] == round_ and r["kind"] != "reference"]
+        single = next((r for r in runs if r["workers"] == 1), None)
+        if single is None or not single["per_core"]:
+            continue
+        for r in runs:
+            if r is not single:
+                ratios.setdefault(r["kind"], []).append(r["per_core"] / single["per_core"])
+    return ratios
 
 
 def main() -> None:
@@ -397,11 +468,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
     parser.add_argument(
+        "--check-every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="every Nth client checks order, duplicates and latency; the others only count "
+        "deliveries (cheaper clients, so that the servers rather than the clients saturate)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds: every setup runs once per round, in turn"
+    )
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=1.5,
+        help="seconds the connected clients sit idle before publishing (idle CPU and memory)",
+    )
+    parser.add_argument(
         "--servers",
         default="festival,reference",
         help="comma-separated: festival, reference, festival-redis, festival-redis-xN",
     )
     parser.add_argument("--postgres", help="a PostgreSQL URL: bench on a fresh database there")
+    parser.add_argument(
+        "--pin",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run all server processes on the first N CPUs and the clients and redis-server on "
+        "the others (taskset), so that every setup gets the same CPU budget",
+    )
     args = parser.parse_args()
     # 10,000 clients need 10,000 sockets in the client processes and in the servers.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -414,15 +510,20 @@ def main() -> None:
         f"{args.workers} client processes, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"{'PostgreSQL' if args.postgres else 'SQLite'}"
     )
+    if args.pin:
+        server_cpus, client_cpus = cpu_split(args.pin)
+        print(f"servers pinned to CPUs {sorted(server_cpus or ())}, clients and redis-server to "
+              f"{sorted(client_cpus or ())}")  # fmt: skip
     for scenario in scenarios:
         results = []
-        for setup in setups:
-            db = seed(rooms, args.postgres)  # a fresh database per run: no history carried over
-            try:
-                results.append(run(setup, scenario, args, db))
-            finally:
-                if args.postgres:
-                    drop_postgres(args.postgres, db[0])
+        for round_ in range(1, args.repeat + 1):  # setups take turns: drift hits them alike
+            for setup in setups:
+                db = seed(rooms, args.postgres)  # a fresh database per run: no history carried
+                try:
+                    results.append({**run(setup, scenario, args, db), "round": round_})
+                finally:
+                    if args.postgres:
+                        drop_postgres(args.postgres, db[0])
         report(scenario, results)
 
 

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from festival import auth, migrate
+from festival import auth, gcpauses, migrate
 from festival import db as dbmod
 from festival.errors import (
     FestivalError,
@@ -120,4 +120,6 @@ def asgi() -> Starlette:
     """Factory for `uvicorn --factory festival.app:asgi` (reads the environment once)."""
     settings = Settings.from_env()
     configure_logging(settings.log_format)
-    return create_app(settings)
+    app = create_app(settings)
+    gcpauses.tune()
+    return app

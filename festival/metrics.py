@@ -12,6 +12,7 @@ its own figures: scrape every worker (one port per worker process, see docs/depl
 | ``festival_broker_connected`` | gauge | 1 while the broker carries messages, else 0 |
 | ``festival_broker_lag_seconds`` | gauge | heartbeat round trip through the subscription stream |
 | ``festival_redis_reconnects_total`` | counter | Redis connection lost and made again |
+| ``festival_gc_pause_seconds`` | histogram | garbage collector pauses by generation (gcpauses.py) |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, g
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from festival.gcpauses import PauseCollector, recorder
 from realtime.metrics import HubSnapshot
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -42,6 +44,7 @@ class Metrics:
             "Connections closed because their outgoing buffer overflowed (close code 4000).",
             registry=self.registry,
         )
+        self.registry.register(PauseCollector(recorder()))
         self._levels: _HubCollector | None = None
 
     # -- realtime.metrics.MetricsSink -----------------------------------------------------------
