@@ -215,6 +215,7 @@ def start_server(
     database_url: str,
     redis_url: str | None = None,
     cpus: set[int] | None = None,
+    gc_tuning: str = "on",
 ) -> subprocess.Popen[bytes]:
     if kind == "festival":
         env = {
@@ -223,6 +224,7 @@ def start_server(
             "SECRET_KEY": "bench-secret-not-for-production",
             "SITE_URL": f"http://127.0.0.1:{port}",
             "ROOM_RATE_LIMITS": "off",
+            "GC_TUNING": gc_tuning,
         }
         env.pop("REDIS_URL", None)
         if redis_url:
@@ -309,7 +311,10 @@ def run(
     server_cpus, client_cpus = cpu_split(args.pin)
     redis, redis_url = start_redis(client_cpus) if setup.redis else (None, None)
     ports = [free_port() for _ in range(setup.workers)]
-    servers = [start_server(setup.kind, port, url, redis_url, server_cpus) for port in ports]
+    servers = [
+        start_server(setup.kind, port, url, redis_url, server_cpus, args.gc_tuning)
+        for port in ports
+    ]
     pids = [server.pid for server in servers]
     context = multiprocessing.get_context("spawn")
     pipes = []
@@ -474,6 +479,12 @@ def main() -> None:
         metavar="N",
         help="every Nth client checks order, duplicates and latency; the others only count "
         "deliveries (cheaper clients, so that the servers rather than the clients saturate)",
+    )
+    parser.add_argument(
+        "--gc-tuning",
+        choices=["on", "off"],
+        default="on",
+        help="GC_TUNING for the festival servers (off: CPython's garbage collector settings)",
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="rounds: every setup runs once per round, in turn"

@@ -67,7 +67,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 await migrate.ensure_migrated(engine)
             if settings.secret_key_generated:
                 log.warning("running with a generated SECRET_KEY (development only)")
-            async with ws.lifespan(app):
+            async with ws.lifespan(app), app.state.metrics.sharing():
                 yield
         finally:
             await engine.dispose()
@@ -108,7 +108,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.festival = state
-    app.state.metrics = Metrics()
+    app.state.metrics = Metrics(share=settings.metrics_dir)
     # The broker, chosen once from the configuration: Redis when REDIS_URL is set (any number
     # of workers and hosts), else in-process (this process alone serves the rooms).
     app.state.broker = make_broker(settings.redis_url)
@@ -121,5 +121,6 @@ def asgi() -> Starlette:
     settings = Settings.from_env()
     configure_logging(settings.log_format)
     app = create_app(settings)
-    gcpauses.tune()
+    if settings.gc_tuning:
+        gcpauses.tune()
     return app

@@ -29,7 +29,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         from festival.app import create_app
 
         app = create_app(settings)
-        gcpauses.tune()
+        if settings.gc_tuning:
+            gcpauses.tune()
         uvicorn.run(app, host=host, port=port)
 
 

@@ -8,7 +8,8 @@ at 5,000 connections, during which no room delivers anything. With the default y
 threshold (700 allocations) such collections come every few seconds while people join.
 ``tune()`` makes them rare: what startup built (modules, routes, templates: never garbage) is
 frozen out of every collection, and the young generation is collected every
-``YOUNG_THRESHOLD`` allocations. docs/benchmarks.md ("Garbage collector") has the figures.
+``YOUNG_THRESHOLD`` allocations. docs/benchmarks.md ("Garbage collector") has the figures;
+``GC_TUNING=off`` keeps CPython's settings (festival/settings.py).
 """
 
 from __future__ import annotations

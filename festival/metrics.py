@@ -1,7 +1,11 @@
 """Prometheus metrics of one worker process, served at ``/metrics`` (festival/routes/metrics.py).
 
 Each app has its own registry, so a test's app never sees another's figures. A process reports
-its own figures: scrape every worker (one port per worker process, see docs/deploy.md).
+its own figures. With ``METRICS_DIR`` set (uvicorn ``--workers N`` behind one port, where a
+scrape reaches whichever worker accepts it), every worker writes its figures to a file there
+every ``SHARE_SECONDS`` and at each scrape, and ``/metrics`` on any worker answers for all the
+live workers of the host, each sample labelled ``worker`` with its pid: files of workers that
+are gone (no such process, or not rewritten for ``STALE_SECONDS``) are left out and removed.
 
 | metric | type | what |
 |---|---|---|
@@ -17,10 +21,16 @@ its own figures: scrape every worker (one port per worker process, see docs/depl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import Collector
 
 from festival.gcpauses import PauseCollector, recorder
@@ -28,11 +38,22 @@ from realtime.metrics import HubSnapshot
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
+#: How often a worker rewrites its file in ``METRICS_DIR`` (it also does at every scrape).
+SHARE_SECONDS = 5.0
+#: A file not rewritten for this long belongs to a worker that is gone.
+STALE_SECONDS = 3 * SHARE_SECONDS
+
 
 class Metrics:
-    """The metrics sink the rooms push to, and the registry ``/metrics`` renders."""
+    """The metrics sink the rooms push to, and the registry ``/metrics`` renders.
 
-    def __init__(self) -> None:
+    ``share``: the directory (``METRICS_DIR``) where the workers of one host meet, or None to
+    report this process alone.
+    """
+
+    def __init__(self, share: Path | None = None, worker: int | None = None) -> None:
+        self.share = share
+        self.worker = os.getpid() if worker is None else worker
         self.registry = CollectorRegistry()
         self.events = Counter(
             "festival_room_events",
@@ -66,7 +87,105 @@ class Metrics:
             self._levels.snapshot = snapshot
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        """This worker's figures, or with ``share`` those of every live worker of the host."""
+        own = generate_latest(self.registry)
+        if self.share is None:
+            return own
+        self.write_share(own)
+        return _labelled(self._read_share())
+
+    # -- the workers' shared directory ----------------------------------------------------------
+
+    def write_share(self, text: bytes | None = None) -> None:
+        """Write this worker's figures to its file (atomically: a reader never sees half)."""
+        assert self.share is not None
+        self.share.mkdir(parents=True, exist_ok=True)
+        path = self.share / f"{self.worker}.prom"
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(generate_latest(self.registry) if text is None else text)
+        partial.replace(path)
+
+    def remove_share(self) -> None:
+        """This worker stops: its figures go with it."""
+        if self.share is not None:
+            (self.share / f"{self.worker}.prom").unlink(missing_ok=True)
+
+    @contextlib.asynccontextmanager
+    async def sharing(self) -> AsyncIterator[None]:
+        """While the app runs, keep this worker's file fresh; remove it when the app stops."""
+        if self.share is None:
+            yield
+            return
+
+        async def refresh() -> None:
+            while True:
+                await asyncio.sleep(SHARE_SECONDS)
+                await asyncio.to_thread(self.write_share)
+
+        self.write_share()  # present from the first scrape on
+        task = asyncio.create_task(refresh())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self.remove_share()
+
+    def _read_share(self) -> dict[int, bytes]:
+        assert self.share is not None
+        found: dict[int, bytes] = {}
+        now = time.time()
+        for path in self.share.glob("*.prom"):
+            if not path.stem.isdigit():
+                continue
+            pid = int(path.stem)
+            try:
+                fresh = now - path.stat().st_mtime < STALE_SECONDS
+                if pid != self.worker and not (fresh and _alive(pid)):
+                    path.unlink(missing_ok=True)
+                    continue
+                found[pid] = path.read_bytes()
+            except FileNotFoundError:  # its worker removed it as it stopped
+                continue
+        return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _labelled(texts: dict[int, bytes]) -> bytes:
+    """One exposition from the workers' expositions, every sample labelled with its worker."""
+    families: dict[str, Metric] = {}
+    for worker, text in sorted(texts.items()):
+        for family in text_string_to_metric_families(text.decode()):
+            merged = families.setdefault(
+                family.name, Metric(family.name, family.documentation, family.type)
+            )
+            for sample in family.samples:
+                if sample.name.endswith("_created"):
+                    continue  # a per-process start time, not a figure
+                merged.add_sample(
+                    sample.name, {**sample.labels, "worker": str(worker)}, sample.value
+                )
+    registry = CollectorRegistry()
+    registry.register(_Fixed(list(families.values())))
+    return generate_latest(registry)
+
+
+class _Fixed(Collector):
+    def __init__(self, metrics: list[Metric]) -> None:
+        self.metrics = metrics
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self.metrics)
 
 
 class _HubCollector(Collector):

@@ -85,6 +85,13 @@ class Settings:
     room_rate_limits: bool = True
     room_outbox_kib: int = 2048
     log_format: str = "text"  # LOG_FORMAT: "text" for people, "json" for a log pipeline
+    # GC_TUNING=off keeps CPython's garbage collector settings in serving processes (to compare;
+    # festival/gcpauses.py says why they are changed).
+    gc_tuning: bool = True
+    # METRICS_DIR: where the worker processes of one host share their figures, so that /metrics
+    # on any of them answers for all (uvicorn --workers N behind one port); unset: each
+    # process reports itself.
+    metrics_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +124,8 @@ class Settings:
             room_rate_limits=_bool(env.get("ROOM_RATE_LIMITS"), default=True),
             room_outbox_kib=_kib(env.get("ROOM_OUTBOX_KIB")),
             log_format=_log_format(env.get("LOG_FORMAT")),
+            gc_tuning=_bool(env.get("GC_TUNING"), default=True),
+            metrics_dir=Path(env["METRICS_DIR"]) if env.get("METRICS_DIR") else None,
         )
 
     def with_(self, **changes: object) -> Settings:

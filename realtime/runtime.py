@@ -553,8 +553,12 @@ class RoomRuntime:
     # -- once a second --------------------------------------------------------------------------
 
     async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(TICK_SECONDS)
+            # On the loop clock's whole seconds: every room of this process ticks in the same
+            # iteration, so their presence reports share one Redis round trip.
+            delay = TICK_SECONDS - loop.time() % TICK_SECONDS
+            await asyncio.sleep(delay if delay > TICK_SECONDS / 10 else delay + TICK_SECONDS)
             try:
                 mine = dict(self.reactions.counts)
                 self.tick()

@@ -135,12 +135,13 @@ class RedisBroker(Broker):
             timeout=None,
         )
         self.client = Redis(connection_pool=pool)
-        self.shared = RedisShared(
+        self._shared = RedisShared(
             self.client,
             prefix=prefix,
             available=lambda: self._status.connected,
             timeout_seconds=command_timeout_seconds,
         )
+        self.shared = self._shared
 
     # -- the Broker interface -------------------------------------------------------------------
 
@@ -177,6 +178,7 @@ class RedisBroker(Broker):
         self._set(state=BrokerState.CLOSED)
         tasks, self._tasks = self._tasks, []
         await _cancel(tasks)
+        await self._shared.close()
         self._fail_outgoing("the broker is closed")
         self._handlers.clear()
         await self._drop_publisher()

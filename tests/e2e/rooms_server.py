@@ -29,11 +29,15 @@ def free_port() -> int:
 
 
 class RoomServer:
-    """``python -m uvicorn --factory festival.app:asgi`` with the given database and options."""
+    """``python -m uvicorn --factory festival.app:asgi`` with the given database and options
+    (``workers``: uvicorn's ``--workers``, processes sharing the one port)."""
 
-    def __init__(self, database_url: str, port: int | None = None, **env: str) -> None:
+    def __init__(
+        self, database_url: str, port: int | None = None, workers: int = 1, **env: str
+    ) -> None:
         self.database_url = database_url
         self.port = port or free_port()
+        self.workers = workers
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -64,6 +68,7 @@ class RoomServer:
             str(self.port),
             "--log-level",
             "warning",
+            *(["--workers", str(self.workers)] if self.workers > 1 else []),
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env)
         deadline = time.monotonic() + timeout

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +254,49 @@ async def test_scaleout_rate_limit_holds_across_workers(limited_cluster: Cluster
     await second.close()
     assert results.count("ok") == 8
     assert results.count("rate.limited") == 4
+
+
+def worker_samples(server: RoomServer, name: str) -> dict[str, float]:
+    """``name``'s value per ``worker`` label, from one scrape (whichever worker answers)."""
+    with urllib.request.urlopen(server.http + "/metrics", timeout=5) as response:
+        text = response.read().decode()
+    return {
+        sample.labels["worker"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+async def test_scaleout_metrics_dir_answers_for_every_worker_behind_one_port(
+    seeded_url: str, private_redis: RedisServer, tmp_path: Path
+) -> None:
+    """The Procfile's shape: uvicorn --workers 2 on one port. Any scrape reports both workers,
+    and the members they hold add up to the clients connected."""
+    share = tmp_path / "metrics"
+    server = RoomServer(
+        seeded_url, workers=2, REDIS_URL=private_redis.url, METRICS_DIR=str(share)
+    ).start()
+    clients: list[RoomClient] = []
+    try:
+        for n in range(6):
+            client = await RoomClient.open(server.ws_url(LOBBY))
+            await client.join(f"guest {n}")
+            clients.append(client)
+        deadline = time.monotonic() + 20
+        connections: dict[str, float] = {}
+        while time.monotonic() < deadline:
+            connections = worker_samples(server, "festival_ws_connections")
+            if len(connections) == 2 and sum(connections.values()) == 6:
+                break
+            await asyncio.sleep(0.25)
+        assert len(connections) == 2, connections  # two pids, whichever worker answered
+        assert sum(connections.values()) == 6
+        assert sorted(p.name for p in share.glob("*.prom")) == sorted(
+            f"{pid}.prom" for pid in connections
+        )
+    finally:
+        for client in clients:
+            await client.close()
+        server.stop()
+    assert list(share.glob("*.prom")) == []  # each worker removed its file as it stopped

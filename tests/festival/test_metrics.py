@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
+from festival.app import create_app
 from festival.gcpauses import BUCKETS, YOUNG_THRESHOLD, PauseRecorder
-from festival.metrics import Metrics
+from festival.metrics import STALE_SECONDS, Metrics
+from festival.settings import Settings
 from realtime.broker.status import BrokerState, BrokerStatus
 from realtime.metrics import HubSnapshot
 
@@ -107,20 +111,97 @@ def test_pause_recorder_puts_each_pause_in_its_bucket() -> None:
     assert recorder.sums[2] >= 2.0
 
 
-def test_serving_process_freezes_startup_objects_and_collects_less_often() -> None:
-    """What ``uvicorn --factory festival.app:asgi`` gets (in a process of its own: freezing
-    would keep this test process's objects out of collection)."""
+def serving_process_gc(environ: dict[str, str]) -> tuple[int, int]:
+    """(young-generation threshold, frozen objects) in a process that built the app the way
+    ``uvicorn --factory festival.app:asgi`` does (a process of its own: freezing would keep
+    this test process's objects out of collection)."""
     script = (
         "import gc\n"
         "from festival.app import asgi\n"
         "asgi()\n"
         "print(gc.get_threshold()[0], gc.get_freeze_count())\n"
     )
-    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     threshold, frozen = map(int, done.stdout.split())
+    return threshold, frozen
+
+
+def test_serving_process_freezes_startup_objects_and_collects_less_often() -> None:
+    threshold, frozen = serving_process_gc({})
     assert threshold == YOUNG_THRESHOLD
     assert frozen > 10_000  # the modules, routes and templates startup built
+
+
+def test_gc_tuning_off_keeps_cpythons_settings() -> None:
+    assert serving_process_gc({"GC_TUNING": "off"}) == (700, 0)
+
+
+def by_worker(text: str, name: str) -> dict[str, float]:
+    return {
+        sample.labels["worker"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+def gone_pid() -> int:
+    """The pid of a process that has exited."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait(30)
+    return process.pid
+
+
+def test_workers_sharing_a_directory_each_answer_for_all(tmp_path: Path) -> None:
+    here = Metrics(share=tmp_path)
+    other = Metrics(share=tmp_path, worker=os.getppid())  # a live process: pytest's parent
+    here.events_delivered(3)
+    other.events_delivered(5)
+    other.write_share()
+    assert by_worker(here.render().decode(), "festival_room_events_total") == {
+        str(os.getpid()): 3.0,
+        str(os.getppid()): 5.0,
+    }
+    other.events_delivered(1)  # not yet written: the scrape shows what the file holds
+    assert by_worker(here.render().decode(), "festival_room_events_total")[str(os.getppid())] == 5.0
+
+
+def test_a_worker_that_is_gone_is_left_out_and_its_file_removed(tmp_path: Path) -> None:
+    here = Metrics(share=tmp_path)
+    dead = Metrics(share=tmp_path, worker=gone_pid())
+    dead.events_delivered(7)
+    dead.write_share()
+    assert by_worker(here.render().decode(), "festival_room_events_total") == {
+        str(os.getpid()): 0.0
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{os.getpid()}.prom"]
+
+
+def test_a_file_not_rewritten_for_long_is_left_out(tmp_path: Path) -> None:
+    here = Metrics(share=tmp_path)
+    frozen = Metrics(share=tmp_path, worker=os.getppid())
+    frozen.write_share()
+    path = tmp_path / f"{os.getppid()}.prom"
+    old = time.time() - STALE_SECONDS - 1
+    os.utime(path, (old, old))
+    assert set(by_worker(here.render().decode(), "festival_room_events_total")) == {
+        str(os.getpid())
+    }
+    assert not path.exists()
+
+
+def test_app_with_metrics_dir_shares_while_it_runs(settings: Settings, tmp_path: Path) -> None:
+    share = tmp_path / "metrics"
+    with TestClient(create_app(settings.with_(metrics_dir=share))) as client:
+        assert (share / f"{os.getpid()}.prom").exists()
+        found = by_worker(client.get("/metrics").text, "festival_ws_connections")
+        assert found == {str(os.getpid()): 0.0}
+    assert list(share.iterdir()) == []  # removed as the app stopped

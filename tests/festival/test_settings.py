@@ -28,6 +28,7 @@ def test_from_env_defaults_are_the_embedded_ones() -> None:
     assert settings.templates_dir == ROOT / "templates"
     assert settings.static_dir == ROOT / "static"
     assert settings.check_migrations is True
+    assert settings.gc_tuning is True
     assert settings.is_sqlite is True
 
 
@@ -41,6 +42,7 @@ def test_from_env_reads_every_variable() -> None:
             "FESTIVAL_EDITION": "assembly-2027",
             "CANCELLED_RETENTION_DAYS": "90",
             "DEBUG": "true",
+            "GC_TUNING": "off",
         }
     )
 
@@ -52,6 +54,7 @@ def test_from_env_reads_every_variable() -> None:
     assert settings.default_edition == "assembly-2027"
     assert settings.cancelled_retention_days == 90
     assert settings.debug is True
+    assert settings.gc_tuning is False
     assert settings.is_sqlite is False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -102,6 +103,57 @@ async def test_shared_refuses_while_redis_is_not_connected(client: Redis, prefix
     down = RedisShared(client, prefix=prefix, worker="w", available=lambda: False)
     with pytest.raises(BrokerUnavailableError, match="Redis is not connected"):
         await down.claim("session-a")
+
+
+async def test_presence_reports_of_one_iteration_share_one_round_trip(
+    client: Redis, prefix: str
+) -> None:
+    one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
+    rooms = [f"session-{n}" for n in range(50)]
+    await asyncio.gather(*(two.presence(r, {"g:zed": "Zed"}, [], 1) for r in rooms))
+    pipelines = 0
+    make_pipeline = client.pipeline
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal pipelines
+        pipelines += 1
+        return make_pipeline(*args, **kwargs)
+
+    client.pipeline = counting  # type: ignore[method-assign]
+    people = [{f"g:{m}": f"P{m}" for m in range(n % 5)} for n in range(len(rooms))]
+    counts = await asyncio.gather(
+        *(one.presence(r, joined, [], len(joined)) for r, joined in zip(rooms, people, strict=True))
+    )
+    assert pipelines == 1
+    assert counts == [len(joined) + 1 for joined in people]  # theirs, and Zed on worker two
+
+
+async def test_presence_batch_fails_for_each_caller_when_redis_is_unreachable(
+    prefix: str,
+) -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", protocol=2)  # nothing listens there
+    try:
+        shared = RedisShared(unreachable, prefix=prefix, worker="w", timeout_seconds=2)
+        outcomes = await asyncio.gather(
+            *(shared.presence(f"session-{n}", {"g:a": "Ana"}, [], 1) for n in range(3)),
+            return_exceptions=True,
+        )
+    finally:
+        await unreachable.aclose()
+    assert [type(o) for o in outcomes] == [BrokerUnavailableError] * 3
+    assert all("Redis: ConnectionError" in str(o) for o in outcomes)
+
+
+async def test_presence_caller_that_stops_waiting_leaves_the_others_answered(
+    client: Redis, prefix: str
+) -> None:
+    shared = worker(client, prefix, "one")
+    gone = asyncio.ensure_future(shared.presence("session-gone", {"g:a": "Ana"}, [], 1))
+    kept = asyncio.ensure_future(shared.presence("session-kept", {"g:b": "Bo"}, [], 1))
+    await asyncio.sleep(0)  # both queued for the same pipeline
+    gone.cancel()
+    assert await kept == 1
+    assert gone.cancelled()
 
 
 async def test_local_shared_is_exclusive_and_counts_locally() -> None:
