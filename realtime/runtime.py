@@ -363,13 +363,18 @@ class RoomRuntime:
             delay = min(2 * delay, 0.025)
         if not claim.exclusive:
             self._lease_until = claimed_at + self.shared.lease_seconds / 2
-            try:
-                await self._reach(claim.head)
-            except Exception:
-                log.exception("room %s: catching up before deciding failed", self.name)
-                await self._release_lease()
-                raise UnavailableError("The server could not read the room; try again.") from None
+            if not claim.extended:  # newly taken: another worker may have written before
+                await self._catch_up_to(claim.head)
         return claim
+
+    async def _catch_up_to(self, head: int | None) -> None:
+        """Hold every event up to ``head`` before deciding, or give the lease back."""
+        try:
+            await self._reach(head)
+        except Exception:
+            log.exception("room %s: catching up before deciding failed", self.name)
+            await self._release_lease()
+            raise UnavailableError("The server could not read the room; try again.") from None
 
     def _ask_release(self) -> None:
         """Idle (or asked): have the actor give the lease back between two batches."""

@@ -38,12 +38,14 @@ HEAD_TTL_SECONDS = 7 * 24 * 3600
 
 _CLAIM = """
 local granted = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+local extended = false
 if not granted and redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   granted = true
+  extended = true
 end
 local head = redis.call('GET', KEYS[2])
-return {granted and 1 or 0, head or '-1'}
+return {granted and 1 or 0, head or '-1', extended and 1 or 0}
 """
 
 _RELEASE = """
@@ -241,11 +243,13 @@ class RedisShared:
 
     async def claim(self, room: str) -> Claim:
         base = self._room(room)
-        granted, head = await self._run(
+        granted, head, extended = await self._run(
             self._claim, [f"{base}:lease", f"{base}:head"], [self.worker, self.lease_ms]
         )
         known = int(head)
-        return Claim(granted=bool(granted), head=None if known < 0 else known)
+        return Claim(
+            granted=bool(granted), head=None if known < 0 else known, extended=bool(extended)
+        )
 
     async def release(self, room: str, head: int) -> None:
         base = self._room(room)

@@ -30,6 +30,9 @@ class Claim:
     head: int | None = None
     #: True when this process is the only writer there can be (nothing to check).
     exclusive: bool = False
+    #: True when this worker already held the lease and only extended it: nobody else can have
+    #: written since it took it, so there is nothing to catch up on.
+    extended: bool = False
 
 
 class Shared(Protocol):

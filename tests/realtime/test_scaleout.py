@@ -12,6 +12,7 @@ import pytest
 
 from realtime.broker.redis import RedisBroker
 from realtime.errors import RateLimitedError
+from realtime.events import Event
 from realtime.fanout import Member
 from realtime.identity import Identity
 from realtime.limits import Limits
@@ -126,6 +127,40 @@ async def test_scaleout_two_workers_decide_one_order(pair: Pair) -> None:
     assert {f["type"] for f in [*acks_a.values(), *acks_b.values()]} == {"ok"}
     stored = await one.store.read(INFO.name, 0)
     assert [e.seq for e in stored] == list(range(1, 81))
+
+
+class CountingStore(MemoryEventStore):
+    """The in-memory store, counting reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def read(self, room: str, after_seq: int, limit: int | None = None) -> list[Event]:
+        self.reads += 1
+        return await super().read(room, after_seq, limit)
+
+
+async def test_scaleout_busy_room_extends_its_lease_without_reading_the_store(
+    pair: Pair,
+) -> None:
+    """The holder renews its lease every lease_seconds / 2 while busy; renewing what it held
+    needs no catch-up, so no store read per renewal (the first claim reads: no head yet)."""
+    store = CountingStore()
+    one, _ = await pair.start(require_redis(), Limits.unlimited(), store=store)
+    ana = person("ana")
+    await one.join(ana, "j", None)
+    await send(one, ana, "first", "chat.send", text="first")
+    inbox = Inbox(ana)
+    await inbox.until(lambda frames: "first" in replies(frames))
+    reads = store.reads
+    renewals = int(one.shared.lease_seconds / 2 / 0.05) * 2  # two renewals' worth at 20/s
+    for n in range(renewals):
+        await send(one, ana, n, "chat.send", text=f"m {n}")
+        await asyncio.sleep(0.05)
+    frames = await inbox.until(lambda frames: len(replies(frames)) == renewals + 1)
+    assert {f["type"] for f in replies(frames).values()} == {"ok"}
+    assert store.reads == reads
 
 
 async def test_scaleout_rejoin_on_the_other_worker_replays_exactly(pair: Pair) -> None:

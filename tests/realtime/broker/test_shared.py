@@ -36,7 +36,7 @@ async def test_lease_is_held_by_one_worker_at_a_time(client: Redis, prefix: str)
     one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
     assert await one.claim("session-a") == Claim(granted=True, head=None)
     assert await two.claim("session-a") == Claim(granted=False, head=None)
-    assert await one.claim("session-a") == Claim(granted=True, head=None)  # extends its own
+    assert await one.claim("session-a") == Claim(granted=True, head=None, extended=True)
     assert await two.claim("session-b") == Claim(granted=True, head=None)  # rooms are separate
     await one.release("session-a", 5)
     assert await two.claim("session-a") == Claim(granted=True, head=5)
