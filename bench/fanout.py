@@ -14,6 +14,11 @@ round-robin over the workers. "per core" figures divide deliveries per second by
 server processes used (redis-server's CPU is reported on its own). ``--postgres URL`` runs on
 a fresh PostgreSQL database instead of SQLite.
 
+Per core with the same CPU budget (docs/benchmarks.md, "Scale-out"): ``--pin 1`` puts every
+server process on the first CPU and the clients on the others, ``--repeat N`` runs the setups in
+turn N times and prints the median ratio, ``--check-every 10`` makes nine clients in ten only
+count deliveries, so that the servers saturate before the clients do.
+
 Clients connect (and join), sit idle for a moment (memory per idle connection), then one
 publisher per room sends ``--messages`` at ``--rate`` per second and every client counts
 what it gets: deliveries per second, latency from send to receipt,
@@ -432,6 +437,11 @@ def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
             f"{r['cpu_pct']:>6.0f} {r['idle_cpu_pct']:>6.1f} {r['gc_s']:>5.2f} "
             f"{r['full_gcs']:>8.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} "
             f"{r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
+        )
+    if any(r["lost"] for r in results):
+        print(
+            "some messages were lost: CPU was measured until the wait for them ended, past the "
+            "last delivery, so per core and CPU % are off for those runs"
         )
     ours, reference = results[0], results[-1]
     if reference["kind"] == "reference" and reference["delivered_per_s"]:

@@ -212,8 +212,12 @@ class RedisShared:
 
     async def _send(self, batch: list[tuple[list[str], list[Any], asyncio.Future[Any]]]) -> None:
         try:
-            async with asyncio.timeout(self.timeout_seconds):
-                pipe = self.client.pipeline(transaction=False)
+            # ``async with``: the pipeline gives its connection back to the pool even when the
+            # broker closes (cancels) it halfway.
+            async with (
+                asyncio.timeout(self.timeout_seconds),
+                self.client.pipeline(transaction=False) as pipe,
+            ):
                 for keys, args, _ in batch:
                     await self._presence(keys=keys, args=args, client=pipe)
                 results = await pipe.execute(raise_on_error=False)
