@@ -112,37 +112,30 @@ class Setup:
         raise SystemExit(f"unknown server {text!r}")
 
 
-def fresh_postgres(url: str) -> str:
-    """A new, empty database on the PostgreSQL server at ``url``; returns its URL."""
+def run_sql(server: str, statement: str) -> None:
+    """Run one statement on the PostgreSQL server at ``server`` (outside a transaction)."""
     import asyncpg
 
-    name = f"festival_bench_{uuid.uuid4().hex[:8]}"
-
-    async def create() -> None:
-        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    async def run() -> None:
+        conn = await asyncpg.connect(server.replace("+asyncpg", ""))
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(statement)
         finally:
             await conn.close()
 
-    asyncio.run(create())
+    asyncio.run(run())
+
+
+def fresh_postgres(url: str) -> str:
+    """A new, empty database on the PostgreSQL server at ``url``; returns its URL."""
+    name = f"festival_bench_{uuid.uuid4().hex[:8]}"
+    run_sql(url, f'CREATE DATABASE "{name}"')
     base, _, _ = url.rpartition("/")
     return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
 
 
 def drop_postgres(server: str, url: str) -> None:
-    import asyncpg
-
-    name = url.rpartition("/")[2]
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(server.replace("+asyncpg", ""))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
+    run_sql(server, f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
 
 
 def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:

@@ -120,6 +120,11 @@ def asgi() -> Starlette:
     """Factory for `uvicorn --factory festival.app:asgi` (reads the environment once)."""
     settings = Settings.from_env()
     configure_logging(settings.log_format)
+    return serving_app(settings)
+
+
+def serving_app(settings: Settings) -> Starlette:
+    """The app for a process that serves it (not for tests): the collector tuned once built."""
     app = create_app(settings)
     if settings.gc_tuning:
         gcpauses.tune()

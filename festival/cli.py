@@ -25,13 +25,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     if workers > 1:
         uvicorn.run("festival.app:asgi", factory=True, host=host, port=port, workers=workers)
     else:
-        from festival import gcpauses
-        from festival.app import create_app
+        from festival.app import serving_app
 
-        app = create_app(settings)
-        if settings.gc_tuning:
-            gcpauses.tune()
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(serving_app(settings), host=host, port=port)
 
 
 def shown_url(database_url: str) -> str:

@@ -3,7 +3,7 @@
 Each app has its own registry, so a test's app never sees another's figures. A process reports
 its own figures. With ``METRICS_DIR`` set (uvicorn ``--workers N`` behind one port, where a
 scrape reaches whichever worker accepts it), every worker writes its figures to a file there
-every ``SHARE_SECONDS`` and at each scrape, and ``/metrics`` on any worker answers for all the
+every ``SHARE_SECONDS``, and ``/metrics`` on any worker answers for all the
 live workers of the host, each sample labelled ``worker`` with its pid: files of workers that
 are gone (no such process, or not rewritten for ``STALE_SECONDS``) are left out and removed.
 
@@ -38,7 +38,7 @@ from realtime.metrics import HubSnapshot
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
-#: How often a worker rewrites its file in ``METRICS_DIR`` (it also does at every scrape).
+#: How often a worker rewrites its file in ``METRICS_DIR``.
 SHARE_SECONDS = 5.0
 #: A file not rewritten for this long belongs to a worker that is gone.
 STALE_SECONDS = 3 * SHARE_SECONDS
@@ -91,18 +91,17 @@ class Metrics:
         own = generate_latest(self.registry)
         if self.share is None:
             return own
-        self.write_share(own)
-        return _labelled(self._read_share())
+        return _labelled({**self._read_others(), self.worker: own})
 
     # -- the workers' shared directory ----------------------------------------------------------
 
-    def write_share(self, text: bytes | None = None) -> None:
+    def write_share(self) -> None:
         """Write this worker's figures to its file (atomically: a reader never sees half)."""
         assert self.share is not None
         self.share.mkdir(parents=True, exist_ok=True)
         path = self.share / f"{self.worker}.prom"
         partial = path.with_suffix(".partial")
-        partial.write_bytes(generate_latest(self.registry) if text is None else text)
+        partial.write_bytes(generate_latest(self.registry))
         partial.replace(path)
 
     def remove_share(self) -> None:
@@ -132,17 +131,17 @@ class Metrics:
                 await task
             self.remove_share()
 
-    def _read_share(self) -> dict[int, bytes]:
+    def _read_others(self) -> dict[int, bytes]:
+        """The other live workers' figures, from their files; gone workers' files removed."""
         assert self.share is not None
         found: dict[int, bytes] = {}
         now = time.time()
         for path in self.share.glob("*.prom"):
-            if not path.stem.isdigit():
+            if not path.stem.isdigit() or int(path.stem) == self.worker:
                 continue
             pid = int(path.stem)
             try:
-                fresh = now - path.stat().st_mtime < STALE_SECONDS
-                if pid != self.worker and not (fresh and _alive(pid)):
+                if now - path.stat().st_mtime >= STALE_SECONDS or not _alive(pid):
                     path.unlink(missing_ok=True)
                     continue
                 found[pid] = path.read_bytes()

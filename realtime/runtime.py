@@ -48,6 +48,7 @@ from realtime.rooms.presence import WHO_LIMIT, Presence
 from realtime.rooms.reactions import ReactionWindow
 from realtime.snapshots import SnapshotCache, snapshot_reason
 from realtime.storage import EventStore, SeqConflictError
+from realtime.tasks import cancel_and_wait
 from realtime.ticker import transient_views
 from scheduling.clock import Clock
 
@@ -169,7 +170,7 @@ class RoomRuntime:
     async def stop(self, code: int = protocol.CLOSE_GOING_AWAY) -> None:
         await self.broker.unsubscribe(self.channel)
         tasks = [*self._tasks, *([self._catching_up] if self._catching_up else [])]
-        await _cancel(tasks)
+        await cancel_and_wait(tasks)
         if self._idle_release is not None:
             self._idle_release.cancel()
         await self._release_lease()
@@ -655,14 +656,3 @@ class RoomRuntime:
             return "voter" if member.identity.id in voters else "public"
 
         self.audience.transient(views, pick)
-
-
-async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel ``tasks`` and wait for them, cancelling again any that swallowed it (Python
-    3.11's ``asyncio.wait_for``, used by client libraries, can lose a cancellation)."""
-    pending = [task for task in tasks if not task.done()]
-    while pending:
-        for task in pending:
-            task.cancel()
-        await asyncio.wait(pending, timeout=0.5)
-        pending = [task for task in pending if not task.done()]

@@ -54,6 +54,7 @@ from realtime.broker.status import (
     BrokerUnavailableError,
     StatusCallback,
 )
+from realtime.tasks import cancel_and_wait
 
 log = logging.getLogger("realtime.broker.redis")
 
@@ -135,13 +136,12 @@ class RedisBroker(Broker):
             timeout=None,
         )
         self.client = Redis(connection_pool=pool)
-        self._shared = RedisShared(
+        self.shared: RedisShared = RedisShared(
             self.client,
             prefix=prefix,
             available=lambda: self._status.connected,
             timeout_seconds=command_timeout_seconds,
         )
-        self.shared = self._shared
 
     # -- the Broker interface -------------------------------------------------------------------
 
@@ -177,8 +177,8 @@ class RedisBroker(Broker):
     async def close(self) -> None:
         self._set(state=BrokerState.CLOSED)
         tasks, self._tasks = self._tasks, []
-        await _cancel(tasks)
-        await self._shared.close()
+        await cancel_and_wait(tasks)
+        await self.shared.close()
         self._fail_outgoing("the broker is closed")
         self._handlers.clear()
         await self._drop_publisher()
@@ -314,7 +314,7 @@ class RedisBroker(Broker):
                 first_attempt.set_result(None)
             await self._heartbeat(conn, reader)
         finally:
-            await _cancel([reader])
+            await cancel_and_wait([reader])
 
     async def _subscribe_all(self, conn: AbstractConnection, reader: asyncio.Task[None]) -> None:
         keys = list(self._handlers)
@@ -476,20 +476,3 @@ class RedisBroker(Broker):
 
 async def _connect(conn: AbstractConnection) -> None:
     await conn.connect()  # type: ignore[no-untyped-call]
-
-
-async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel ``tasks`` and wait until they are done, cancelling again if one swallowed it.
-
-    (Python 3.11's ``asyncio.wait_for``, used inside redis-py, can swallow a cancellation that
-    arrives as the awaited operation completes.)
-    """
-    pending = [task for task in tasks if not task.done()]
-    while pending:
-        for task in pending:
-            task.cancel()
-        await asyncio.wait(pending, timeout=0.1)
-        pending = [task for task in pending if not task.done()]
-    for task in tasks:
-        if not task.cancelled() and task.exception() is not None:
-            log.debug("task %s ended with %r", task.get_name(), task.exception())

@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 
 from realtime.broker.shared import Claim
 from realtime.broker.status import BrokerUnavailableError
+from realtime.tasks import cancel_and_wait
 
 HEAD_TTL_SECONDS = 7 * 24 * 3600
 
@@ -141,6 +142,10 @@ return tostring(wait)
 """
 
 
+def _unavailable(exc: BaseException) -> BrokerUnavailableError:
+    return BrokerUnavailableError(f"Redis: {type(exc).__name__}: {exc}")
+
+
 def worker_id() -> str:
     """Unique among the deployment's live and past processes."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -190,7 +195,7 @@ class RedisShared:
             async with asyncio.timeout(self.timeout_seconds):
                 return await script(keys=keys, args=args)
         except (RedisError, OSError, TimeoutError) as exc:
-            raise BrokerUnavailableError(f"Redis: {type(exc).__name__}: {exc}") from exc
+            raise _unavailable(exc) from exc
 
     async def _batched(self, keys: list[str], args: list[Any]) -> Any:
         """The presence script in the next pipeline: the calls made in one event-loop iteration
@@ -222,28 +227,22 @@ class RedisShared:
                     await self._presence(keys=keys, args=args, client=pipe)
                 results = await pipe.execute(raise_on_error=False)
         except (RedisError, OSError, TimeoutError) as exc:
-            failure = BrokerUnavailableError(f"Redis: {type(exc).__name__}: {exc}")
-            results = [failure] * len(batch)
+            results = [_unavailable(exc)] * len(batch)
         except asyncio.CancelledError:  # the broker is closing
             results = [BrokerUnavailableError("the broker is closed")] * len(batch)
         for (_, _, answer), result in zip(batch, results, strict=True):
             if answer.done():  # its room stopped waiting
                 continue
-            if isinstance(result, Exception):
-                error = result
-                if not isinstance(error, BrokerUnavailableError):
-                    error = BrokerUnavailableError(f"Redis: {type(result).__name__}: {result}")
-                answer.set_exception(error)
+            if isinstance(result, BrokerUnavailableError):
+                answer.set_exception(result)
+            elif isinstance(result, Exception):  # that script's error, in the pipeline's replies
+                answer.set_exception(_unavailable(result))
             else:
                 answer.set_result(result)
 
     async def close(self) -> None:
         """Stop the pipelines in flight (their callers get BrokerUnavailableError)."""
-        flushes = list(self._flushes)
-        for task in flushes:
-            task.cancel()
-        if flushes:
-            await asyncio.wait(flushes)
+        await cancel_and_wait(self._flushes)
 
     async def claim(self, room: str) -> Claim:
         base = self._room(room)
