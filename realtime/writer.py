@@ -94,6 +94,9 @@ class Writer:
 
     def _wait_then_drain(self, pending: Coroutine[Any, Any, None], then: list[str]) -> None:
         self.task = asyncio.get_running_loop().create_task(self._drain(pending, then))
+        # A task cancelled before its first step (the connection torn down, the loop shutting
+        # down) never awaits ``pending``: close it, or it is collected as "never awaited".
+        self.task.add_done_callback(lambda _: pending.close())
 
     async def _drain(self, pending: Coroutine[Any, Any, None], then: list[str]) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import orjson
@@ -90,3 +91,19 @@ async def test_writer_start_runs_a_coroutine_that_does_not_wait_to_its_end() -> 
         done.append(1)
 
     assert start(quick()) is None and done == [1]
+
+
+async def test_writer_task_cancelled_before_it_ran_leaves_no_unawaited_send() -> None:
+    """A connection torn down (or a loop shut down) right after a send had to wait: the send
+    that was started inline is closed, not left for the garbage collector to warn about (a
+    warning is an error in this test suite)."""
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    socket.writable.clear()
+    outbox.put('{"type":"a"}')
+    assert writer.task is not None
+    writer.task.cancel()  # before the task's first step
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    gc.collect()
+    assert socket.sent == []
