@@ -1,15 +1,15 @@
 """Titles and summaries the demo festival draws its sessions from, per language and kind.
 
-Each language is a text block parsed by ``festival.demo_programme``: a ``[K]`` line opens a
-kind (the plan letters of ``festival.demo_data``), then each topic is one line
+Each language is a text block parsed by ``festival.demo.programme``: a ``[K]`` line opens a
+kind (the plan letters of ``festival.demo.data``), then each topic is one line
 ``audience SDGs | title`` followed by indented summary lines. ``{city}`` is replaced by the
 organiser's city, so one topic can serve several organisations without repeating a title.
-Other languages are in ``festival.demo_topics_world``.
+Other languages are in ``festival.demo.topics_world``.
 """
 
 from __future__ import annotations
 
-from festival.demo_topics_world import (
+from festival.demo.topics_world import (
     ARABIC,
     CHINESE,
     FRENCH,

@@ -1,6 +1,6 @@
 """Demo topics in French, Spanish, Portuguese, Arabic, Hindi, Japanese, Chinese and Swahili.
 
-Same format as ``festival.demo_topics``; summaries of titles in scripts most visitors cannot
+Same format as ``festival.demo.topics``; summaries of titles in scripts most visitors cannot
 read are in English and say which language the session is in.
 """
 

@@ -1,6 +1,6 @@
 """The demo festival: the #LearningPlanet Festival 2027 and two later learning celebrations.
 
-Deterministic and idempotent. ``festival.demo_programme`` builds the programme as plain values;
+Deterministic and idempotent. ``festival.demo.programme`` builds the programme as plain values;
 seeding looks editions and organisations up by slug and sessions by UID, creates what is
 missing, updates what the data changed (bumping the revision, so calendars see a new SEQUENCE)
 and leaves the rest alone: running it twice changes nothing.
@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from festival.db import make_engine, make_sessionmaker, session_scope
-from festival.demo_data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
-from festival.demo_programme import DemoOrganisation, build_programme
+from festival.demo.data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
+from festival.demo.programme import DemoOrganisation, build_programme
 from festival.models import Edition, FestivalSession, Organisation
 from festival.settings import normalise_database_url
 from festival.stores import programme

@@ -1,7 +1,7 @@
 """The demo programme as plain values: organisations, sessions, stages (pure: no database).
 
-Built from compact per-organisation plans (``festival.demo_data``) and topic lists
-(``festival.demo_topics``) with no randomness and no dependence on today's date. Session UIDs
+Built from compact per-organisation plans (``festival.demo.data``) and topic lists
+(``festival.demo.topics``) with no randomness and no dependence on today's date. Session UIDs
 are ``session_uid("<edition>/<organisation>/<n>")``, the same on every host.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from festival.demo_data import (
+from festival.demo.data import (
     ADJUSTMENTS,
     CELEBRATION_SESSIONS,
     EDITIONS,
@@ -21,7 +21,7 @@ from festival.demo_data import (
     FLAGSHIP_SLUG,
     ORGANISATIONS,
 )
-from festival.demo_topics import TOPICS
+from festival.demo.topics import TOPICS
 from festival.models import OrganisationKind, SessionKind, SessionStatus
 from festival.stores.programme import SessionInput, session_uid
 from scheduling import tz
@@ -131,7 +131,7 @@ def _fields(line: str, count: int) -> list[str]:
 
 
 def parse_organisations(text: str) -> list[DemoOrganisation]:
-    """Parse the two-line organisation rows of ``festival.demo_data.ORGANISATIONS``."""
+    """Parse the two-line organisation rows of ``festival.demo.data.ORGANISATIONS``."""
     lines = [line for line in text.splitlines() if line.strip()]
     organisations = []
     for head, tail in zip(lines[::2], lines[1::2], strict=True):
@@ -157,7 +157,7 @@ def parse_organisations(text: str) -> list[DemoOrganisation]:
 
 
 def parse_topics(text: str) -> dict[str, list[Topic]]:
-    """Parse a topic block of ``festival.demo_topics`` into topics per kind letter."""
+    """Parse a topic block of ``festival.demo.topics`` into topics per kind letter."""
     topics: dict[str, list[Topic]] = {}
     kind = ""
     for line in text.splitlines():

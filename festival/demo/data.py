@@ -1,7 +1,7 @@
 """The demo festival's data: editions, organisations, per-session adjustments, celebrations.
 
 Organisations are compact text rows, so ninety of them stay readable (parsed by
-``festival.demo_programme``):
+``festival.demo.programme``):
 
     slug | name | kind country zone
         city | languages | first local start and plan | host; host
