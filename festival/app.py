@@ -111,7 +111,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     app.state.metrics = Metrics(share=settings.metrics_dir)
     # The broker, chosen once from the configuration: Redis when REDIS_URL is set (any number
     # of workers and hosts), else in-process (this process alone serves the rooms).
-    app.state.broker = make_broker(settings.redis_url)
+    app.state.broker = make_broker(settings.redis_url, settings.redis_namespace)
     app.state.templates = templates
     return app
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from realtime.broker.namespace import NAMESPACE_RULE, is_namespace
+
 log = logging.getLogger("festival.settings")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,12 +65,22 @@ def _log_format(value: str | None) -> str:
     return value
 
 
+def _redis_namespace(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value and not is_namespace(value):
+        raise SettingsError(f"REDIS_NAMESPACE={value!r}: use {NAMESPACE_RULE}")
+    return value or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with the embedded defaults."""
 
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    # REDIS_NAMESPACE: keeps this deployment's rooms apart from others sharing its Redis
+    # database (realtime/broker/namespace.py); unset: derived from the database number.
+    redis_namespace: str | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     secret_key_generated: bool = True
     site_url: str = "http://127.0.0.1:8000"
@@ -114,6 +126,7 @@ class Settings:
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=env.get("REDIS_URL") or None,
+            redis_namespace=_redis_namespace(env.get("REDIS_NAMESPACE")),
             secret_key=secret,
             secret_key_generated=generated,
             site_url=(env.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/"),

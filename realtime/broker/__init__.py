@@ -6,6 +6,7 @@ import logging
 
 from realtime.broker.base import Broker, Handler
 from realtime.broker.memory import MemoryBroker
+from realtime.broker.namespace import redis_prefix
 from realtime.broker.redis import RedisBroker
 from realtime.broker.status import BrokerState, BrokerStatus, BrokerUnavailableError
 
@@ -22,17 +23,21 @@ __all__ = [
     "make_broker",
 ]
 
-#: Put before every Redis key and channel of the application.
-REDIS_PREFIX = "festival:"
 
-
-def make_broker(redis_url: str | None, prefix: str = REDIS_PREFIX) -> Broker:
+def make_broker(redis_url: str | None, namespace: str | None = None) -> Broker:
     """The broker for this configuration: chosen here, once; nothing else asks which it is.
 
     With a Redis URL, every worker of the deployment shares one Redis (many processes, many
-    hosts); without one, this process is the only one serving the rooms.
+    hosts), its keys and channels under the deployment's prefix (realtime/broker/namespace.py:
+    the database number and ``namespace``); without one, this process is the only one serving
+    the rooms.
     """
     if redis_url:
-        log.info("live rooms: Redis broker (events, leases, presence and limits shared)")
+        prefix = redis_prefix(redis_url, namespace)
+        log.info(
+            "live rooms: Redis broker (events, leases, presence and limits shared), keys and "
+            "channels under %r",
+            prefix,
+        )
         return RedisBroker(redis_url, prefix=prefix)
     return MemoryBroker()

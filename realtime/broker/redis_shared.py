@@ -8,7 +8,7 @@ Redis server (``TIME``), never from the workers' clocks, so hosts whose clocks d
 agree on expiry. A room's keys share the hash tag ``{room:<name>}``, so under Redis Cluster
 they live on one shard and the scripts stay valid.
 
-Keys (``<p>`` is the deployment's prefix):
+Keys (``<p>`` is the deployment's prefix, realtime/broker/namespace.py):
 
 | key | type | what | lifetime |
 |---|---|---|---|

@@ -1,6 +1,7 @@
 """Scale-out with real processes: two uvicorn workers on two loopback ports sharing one private
 redis-server and one database (SQLite file, and PostgreSQL when reachable), real clients on
-both. Redis is stopped and started, a worker is SIGKILLed. Every wait is bounded.
+both. Redis is stopped and started, a worker is SIGKILLed; two deployments share one Redis.
+Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from festival import migrate
 from tests.festival.rooms_seed import LOBBY, seed_rooms
 from tests.redis_server import RedisServer
 
@@ -300,3 +302,61 @@ async def test_scaleout_metrics_dir_answers_for_every_worker_behind_one_port(
             await client.close()
         server.stop()
     assert list(share.glob("*.prom")) == []  # each worker removed its file as it stopped
+
+
+@pytest.fixture
+def two_festivals(tmp_path: Path) -> tuple[str, str]:
+    """Two deployments' databases (SQLite), each holding the same programme and so the same
+    room names."""
+    urls = []
+    for name in ("one", "two"):
+        url = f"sqlite+aiosqlite:///{tmp_path / name}.db"
+        migrate.upgrade(url)
+        asyncio.run(seed_rooms(url))
+        urls.append(url)
+    return urls[0], urls[1]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param((1, None), (2, None), id="two-databases"),
+        pytest.param((0, "blue"), (0, "green"), id="one-database-two-namespaces"),
+    ],
+)
+async def test_scaleout_two_deployments_on_one_redis_never_hear_each_other(
+    two_festivals: tuple[str, str],
+    private_redis: RedisServer,
+    first: tuple[int, str | None],
+    second: tuple[int, str | None],
+) -> None:
+    """Redis pub/sub ignores the database number: without a prefix per deployment, a client
+    of the second festival received the first one's chat in the lobby of the same name."""
+    base = private_redis.url.rsplit("/", 1)[0]
+    servers = []
+    for database_url, (database, namespace) in zip(two_festivals, (first, second), strict=True):
+        env = {"REDIS_URL": f"{base}/{database}", "ROOM_RATE_LIMITS": "off"}
+        if namespace is not None:
+            env["REDIS_NAMESPACE"] = namespace
+        servers.append(RoomServer(database_url, **env))
+    try:
+        for server in servers:
+            server.start()
+        a = await RoomClient.open(servers[0].ws_url(LOBBY))
+        b = await RoomClient.open(servers[1].ws_url(LOBBY))
+        await a.join("Ana")
+        await b.join("Ben")
+        # Each message is acknowledged once Redis took it, before the next is sent, and a
+        # worker hears its subscriptions in that order: a client that has its own last message
+        # has everything the other festival could have leaked to it before.
+        for client, ref, text in ((a, "a1", "ana 1"), (b, "b1", "ben 1"), (a, "a2", "ana 2")):
+            await client.send("chat.send", ref, text=text)
+            assert (await client.reply(ref))["type"] == "ok"
+            await until_event(client, lambda event, t=text: event["data"].get("text") == t)
+        await a.close()
+        await b.close()
+    finally:
+        for server in servers:
+            server.stop()
+    assert chat(a.events) == [(1, "ana 1"), (2, "ana 2")]
+    assert chat(b.events) == [(1, "ben 1")]

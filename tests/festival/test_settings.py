@@ -177,3 +177,16 @@ def test_with_returns_a_changed_copy() -> None:
     changed = base.with_(debug=True)
     assert (base.debug, changed.debug) == (False, True)
     assert changed.secret_key == "s"
+
+
+def test_from_env_reads_the_redis_namespace() -> None:
+    assert Settings.from_env({"SECRET_KEY": "s"}).redis_namespace is None
+    assert Settings.from_env({"SECRET_KEY": "s", "REDIS_NAMESPACE": ""}).redis_namespace is None
+    given = Settings.from_env({"SECRET_KEY": "s", "REDIS_NAMESPACE": " staging-eu "})
+    assert given.redis_namespace == "staging-eu"
+
+
+@pytest.mark.parametrize("value", ["a:b", "{room}", "db2", "-x", "x" * 65])
+def test_from_env_refuses_a_redis_namespace_that_could_collide(value: str) -> None:
+    with pytest.raises(SettingsError, match=r"^REDIS_NAMESPACE="):
+        Settings.from_env({"SECRET_KEY": "s", "REDIS_NAMESPACE": value})

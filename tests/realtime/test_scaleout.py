@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from realtime.broker import make_broker
 from realtime.broker.redis import RedisBroker
 from realtime.errors import RateLimitedError
 from realtime.events import Event
@@ -31,7 +32,8 @@ CLOCK = FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC))
 
 
 class Pair:
-    """Two workers' runtimes for one room; closes both."""
+    """Workers' runtimes for one room (two of one deployment, or one per deployment); closes
+    them all."""
 
     def __init__(self) -> None:
         self.runtimes: list[RoomRuntime] = []
@@ -43,15 +45,19 @@ class Pair:
         store = store or MemoryEventStore()
         prefix = unique_prefix()
         for _ in range(2):
-            redis = RedisBroker(url, prefix=prefix, **broker)
-            await redis.start()
-            assert await redis.wait_connected(5.0)
-            runtime = RoomRuntime(INFO, store, redis, CLOCK, limits)
-            redis.on_state_change = runtime.broker_changed
-            await runtime.start()
-            self.brokers.append(redis)
-            self.runtimes.append(runtime)
+            await self.add(RedisBroker(url, prefix=prefix, **broker), store, limits)
         return self.runtimes[0], self.runtimes[1]
+
+    async def add(self, redis: RedisBroker, store: MemoryEventStore, limits: Limits) -> RoomRuntime:
+        """One more worker, on ``redis`` and ``store``, serving the room."""
+        await redis.start()
+        assert await redis.wait_connected(5.0)
+        runtime = RoomRuntime(INFO, store, redis, CLOCK, limits)
+        redis.on_state_change = runtime.broker_changed
+        await runtime.start()
+        self.brokers.append(redis)
+        self.runtimes.append(runtime)
+        return runtime
 
     async def close(self) -> None:
         for runtime in self.runtimes:
@@ -274,3 +280,48 @@ async def test_scaleout_broker_down_makes_the_room_read_only_until_it_returns(
         "after",
     ]
     assert seqs(inbox_a.frames) == seqs(inbox_b.frames) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param((1, None), (2, None), id="two-databases"),
+        pytest.param((0, "blue"), (0, "green"), id="one-database-two-namespaces"),
+    ],
+)
+async def test_scaleout_deployments_sharing_a_redis_keep_their_rooms_apart(
+    pair: Pair,
+    private_redis: RedisServer,
+    first: tuple[int, str | None],
+    second: tuple[int, str | None],
+) -> None:
+    """Two festivals on one Redis, each with its own database and a room of the same name:
+    neither hears the other's chat (Redis pub/sub ignores the database number)."""
+    base = private_redis.url.rsplit("/", 1)[0]
+    deployments = []
+    for database, namespace in (first, second):
+        broker = make_broker(f"{base}/{database}", namespace)
+        assert isinstance(broker, RedisBroker)
+        deployments.append(await pair.add(broker, MemoryEventStore(), Limits.unlimited()))
+    one, two = deployments
+    ana, ben = person("ana"), person("ben")
+    await one.join(ana, "j", None)
+    await two.join(ben, "j", None)
+    inbox_a, inbox_b = Inbox(ana), Inbox(ben)
+    # Each message is acknowledged after Redis took it, before the next is sent; a subscriber
+    # hears in that order, so hearing its own last message means hearing all it was going to.
+    await send(one, ana, "a1", "chat.send", text="ana 1")
+    await inbox_a.until(lambda f: "a1" in replies(f))
+    await send(two, ben, "b1", "chat.send", text="ben 1")
+    await inbox_b.until(lambda f: "b1" in replies(f) and len(seqs(f)) >= 1)
+    await send(one, ana, "a2", "chat.send", text="ana 2")
+    await inbox_a.until(lambda f: "a2" in replies(f) and len(seqs(f)) >= 2)
+
+    def chat(frames: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        return [(f["seq"], f["data"]["text"]) for f in frames if f["type"] == "chat.message"]
+
+    assert chat(inbox_a.frames) == [(1, "ana 1"), (2, "ana 2")]
+    assert chat(inbox_b.frames) == [(1, "ben 1")]
+    assert {
+        f["type"] for f in [*replies(inbox_a.frames).values(), *replies(inbox_b.frames).values()]
+    } == {"ok"}
