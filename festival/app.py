@@ -29,10 +29,10 @@ from festival.errors import (
 )
 from festival.logs import configure_logging
 from festival.metrics import Metrics
-from festival.rendering import install_template_globals
 from festival.routes import api, feeds, health, pages, ws
 from festival.routes import metrics as metrics_routes
 from festival.settings import Settings
+from festival.templating import install_template_globals
 from realtime.broker import make_broker
 from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError

@@ -141,11 +141,8 @@ def _tracks(events: Sequence[ExportEvent]) -> list[tuple[str, str]]:
 
 def _description(slot: Slot) -> str:
     parts = [slot.summary.strip()] if slot.summary.strip() else []
-    local = tz.localize(slot.starts_at_utc, slot.tz_name)
-    parts.append(
-        f"{local:%H:%M} {tz.zone_label(local)} in {tz.city_name(slot.tz_name)} "
-        f"({slot.tz_name}); organised by {slot.organisation_name}."
-    )
+    when = tz.organiser_time(slot.starts_at_utc, slot.tz_name, "%H:%M {label}", zone="name")
+    parts.append(f"{when}; organised by {slot.organisation_name}.")
     if slot.languages:
         parts.append("Languages: " + ", ".join(slot.languages))
     if slot.sdgs:

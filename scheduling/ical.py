@@ -217,17 +217,16 @@ def vtimezone(zone_name: str, first_day: date, last_day: date) -> Timezone:
 
 
 def _description(slot: Slot, links: SiteLinks) -> str:
-    local = tz.localize(slot.starts_at_utc, slot.tz_name)
     lines: list[str] = []
     if slot.status == CANCELLED:
         lines += ["This session is cancelled.", ""]
     if slot.summary.strip():
         lines += [slot.summary.strip(), ""]
     lines.append(f"Join: {links.join_url(slot)}")
-    lines.append(
-        f"Organised by {slot.organisation_name}: {local:%H:%M} {tz.zone_label(local)} "
-        f"on {local:%a %d %b %Y} in {tz.city_name(slot.tz_name)} ({slot.tz_name})."
+    when = tz.organiser_time(
+        slot.starts_at_utc, slot.tz_name, "%H:%M {label} on %a %d %b %Y", zone="name"
     )
+    lines.append(f"Organised by {slot.organisation_name}: {when}.")
     if slot.hosts:
         lines.append("Hosts: " + ", ".join(slot.hosts))
     if slot.languages:

@@ -19,6 +19,7 @@ import functools
 import importlib.resources
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import tzdata  # type: ignore[import-untyped]  # ships no type hints
@@ -265,6 +266,24 @@ def zone_label(moment: datetime) -> str:
 def city_name(zone_name: str) -> str:
     """``America/Argentina/Buenos_Aires`` -> ``Buenos Aires``."""
     return canonical_name(zone_name).rsplit("/", 1)[-1].replace("_", " ")
+
+
+def organiser_time(
+    instant: datetime, zone_name: str, when: str = "%H:%M", zone: Literal["", "offset", "name"] = ""
+) -> str:
+    """The organiser's own time, the one sentence for it: ``09:00 in Kathmandu (UTC+05:45)``.
+
+    ``when`` is the strftime pattern of the wall time, where ``{label}`` stands for the zone's
+    label (``09:00 CET``); ``zone`` adds the UTC offset or the zone's name in brackets.
+    """
+    local = localize(instant, zone_name)
+    text = local.strftime(when).replace("{label}", zone_label(local))
+    text += f" in {city_name(zone_name)}"
+    if zone == "offset":
+        text += f" ({utc_offset_label(local)})"
+    elif zone == "name":
+        text += f" ({zone_name})"
+    return text
 
 
 def region_of(zone_name: str) -> str:

@@ -17,15 +17,17 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import BadRequestError
+from festival.labels import country_name
 from festival.models import Edition, Organisation, SessionStatus
-from festival.rendering import banner_for, country_name, iso_utc
 from festival.stores import programme as store
+from festival.times import iso_utc
 from festival.viewer import (
     UTC_ZONE,
     localize,
     request_now,
     viewer_zone_name,
 )
+from festival.views import banner_for
 from scheduling import conflicts, programme, tz, window
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot

@@ -30,8 +30,8 @@ from starlette.templating import Jinja2Templates
 from festival import auth
 from festival.errors import NotFoundError
 from festival.feedcache import RenderedFeed, cache_for, feed_response, make_etag
+from festival.labels import kind_label, language_name
 from festival.models import Edition, EditionKind
-from festival.rendering import kind_label, language_name
 from festival.routes import admin, agenda
 from festival.routes.pages import render
 from festival.settings import Settings

@@ -16,10 +16,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import NotFoundError
+from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind, SessionStatus
-from festival.rendering import banner_for, build_timeline, country_name, language_name
 from festival.stores import programme as store
 from festival.viewer import Viewer, localize, remember_zone, resolve_viewer
+from festival.views import banner_for, build_timeline
 from scheduling import programme, window
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot

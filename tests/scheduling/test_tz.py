@@ -7,6 +7,7 @@ import zoneinfo
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import tzdata  # type: ignore[import-untyped]
@@ -420,3 +421,40 @@ def test_viewer_zone_name_allows_plain_utc_but_organisers_cannot_use_it() -> Non
     assert tz.localize(datetime(2027, 1, 24, 12, tzinfo=UTC), "UTC").hour == 12
     with pytest.raises(UnknownZoneError):
         tz.to_utc(naive("2027-01-24 12:00"), "UTC")
+
+
+# -- the organiser's time, written once -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "zone", "expected"),
+    [
+        ("%H:%M", "", "09:00 in Kathmandu"),
+        ("%a %d %b, %H:%M", "offset", "Sun 24 Jan, 09:00 in Kathmandu (UTC+05:45)"),
+        ("%H:%M {label}", "", "09:00 UTC+05:45 in Kathmandu"),
+        ("%H:%M {label}", "name", "09:00 UTC+05:45 in Kathmandu (Asia/Kathmandu)"),
+        (
+            "%H:%M {label} on %a %d %b %Y",
+            "name",
+            "09:00 UTC+05:45 on Sun 24 Jan 2027 in Kathmandu (Asia/Kathmandu)",
+        ),
+    ],
+)
+def test_organiser_time_writes_every_form_from_one_sentence(
+    when: str, zone: Literal["", "offset", "name"], expected: str
+) -> None:
+    instant = tz.to_utc(naive("2027-01-24 09:00"), "Asia/Kathmandu")
+
+    assert tz.organiser_time(instant, "Asia/Kathmandu", when, zone) == expected
+
+
+def test_organiser_time_uses_the_abbreviation_and_the_city_of_multi_part_zones() -> None:
+    instant = tz.to_utc(naive("2027-01-24 10:00"), "America/Argentina/Buenos_Aires")
+    paris = tz.to_utc(naive("2027-07-24 10:00"), "Europe/Paris")
+
+    assert tz.organiser_time(instant, "America/Argentina/Buenos_Aires", "%H:%M {label}") == (
+        "10:00 UTC−03:00 in Buenos Aires"
+    )
+    assert tz.organiser_time(paris, "Europe/Paris", "%H:%M {label}", "offset") == (
+        "10:00 CEST in Paris (UTC+02:00)"
+    )

@@ -1,0 +1,148 @@
+"""Names people read for codes and vocabulary values: the future message catalogue.
+
+Languages, session kinds, audiences, statuses, SDGs and countries. Kinds, audiences, statuses and
+SDGs come from ``scheduling.vocabulary``, and tests/festival/test_labels.py checks that every
+value there has a label here and that no label names a value that does not exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "am": "Amharic",
+    "ar": "Arabic",
+    "ay": "Aymara",
+    "bn": "Bengali",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fj": "Fijian",
+    "fr": "French",
+    "ga": "Irish",
+    "gil": "Gilbertese",
+    "ha": "Hausa",
+    "haw": "Hawaiian",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "ht": "Haitian Creole",
+    "hu": "Hungarian",
+    "id": "Indonesian",
+    "ig": "Igbo",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ka": "Georgian",
+    "kk": "Kazakh",
+    "ko": "Korean",
+    "lg": "Luganda",
+    "ln": "Lingala",
+    "mi": "Māori",
+    "mn": "Mongolian",
+    "ms": "Malay",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "qu": "Quechua",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "si": "Sinhala",
+    "sm": "Samoan",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "th": "Thai",
+    "tl": "Tagalog",
+    "to": "Tongan",
+    "tpi": "Tok Pisin",
+    "tr": "Turkish",
+    "tw": "Twi",
+    "ty": "Tahitian",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "wo": "Wolof",
+    "xh": "Xhosa",
+    "yo": "Yoruba",
+    "zh": "Chinese",
+    "zu": "Zulu",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "lecture": "Lecture",
+    "debate": "Debate",
+    "workshop": "Workshop",
+    "game": "Game",
+    "reading": "Reading",
+    "qa": "Q&A",
+    "performance": "Performance",
+    "other": "Other",
+}
+
+AUDIENCE_LABELS: dict[str, str] = {
+    "everyone": "Everyone",
+    "children": "Children",
+    "youth": "Youth",
+    "adults": "Adults",
+    "educators": "Educators",
+}
+
+SDG_NAMES: dict[int, str] = {
+    1: "No poverty",
+    2: "Zero hunger",
+    3: "Good health and well-being",
+    4: "Quality education",
+    5: "Gender equality",
+    6: "Clean water and sanitation",
+    7: "Affordable and clean energy",
+    8: "Decent work and economic growth",
+    9: "Industry, innovation and infrastructure",
+    10: "Reduced inequalities",
+    11: "Sustainable cities and communities",
+    12: "Responsible consumption and production",
+    13: "Climate action",
+    14: "Life below water",
+    15: "Life on land",
+    16: "Peace, justice and strong institutions",
+    17: "Partnerships for the goals",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code.lower(), code)
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def audience_label(audience: str) -> str:
+    return AUDIENCE_LABELS.get(audience, audience.capitalize())
+
+
+def sdg_label(number: int) -> str:
+    return f"SDG {number}: {SDG_NAMES.get(number, '')}".rstrip(": ")
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    text = importlib.resources.files("tzdata.zoneinfo").joinpath("iso3166.tab").read_text("utf-8")
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t", 1)
+            names[code] = name.strip()
+    return names
+
+
+def country_name(code: str) -> str:
+    """``KE`` -> ``Kenya`` (from the tz database's iso3166.tab)."""
+    return _countries().get(code.upper(), code)
