@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from festival.addresses import TrustedProxies, TrustedProxiesError
+from realtime.admission import AddressLimits, per_window
 from realtime.broker.namespace import NAMESPACE_RULE, is_namespace
+from realtime.limits import Rate
 
 log = logging.getLogger("festival.settings")
 
@@ -72,6 +75,49 @@ def _redis_namespace(value: str | None) -> str | None:
     return value or None
 
 
+_WINDOW_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def _per_window(name: str, value: str | None, default: Rate) -> Rate:
+    """``COUNT/WINDOW`` (``1000/1m``: a burst of 1000, refilled over a minute); s, m or h."""
+    if value is None or not value.strip():
+        return default
+    found = re.fullmatch(r"\s*([0-9]{1,7})\s*/\s*([0-9]{1,5})\s*([smh])\s*", value)
+    if found is None or int(found.group(1)) < 1 or int(found.group(2)) < 1:
+        raise SettingsError(
+            f"{name}={value!r}: give COUNT/WINDOW, e.g. 1000/1m (a window in s, m or h)"
+        )
+    return per_window(int(found.group(1)), int(found.group(2)) * _WINDOW_UNITS[found.group(3)])
+
+
+def _address_limits(env: Mapping[str, str]) -> AddressLimits:
+    default = AddressLimits()
+    connections = (env.get("ROOM_ADDRESS_CONNECTIONS") or str(default.connections)).strip()
+    if re.fullmatch(r"[0-9]{1,7}", connections) is None or int(connections) < 1:
+        raise SettingsError(
+            f"ROOM_ADDRESS_CONNECTIONS={connections!r}: give a whole number, 1 or more"
+        )
+    return AddressLimits(
+        connections=int(connections),
+        joins=_per_window("ROOM_ADDRESS_JOINS", env.get("ROOM_ADDRESS_JOINS"), default.joins),
+        new_guests=_per_window(
+            "ROOM_ADDRESS_NEW_GUESTS", env.get("ROOM_ADDRESS_NEW_GUESTS"), default.new_guests
+        ),
+        commands=_per_window(
+            "ROOM_ADDRESS_COMMANDS", env.get("ROOM_ADDRESS_COMMANDS"), default.commands
+        ),
+    )
+
+
+def _trusted_proxies(value: str | None) -> tuple[str, ...]:
+    entries = tuple(entry.strip() for entry in (value or "").split(",") if entry.strip())
+    try:
+        TrustedProxies.parse(entries)
+    except TrustedProxiesError as exc:
+        raise SettingsError(str(exc)) from None
+    return entries
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with the embedded defaults."""
@@ -96,6 +142,12 @@ class Settings:
     # is cut off as too slow.
     room_rate_limits: bool = True
     room_outbox_kib: int = 2048
+    # TRUSTED_PROXIES: the load balancers and reverse proxies (addresses, CIDR networks, or
+    # "unix") whose X-Forwarded-For names the client (festival/addresses.py); none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    # ROOM_ADDRESS_CONNECTIONS, _JOINS, _NEW_GUESTS, _COMMANDS: what one network address may do
+    # in the live rooms (realtime/admission.py); lifted with ROOM_RATE_LIMITS=off.
+    room_address_limits: AddressLimits = field(default_factory=AddressLimits)
     log_format: str = "text"  # LOG_FORMAT: "text" for people, "json" for a log pipeline
     # GC_TUNING=off keeps CPython's garbage collector settings in serving processes (to compare;
     # festival/gcpauses.py says why they are changed).
@@ -123,6 +175,12 @@ class Settings:
             raise SettingsError(
                 f"CANCELLED_RETENTION_DAYS={retention!r}: give a whole number of days (0-99999)"
             )
+        if env.get("FORWARDED_ALLOW_IPS"):
+            log.warning(
+                "FORWARDED_ALLOW_IPS is set: uvicorn would rewrite client addresses before the "
+                "app sees them. Set TRUSTED_PROXIES instead and run uvicorn with "
+                "--no-proxy-headers (the Procfile and festival serve do)."
+            )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=env.get("REDIS_URL") or None,
@@ -136,6 +194,8 @@ class Settings:
             admin_password=env.get("ADMIN_PASSWORD") or None,
             room_rate_limits=_bool(env.get("ROOM_RATE_LIMITS"), default=True),
             room_outbox_kib=_kib(env.get("ROOM_OUTBOX_KIB")),
+            trusted_proxies=_trusted_proxies(env.get("TRUSTED_PROXIES")),
+            room_address_limits=_address_limits(env),
             log_format=_log_format(env.get("LOG_FORMAT")),
             gc_tuning=_bool(env.get("GC_TUNING"), default=True),
             metrics_dir=Path(env["METRICS_DIR"]) if env.get("METRICS_DIR") else None,

@@ -7,6 +7,7 @@ RoomError                     room.error
  ├── ForbiddenError           auth.forbidden, user.muted, user.banned, room.ended, ...
  ├── ConflictError            poll.closed, poll.already_voted, quiz.closed, ...
  ├── RateLimitedError         rate.limited, rate.slow_mode  (carries retry_after_seconds)
+ │    └── AddressLimitedError address.*, rate.address  (realtime/admission.py)
  └── UnavailableError         server.unavailable, server.busy
 
 Every code is listed in :data:`CODES` (and documented in docs/protocol.md, checked by a test);
@@ -35,6 +36,12 @@ CODES: dict[str, str] = {
     "user.unknown": "There is no participant with this identity in the room.",
     "rate.limited": "Too many actions too quickly; wait `retry_after_seconds`.",
     "rate.slow_mode": "Slow mode is on; wait `retry_after_seconds` before the next message.",
+    "rate.address": "Too many actions from your network address; wait `retry_after_seconds`.",
+    "address.connections": "Too many open connections from your network address.",
+    "address.joins": "Too many joins from your network address; wait `retry_after_seconds`.",
+    "address.guests": "Too many new guests from your network address; wait "
+    "`retry_after_seconds` (a browser that keeps its cookie is not affected).",
+    "vote.sign_in_required": "The host lets only signed-in people vote in this room.",
     "chat.empty": "The message is empty.",
     "chat.too_long": "The message is longer than the limit.",
     "chat.not_found": "There is no such message (or it is too old to change).",

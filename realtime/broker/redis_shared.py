@@ -17,6 +17,7 @@ Keys (``<p>`` is the deployment's prefix, realtime/broker/namespace.py):
 | ``<p>{room:R}:workers`` | zset | worker id -> expiry (server time) | refreshed by live workers |
 | ``<p>{room:R}:w:<worker>`` | hash | id -> info of the people one worker holds | ``presence_ttl`` |
 | ``<p>{rate:K}`` | hash | a token bucket | until full again |
+| ``<p>{hold:K}`` | hash | worker id -> ``count:expiry ms``: the slots each holds | ``hold_ms`` |
 """
 
 from __future__ import annotations
@@ -142,6 +143,57 @@ return tostring(wait)
 """
 
 
+# KEYS: the slots hash. ARGV: worker id, limit, hold ms. Returns 1 when a slot is taken.
+# Entries of workers that stopped renewing (dead) are dropped as they are met.
+_HOLD = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local entries = redis.call('HGETALL', KEYS[1])
+local others = 0
+local mine = 0
+for i = 1, #entries, 2 do
+  local count, expiry = string.match(entries[i + 1], '^(%d+):(%d+)$')
+  if count == nil or tonumber(expiry) <= now then
+    redis.call('HDEL', KEYS[1], entries[i])
+  elseif entries[i] == ARGV[1] then
+    mine = tonumber(count)
+  else
+    others = others + tonumber(count)
+  end
+end
+if others + mine >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], (mine + 1) .. ':' .. (now + tonumber(ARGV[3])))
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+return 1
+"""
+
+# KEYS: the slots hash. ARGV: worker id.
+_LET_GO = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if not entry then return 0 end
+local count, expiry = string.match(entry, '^(%d+):(%d+)$')
+if count == nil or tonumber(count) <= 1 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], (tonumber(count) - 1) .. ':' .. expiry)
+end
+return 1
+"""
+
+# KEYS: the slots hash. ARGV: worker id, count held, hold ms.
+_RENEW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if tonumber(ARGV[2]) <= 0 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. (now + tonumber(ARGV[3])))
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+return 1
+"""
+
+
 def _unavailable(exc: BaseException) -> BrokerUnavailableError:
     return BrokerUnavailableError(f"Redis: {type(exc).__name__}: {exc}")
 
@@ -163,6 +215,7 @@ class RedisShared:
         worker: str | None = None,
         lease_ms: int = 3000,
         presence_ttl_seconds: int = 10,
+        hold_ms: int = 60_000,
         available: Callable[[], bool] = lambda: True,
         timeout_seconds: float = 5.0,
     ) -> None:
@@ -174,11 +227,16 @@ class RedisShared:
         self.lease_ms = lease_ms
         self.lease_seconds = lease_ms / 1000
         self.presence_ttl_seconds = float(presence_ttl_seconds)
+        self.hold_ms = hold_ms
+        self.hold_seconds = hold_ms / 1000
         self._claim = client.register_script(_CLAIM)
         self._release = client.register_script(_RELEASE)
         self._presence = client.register_script(_PRESENCE)
         self._who = client.register_script(_WHO)
         self._take = client.register_script(_TAKE)
+        self._hold = client.register_script(_HOLD)
+        self._let_go = client.register_script(_LET_GO)
+        self._renew = client.register_script(_RENEW)
         #: Presence reports waiting for the next pipeline: (keys, args, answer).
         self._batch: list[tuple[list[str], list[Any], asyncio.Future[Any]]] = []
         self._flushes: set[asyncio.Task[None]] = set()
@@ -288,3 +346,33 @@ class RedisShared:
             self._take, [f"{self.prefix}{{rate:{key}}}"], [repr(burst), repr(per_second)]
         )
         return float(wait)
+
+    def _slots(self, key: str) -> str:
+        return f"{self.prefix}{{hold:{key}}}"
+
+    async def hold(self, key: str, limit: int) -> bool:
+        granted = await self._run(
+            self._hold, [self._slots(key)], [self.worker, limit, self.hold_ms]
+        )
+        return bool(granted)
+
+    async def let_go(self, key: str) -> None:
+        await self._run(self._let_go, [self._slots(key)], [self.worker])
+
+    async def renew(self, held: Mapping[str, int]) -> None:
+        """One pipelined round trip for every key (a worker may hold slots of thousands)."""
+        if not held:
+            return
+        if not self.available():
+            raise BrokerUnavailableError("Redis is not connected")
+        try:
+            async with (
+                asyncio.timeout(self.timeout_seconds),
+                self.client.pipeline(transaction=False) as pipe,
+            ):
+                for key, count in held.items():
+                    args: list[Any] = [self.worker, count, self.hold_ms]
+                    await self._renew(keys=[self._slots(key)], args=args, client=pipe)
+                await pipe.execute()
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise _unavailable(exc) from exc

@@ -11,6 +11,9 @@ rate limits. The broker offers it (``Broker.shared``); in one process it is all 
   ``presence_ttl_seconds``.
 - **Rate limits** (``take``): token buckets keyed by identity, so a flood spread over several
   connections on several workers is still one identity.
+- **Slots** (``hold`` / ``let_go`` / ``renew``): at most N of something at once across workers
+  (connections per network address); a worker that dies stops holding its slots within
+  ``hold_seconds``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Shared(Protocol):
     presence_ttl_seconds: float
     #: A write lease lapses this long after it was taken or extended.
     lease_seconds: float
+    #: Slots a worker holds lapse this long after they were last taken or renewed.
+    hold_seconds: float
 
     async def claim(self, room: str) -> Claim:
         """Try to take ``room``'s write lease (or extend it if this process holds it)."""
@@ -65,6 +70,18 @@ class Shared(Protocol):
         """Spend a token from bucket ``key``: 0.0 if allowed, else seconds to wait."""
         ...
 
+    async def hold(self, key: str, limit: int) -> bool:
+        """Take one of ``limit`` slots of ``key`` for this worker; False when all are held."""
+        ...
+
+    async def let_go(self, key: str) -> None:
+        """Give back one slot of ``key`` taken by :meth:`hold`."""
+        ...
+
+    async def renew(self, held: Mapping[str, int]) -> None:
+        """Restate how many slots of each key this worker holds (keeps them from lapsing)."""
+        ...
+
 
 class LocalShared:
     """One process: it is the only writer, its presence is all there is, its limits suffice."""
@@ -72,6 +89,7 @@ class LocalShared:
     distributed = False
     presence_ttl_seconds = 0.0
     lease_seconds = float("inf")
+    hold_seconds = float("inf")
 
     async def claim(self, room: str) -> Claim:
         return Claim(granted=True, exclusive=True)
@@ -89,3 +107,12 @@ class LocalShared:
 
     async def take(self, key: str, burst: float, per_second: float) -> float:
         return 0.0
+
+    async def hold(self, key: str, limit: int) -> bool:
+        return True
+
+    async def let_go(self, key: str) -> None:
+        return None
+
+    async def renew(self, held: Mapping[str, int]) -> None:
+        return None

@@ -13,6 +13,7 @@ from festival.settings import (
     SettingsError,
     normalise_database_url,
 )
+from realtime.limits import Rate
 
 
 def test_from_env_defaults_are_the_embedded_ones() -> None:
@@ -190,3 +191,66 @@ def test_from_env_reads_the_redis_namespace() -> None:
 def test_from_env_refuses_a_redis_namespace_that_could_collide(value: str) -> None:
     with pytest.raises(SettingsError, match=r"^REDIS_NAMESPACE="):
         Settings.from_env({"SECRET_KEY": "s", "REDIS_NAMESPACE": value})
+
+
+def test_from_env_trusted_proxies_default_to_none() -> None:
+    assert Settings.from_env({}).trusted_proxies == ()
+
+
+def test_from_env_reads_trusted_proxies() -> None:
+    settings = Settings.from_env({"TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,unix,"})
+    assert settings.trusted_proxies == ("10.0.0.0/8", "192.0.2.7", "unix")
+
+
+def test_from_env_refuses_a_trusted_proxy_that_is_not_an_address() -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"})
+    assert "TRUSTED_PROXIES entry 'lb.internal'" in str(refused.value)
+
+
+def test_from_env_address_limits_default_to_the_documented_ones() -> None:
+    limits = Settings.from_env({}).room_address_limits
+    assert limits.connections == 1000
+    assert limits.joins == Rate(1000, 1000 / 60)
+    assert limits.new_guests == Rate(500, 500 / 600)
+    assert limits.commands == Rate(1000, 100)
+
+
+def test_from_env_reads_address_limits() -> None:
+    limits = Settings.from_env(
+        {
+            "ROOM_ADDRESS_CONNECTIONS": "40",
+            "ROOM_ADDRESS_JOINS": "30/1m",
+            "ROOM_ADDRESS_NEW_GUESTS": "10 / 2h",
+            "ROOM_ADDRESS_COMMANDS": "50/5s",
+        }
+    ).room_address_limits
+    assert limits.connections == 40
+    assert limits.joins == Rate(30, 0.5)
+    assert limits.new_guests == Rate(10, 10 / 7200)
+    assert limits.commands == Rate(50, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ROOM_ADDRESS_CONNECTIONS", "0"),
+        ("ROOM_ADDRESS_CONNECTIONS", "many"),
+        ("ROOM_ADDRESS_JOINS", "30"),
+        ("ROOM_ADDRESS_JOINS", "30/1d"),
+        ("ROOM_ADDRESS_NEW_GUESTS", "0/1m"),
+        ("ROOM_ADDRESS_COMMANDS", "5/0s"),
+    ],
+)
+def test_from_env_refuses_unreadable_address_limits(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({name: value})
+    assert str(refused.value).startswith(f"{name}={value!r}: ")
+
+
+def test_from_env_warns_that_uvicorn_proxy_headers_would_bypass_trusted_proxies(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="festival.settings"):
+        Settings.from_env({"SECRET_KEY": "k", "FORWARDED_ALLOW_IPS": "*"})
+    assert [r.getMessage() for r in caplog.records if "FORWARDED_ALLOW_IPS" in r.getMessage()]
