@@ -148,6 +148,8 @@ class RoomRuntime:
         self.origin = secrets.token_hex(6)
         #: Why the broker is down (None while it carries messages).
         self.degraded: str | None = None
+        #: The room.degraded frame sent when it went down, sent again to those who join since.
+        self._degraded_frame = ""
         self._advanced = asyncio.Event()
         self._broken = False
         #: Loop time until which this worker surely holds the room's write lease (0: not held).
@@ -487,7 +489,7 @@ class RoomRuntime:
         # in whatever the outbox holds, and only later frames count against the member.
         member.send(protocol.ok(job.ref, reply), force=True)
         if self.degraded is not None:
-            member.send(protocol.transient("room.degraded", {"message": self.degraded}), True)
+            member.send(self._degraded_frame, True)
         if reason:
             frame = self.snapshots.frame(self.state, who, reason, now, self.presence)
             member.send(frame, force=True)
@@ -602,10 +604,10 @@ class RoomRuntime:
             self._lease_until = 0.0  # whatever Redis held may be gone: claim again after
         if not status.connected and self.degraded is None:
             self.degraded = DEGRADED_MESSAGE
-            frame = protocol.transient(
+            self._degraded_frame = protocol.transient(
                 "room.degraded", {"message": DEGRADED_MESSAGE, "since": iso(self.clock.now())}
             )
-            self.audience.transient({"all": frame}, lambda member: "all")
+            self.audience.transient({"all": self._degraded_frame}, lambda member: "all")
         elif status.connected and self.degraded is not None:
             self.degraded = None
             self._catch_up()  # what other workers stored while the broker was down

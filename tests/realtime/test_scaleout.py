@@ -88,11 +88,18 @@ class Inbox:
         self.frames += decode_all(self.member.outbox.take())
         return self.frames
 
-    async def until(self, condition: Callable[[list[dict[str, Any]]], bool], seconds: float = 10):
+    async def until(
+        self, condition: Callable[[list[dict[str, Any]]], bool], seconds: float = 10
+    ) -> list[dict[str, Any]]:
+        """Every frame so far, once ``condition`` holds for them; fails the test after
+        ``seconds`` (a wait that gives up quietly would let the assertions after it pass)."""
         deadline = asyncio.get_running_loop().time() + seconds
         while not condition(self.read()):
             if asyncio.get_running_loop().time() > deadline:
-                return self.frames
+                kinds = [f["type"] for f in self.frames]
+                raise AssertionError(
+                    f"{self.member.identity.name}: waited {seconds} s; got {kinds}"
+                )
             await asyncio.sleep(0.01)
         return self.frames
 
@@ -253,6 +260,30 @@ async def test_scaleout_reactions_are_counted_across_workers(pair: Pair) -> None
     assert (total(inbox_a.frames), total(inbox_b.frames)) == (5, 5)
 
 
+DEGRADED = {
+    "type": "room.degraded",
+    "data": {
+        "message": "The servers cannot reach each other right now: the room is read-only until "
+        "they can.",
+        "since": "2027-01-24T12:00:00Z",  # CLOCK
+    },
+}
+RESTORED = {"type": "room.restored", "data": {}}
+
+
+def story(frames: list[dict[str, Any]]) -> list[str]:
+    """What a person saw of the outage: chat, refusals and the room's status, in order."""
+    seen = []
+    for frame in frames:
+        if frame["type"] in ("room.degraded", "room.restored"):
+            seen.append(frame["type"])
+        elif frame["type"] == "chat.message":
+            seen.append(f"chat {frame['data']['text']}")
+        elif frame["type"] == "error":
+            seen.append(f"error {frame['data']['code']}")
+    return seen
+
+
 async def test_scaleout_broker_down_makes_the_room_read_only_until_it_returns(
     pair: Pair, private_redis: RedisServer
 ) -> None:
@@ -266,20 +297,41 @@ async def test_scaleout_broker_down_makes_the_room_read_only_until_it_returns(
     await inbox_b.until(lambda f: len(seqs(f)) == 1)
     private_redis.stop()
     await inbox_a.until(lambda f: any(x["type"] == "room.degraded" for x in f))
+    await inbox_b.until(lambda f: any(x["type"] == "room.degraded" for x in f))
+    carl = person("carl")  # joins during the outage: told at once, after his join reply
+    await one.join(carl, "j", None)
+    inbox_c = Inbox(carl)
+    await inbox_c.until(lambda f: any(x["type"] == "room.degraded" for x in f))
     await send(one, ana, "during", "chat.send", text="during")
     frames = await inbox_a.until(lambda f: "during" in replies(f))
     assert replies(frames)["during"]["data"]["code"] == "server.unavailable"
     private_redis.start()
-    await inbox_a.until(lambda f: any(x["type"] == "room.restored" for x in f))
-    await inbox_b.until(lambda f: any(x["type"] == "room.restored" for x in f))
+    for inbox in (inbox_a, inbox_b, inbox_c):
+        await inbox.until(lambda f: any(x["type"] == "room.restored" for x in f))
     await send(two, ben, "after", "chat.send", text="after")
-    await inbox_a.until(lambda f: len(seqs(f)) == 2)
-    await inbox_b.until(lambda f: len(seqs(f)) == 2)
+    for inbox in (inbox_a, inbox_b):
+        await inbox.until(lambda f: len(seqs(f)) == 2)
+    await inbox_c.until(lambda f: seqs(f) == [2])  # "before" came in carl's snapshot
     assert [f["data"]["text"] for f in inbox_a.frames if f["type"] == "chat.message"] == [
         "before",
         "after",
     ]
     assert seqs(inbox_a.frames) == seqs(inbox_b.frames) == [1, 2]
+    # Each person hears the outage exactly once each way, in order, with the exact frames.
+    for inbox in (inbox_a, inbox_b, inbox_c):
+        status = [f for f in inbox.frames if f["type"] in ("room.degraded", "room.restored")]
+        assert status == [DEGRADED, RESTORED]
+    assert story(inbox_a.frames) == [
+        "chat before",
+        "room.degraded",
+        "error server.unavailable",
+        "room.restored",
+        "chat after",
+    ]
+    assert story(inbox_b.frames) == ["chat before", "room.degraded", "room.restored", "chat after"]
+    joined = [f["type"] for f in inbox_c.frames]
+    assert joined.index("ok") < joined.index("room.degraded")
+    assert story(inbox_c.frames) == ["room.degraded", "room.restored", "chat after"]
 
 
 @pytest.mark.parametrize(
