@@ -16,10 +16,12 @@ raising an unlisted code is a programming error.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-#: Every stable error code, with the sentence a client developer reads in the protocol doc.
-CODES: dict[str, str] = {
+#: The codes of the frame, the session and the room as a whole, with the sentence a client
+#: developer reads in the protocol doc. Each room feature lists its own (``Feature.errors``).
+CORE_CODES: dict[str, str] = {
     "frame.malformed": "The frame is not a JSON object with `type`, optional `ref` and `data`.",
     "frame.too_large": "The frame is larger than the maximum frame size.",
     "frame.type_unknown": "The `type` is not a client message type.",
@@ -27,49 +29,49 @@ CODES: dict[str, str] = {
     "session.not_joined": "Send `join` before anything else.",
     "session.already_joined": "This connection has already joined its room.",
     "room.unknown": "There is no room with this name.",
-    "room.ended": "The room has ended and is read-only.",
-    "feature.disabled": "The host has turned this feature off.",
     "auth.forbidden": "Only the room's moderators can do this.",
     "name.invalid": "The display name is empty, too long or contains control characters.",
-    "user.muted": "A moderator has muted you for a while (`until` says when it ends).",
-    "user.banned": "A moderator has banned you from this room.",
-    "user.unknown": "There is no participant with this identity in the room.",
     "rate.limited": "Too many actions too quickly; wait `retry_after_seconds`.",
-    "rate.slow_mode": "Slow mode is on; wait `retry_after_seconds` before the next message.",
     "rate.address": "Too many actions from your network address; wait `retry_after_seconds`.",
     "address.connections": "Too many open connections from your network address.",
     "address.joins": "Too many joins from your network address; wait `retry_after_seconds`.",
     "address.guests": "Too many new guests from your network address; wait "
     "`retry_after_seconds` (a browser that keeps its cookie is not affected).",
     "vote.sign_in_required": "The host lets only signed-in people vote in this room.",
-    "chat.empty": "The message is empty.",
-    "chat.too_long": "The message is longer than the limit.",
-    "chat.not_found": "There is no such message (or it is too old to change).",
-    "chat.not_yours": "Only its author or a moderator can delete a message.",
-    "qa.empty": "The question is empty.",
-    "qa.too_long": "The question is longer than the limit.",
-    "qa.not_found": "There is no such question.",
-    "qa.already_voted": "You have already upvoted this question.",
-    "qa.not_voted": "You have not upvoted this question.",
-    "qa.not_open": "The question is not open for votes.",
-    "poll.invalid": "The poll needs a question and 2 to 10 distinct options.",
-    "poll.not_found": "There is no such poll.",
-    "poll.already_open": "Another poll is open; close it first.",
-    "poll.closed": "The poll is closed.",
-    "poll.already_voted": "You have already voted in this poll.",
-    "poll.choice_invalid": "The choice is not one of the poll's options.",
-    "quiz.invalid": "A quiz question needs text, 2 to 6 options, one correct, 5 to 300 seconds.",
-    "quiz.not_found": "There is no such quiz question.",
-    "quiz.in_progress": "A question is running; reveal it first.",
-    "quiz.not_running": "No quiz question is running.",
-    "quiz.closed": "The time limit has passed or the answer was revealed.",
-    "quiz.already_answered": "You have already answered this question.",
-    "quiz.already_asked": "This question has already been asked.",
-    "quiz.choice_invalid": "The choice is not one of the question's options.",
-    "reaction.unknown": "The reaction is not one of the room's emoji.",
     "server.unavailable": "The server could not store this; nothing was kept. Try again.",
     "server.busy": "The room is overloaded; try again in a moment.",
 }
+
+
+class _Codes(Mapping[str, str]):
+    """Every stable error code: the core's and each room feature's.
+
+    Gathered on first use: the features import this module to raise their errors, so it cannot
+    import them while it loads.
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._codes is None:
+            from realtime.rooms.room import FEATURES  # deferred: see the class docstring
+
+            self._codes = CORE_CODES | {c: d for f in FEATURES for c, d in f.errors.items()}
+        return self._codes
+
+    def __getitem__(self, code: str) -> str:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+#: Every stable error code with its description (docs/protocol.md has a row for each).
+CODES: Mapping[str, str] = _Codes()
 
 
 class RoomError(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from realtime.errors import RateLimitedError
+from realtime.rooms.room import FEATURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +43,10 @@ class Limits:
         return rate
 
 
-#: Which bucket each client message type draws from (types absent here draw only on `frames`).
+#: Which bucket each client message type draws from (types absent here draw only on `frames`),
+#: as each room feature declares it.
 ACTION_OF_TYPE: dict[str, str] = {
-    "chat.send": "chat",
-    "chat.delete": "chat",
-    "qa.ask": "ask",
-    "qa.upvote": "vote",
-    "qa.unvote": "vote",
-    "poll.vote": "vote",
-    "quiz.answer": "vote",
-    "react": "react",
+    name: bucket for feature in FEATURES for name, bucket in feature.buckets().items()
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from realtime.errors import ProtocolError, RoomError
+from realtime.rooms.room import FEATURES
 
 #: Largest client frame accepted, in bytes of UTF-8 (larger ones get ``frame.too_large``).
 MAX_FRAME_BYTES = 8 * 1024
@@ -47,53 +48,24 @@ PING_INTERVAL_SECONDS = 25
 #: The server closes a connection that sent nothing for this long.
 IDLE_TIMEOUT_SECONDS = 75
 
-#: Every message type a client may send.
+#: Every message type a client may send: the session's own, then each room feature's.
 CLIENT_TYPES: dict[str, str] = {
     "join": "Join the room, resuming after `last_seq` (or a snapshot when null or too old).",
     "ping": "Keepalive; the reply is `ok` when a `ref` is given.",
-    "chat.send": "Post a chat message.",
-    "chat.delete": "Delete a chat message (your own; any for moderators).",
-    "qa.ask": "Ask a question.",
-    "qa.upvote": "Upvote a question (once per identity).",
-    "qa.unvote": "Take back your upvote.",
-    "qa.approve": "Moderator: publish a question from the moderation queue.",
-    "qa.answer": "Moderator: mark a question answered.",
-    "qa.pin": "Moderator: pin or unpin a question.",
-    "qa.hide": "Moderator: hide a question.",
-    "poll.create": "Moderator: open a poll.",
-    "poll.vote": "Vote in the open poll (once per identity).",
-    "poll.close": "Moderator: close the poll and publish final results.",
-    "quiz.add": "Moderator: prepare a quiz question (kept from participants).",
-    "quiz.ask": "Moderator: start a prepared question (or the next one).",
-    "quiz.answer": "Answer the running question before its time limit.",
-    "quiz.reveal": "Moderator: stop answers, reveal the answer and the leaderboard.",
-    "quiz.finish": "Moderator: end the quiz and publish the podium.",
-    "quiz.standing": "Your rank and score (reply only).",
-    "react": "Send a reaction emoji (counted, broadcast per second).",
-    "room.open": "Moderator: open the room early (or reopen it).",
-    "room.end": "Moderator: end the room (read-only afterwards).",
-    "room.configure": "Moderator: features on/off, Q&A moderation queue, slow mode.",
-    "mod.mute": "Moderator: mute a participant for N minutes.",
-    "mod.unmute": "Moderator: lift a mute.",
-    "mod.ban": "Moderator: ban a participant identity from the room.",
-    "mod.unban": "Moderator: lift a ban.",
-    "mod.audit": "Moderator: the room's recent moderator actions (reply only).",
+    **{name: doc for feature in FEATURES for name, doc in feature.client_types().items()},
 }
 
-#: Server frames that are not room events (room event kinds live with their feature module).
+
+#: Server frames that are not room events (room event kinds live with their feature module):
+#: replies and frame shapes, the room's link state, then each feature's transient frames.
 SERVER_TYPES: dict[str, str] = {
     "ok": "Reply to a client frame that carried a `ref`.",
     "error": "Reply to a frame that was refused; `data.code` is a stable error code.",
     "snapshot": "The room's current state for this participant (first join, or too far behind).",
     "batch": "Several frames in order, in `frames`.",
-    "presence": "Transient: how many are in the room (moderators also get who).",
-    "reactions": "Transient: reaction counts over the last second.",
-    "poll.tally": "Transient: live counts of the open poll (counts only where visible).",
-    "qa.votes": "Transient: upvote counts of questions that changed.",
-    "quiz.progress": "Transient: how many have answered the running question.",
-    "room.status": "Transient: the room moved between lobby, live and ended.",
     "room.degraded": "Transient: the servers cannot reach each other; the room is read-only.",
     "room.restored": "Transient: the servers reach each other again; missed events follow.",
+    **{name: doc for feature in FEATURES for name, doc in feature.transients.items()},
 }
 
 

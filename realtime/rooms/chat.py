@@ -14,17 +14,14 @@ from typing import Any
 from realtime import fields
 from realtime.errors import ForbiddenError, NotFoundError, RateLimitedError
 from realtime.events import Context, Draft, Event, Outcome
+from realtime.rooms import lifecycle
+from realtime.rooms.feature import Command, Feature, Snapshot
 
 MAX_CHARS = 500
 #: Messages kept in memory per room: what newcomers get and what can still be deleted.
 KEEP = 500
 #: Messages in a snapshot.
 SNAPSHOT = 50
-
-KINDS: dict[str, str] = {
-    "chat.message": "A chat message: `author` {id, name}, `text`, the sender's `nonce` if any.",
-    "chat.deleted": "A chat message was deleted: `id`, `by` (author or moderator).",
-}
 
 
 @dataclass(slots=True)
@@ -96,3 +93,38 @@ def snapshot(state: ChatState, limit: int = SNAPSHOT) -> list[dict[str, Any]]:
     """The most recent messages, oldest first."""
     recent = list(state.messages.values())[-limit:]
     return [m.view() for m in recent]
+
+
+FEATURE: Feature[ChatState] = Feature(
+    "chat",
+    ChatState,
+    commands={
+        "chat.send": Command(
+            lambda room, ctx, data: send(
+                FEATURE.of(room), ctx, data, lifecycle.FEATURE.of(room).slow_mode_seconds
+            ),
+            "Post a chat message.",
+            speaking=True,
+            bucket="chat",
+        ),
+        "chat.delete": Command(
+            lambda room, ctx, data: delete(FEATURE.of(room), ctx, data),
+            "Delete a chat message (your own; any for moderators).",
+            bucket="chat",
+        ),
+    },
+    events={
+        "chat.message": "A chat message: `author` {id, name}, `text`, the sender's `nonce` if any.",
+        "chat.deleted": "A chat message was deleted: `id`, `by` (author or moderator).",
+    },
+    errors={
+        "rate.slow_mode": "Slow mode is on; wait `retry_after_seconds` before the next message.",
+        "chat.empty": "The message is empty.",
+        "chat.too_long": "The message is longer than the limit.",
+        "chat.not_found": "There is no such message (or it is too old to change).",
+        "chat.not_yours": "Only its author or a moderator can delete a message.",
+    },
+    apply=apply,
+    snapshot=Snapshot("chat", lambda room, viewer, now: snapshot(FEATURE.of(room))),
+    switch="chat",
+)

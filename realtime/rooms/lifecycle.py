@@ -15,15 +15,10 @@ from typing import Any
 from realtime import fields
 from realtime.errors import ConflictError, InvalidError
 from realtime.events import Context, Draft, Event, Outcome
+from realtime.rooms.feature import Command, Feature, Snapshot
 
 FEATURES: tuple[str, ...] = ("chat", "qa", "polls", "quiz", "reactions")
 MAX_SLOW_MODE_SECONDS = 600
-
-KINDS: dict[str, str] = {
-    "room.opened": "The host opened the room (early, or again after ending it).",
-    "room.ended": "The host ended the room; it is read-only from now on.",
-    "room.configured": "Host settings changed: `features`, `qa_moderation`, `slow_mode_seconds`.",
-}
 
 
 class Status(StrEnum):
@@ -125,3 +120,40 @@ def view(state: LifecycleState, info: RoomInfo, now: datetime) -> dict[str, Any]
         "qa_moderation": state.qa_moderation,
         "slow_mode_seconds": state.slow_mode_seconds,
     }
+
+
+FEATURE: Feature[LifecycleState] = Feature(
+    "lifecycle",
+    LifecycleState,
+    commands={
+        "room.open": Command(
+            lambda room, ctx, data: open_room(FEATURE.of(room), room.info, ctx),
+            "Moderator: open the room early (or reopen it).",
+            moderator=True,
+        ),
+        "room.end": Command(
+            lambda room, ctx, data: end_room(FEATURE.of(room), room.info, ctx),
+            "Moderator: end the room (read-only afterwards).",
+            moderator=True,
+        ),
+        "room.configure": Command(
+            lambda room, ctx, data: configure(FEATURE.of(room), ctx, data),
+            "Moderator: features on/off, Q&A moderation queue, slow mode.",
+            moderator=True,
+        ),
+    },
+    events={
+        "room.opened": "The host opened the room (early, or again after ending it).",
+        "room.ended": "The host ended the room; it is read-only from now on.",
+        "room.configured": (
+            "Host settings changed: `features`, `qa_moderation`, `slow_mode_seconds`."
+        ),
+    },
+    errors={
+        "room.ended": "The room has ended and is read-only.",
+        "feature.disabled": "The host has turned this feature off.",
+    },
+    transients={"room.status": "Transient: the room moved between lobby, live and ended."},
+    apply=apply,
+    snapshot=Snapshot("room", lambda room, viewer, now: view(FEATURE.of(room), room.info, now)),
+)

@@ -16,17 +16,11 @@ from typing import Any
 from realtime import fields
 from realtime.errors import ForbiddenError, NotFoundError
 from realtime.events import MODERATOR, Context, Draft, Event, Outcome, iso
+from realtime.rooms.feature import Command, Feature, Query
 
 MAX_MUTE_MINUTES = 24 * 60
 #: Audit entries kept in memory for ``mod.audit`` (the database keeps them all).
 AUDIT_KEEP = 200
-
-KINDS: dict[str, str] = {
-    "mod.muted": "Moderators only: `target` {id, name} muted `until`.",
-    "mod.unmuted": "Moderators only: `target` may speak again.",
-    "mod.banned": "Moderators only: `target` is banned (their connections are closed).",
-    "mod.unbanned": "Moderators only: `target` may come back.",
-}
 
 
 @dataclass(slots=True)
@@ -116,3 +110,44 @@ def audit_entry(event: Event) -> dict[str, Any]:
         "action": event.kind,
         "data": event.data,
     }
+
+
+Action = Callable[[ModerationState, Context, dict[str, Any], Callable[[str], str | None]], Outcome]
+
+
+def _moderators(action: Action, doc: str) -> Command:
+    """A moderator's action on a participant known to the room by name."""
+    return Command(
+        lambda room, ctx, data: action(FEATURE.of(room), ctx, data, room.names.get), doc, True
+    )
+
+
+FEATURE: Feature[ModerationState] = Feature(
+    "moderation",
+    ModerationState,
+    commands={
+        "mod.mute": _moderators(mute, "Moderator: mute a participant for N minutes."),
+        "mod.unmute": _moderators(unmute, "Moderator: lift a mute."),
+        "mod.ban": _moderators(ban, "Moderator: ban a participant identity from the room."),
+        "mod.unban": _moderators(unban, "Moderator: lift a ban."),
+    },
+    queries={
+        "mod.audit": Query(
+            lambda room, ctx: {"entries": list(FEATURE.of(room).audit)},
+            "Moderator: the room's recent moderator actions (reply only).",
+            moderator=True,
+        ),
+    },
+    events={
+        "mod.muted": "Moderators only: `target` {id, name} muted `until`.",
+        "mod.unmuted": "Moderators only: `target` may speak again.",
+        "mod.banned": "Moderators only: `target` is banned (their connections are closed).",
+        "mod.unbanned": "Moderators only: `target` may come back.",
+    },
+    errors={
+        "user.muted": "A moderator has muted you for a while (`until` says when it ends).",
+        "user.banned": "A moderator has banned you from this room.",
+        "user.unknown": "There is no participant with this identity in the room.",
+    },
+    apply=apply,
+)

@@ -14,17 +14,12 @@ from realtime import fields
 from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import PRIVATE, Context, Draft, Event, Outcome
 from realtime.identity import Identity
+from realtime.rooms.feature import Command, Feature, Snapshot
 
 MAX_QUESTION_CHARS = 200
 MAX_OPTION_CHARS = 80
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 RESULTS = ("live", "after_vote")
-
-KINDS: dict[str, str] = {
-    "poll.opened": "A poll opened: `question`, `options`, `multiple`, `results`.",
-    "poll.closed": "The poll closed: `id`, final `counts` and `total`.",
-    "poll.voted": "Private (never sent): one identity's choices.",
-}
 
 
 @dataclass(slots=True)
@@ -154,3 +149,52 @@ def apply(state: PollState, event: Event) -> None:
 def snapshot(state: PollState, viewer: Identity) -> dict[str, Any] | None:
     poll = state.active()
     return None if poll is None else poll.view(viewer)
+
+
+def is_personal(state: PollState, viewer: Identity) -> bool:
+    """Whether the viewer has voted in the current poll."""
+    poll = state.active()
+    return poll is not None and viewer.id in poll.voters
+
+
+FEATURE: Feature[PollState] = Feature(
+    "polls",
+    PollState,
+    commands={
+        "poll.create": Command(
+            lambda room, ctx, data: create(FEATURE.of(room), ctx, data),
+            "Moderator: open a poll.",
+            moderator=True,
+        ),
+        "poll.vote": Command(
+            lambda room, ctx, data: vote(FEATURE.of(room), ctx, data),
+            "Vote in the open poll (once per identity).",
+            bucket="vote",
+        ),
+        "poll.close": Command(
+            lambda room, ctx, data: close(FEATURE.of(room), ctx, data),
+            "Moderator: close the poll and publish final results.",
+            moderator=True,
+        ),
+    },
+    events={
+        "poll.opened": "A poll opened: `question`, `options`, `multiple`, `results`.",
+        "poll.closed": "The poll closed: `id`, final `counts` and `total`.",
+        "poll.voted": "Private (never sent): one identity's choices.",
+    },
+    errors={
+        "poll.invalid": "The poll needs a question and 2 to 10 distinct options.",
+        "poll.not_found": "There is no such poll.",
+        "poll.already_open": "Another poll is open; close it first.",
+        "poll.closed": "The poll is closed.",
+        "poll.already_voted": "You have already voted in this poll.",
+        "poll.choice_invalid": "The choice is not one of the poll's options.",
+    },
+    transients={
+        "poll.tally": "Transient: live counts of the open poll (counts only where visible)."
+    },
+    apply=apply,
+    snapshot=Snapshot("poll", lambda room, viewer, now: snapshot(FEATURE.of(room), viewer)),
+    personal=lambda room, viewer: is_personal(FEATURE.of(room), viewer),
+    switch="polls",
+)

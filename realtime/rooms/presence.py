@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realtime.identity import Identity
+from realtime.rooms.feature import Feature
 
 #: Moderators see at most this many names (the count is always exact).
 WHO_LIMIT = 500
@@ -104,3 +105,10 @@ class Presence:
     def take_change(self) -> bool:
         changed, self.changed = self.changed, False
         return changed
+
+
+#: Presence lives with each process's connections (:class:`Presence`), not in the room's log.
+FEATURE: Feature[None] = Feature(
+    "presence",
+    transients={"presence": "Transient: how many are in the room (moderators also get who)."},
+)

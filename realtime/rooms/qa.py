@@ -6,6 +6,7 @@ private events (one per identity, for the state) and shown as counts once per se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,18 +15,11 @@ from realtime import fields
 from realtime.errors import ConflictError, NotFoundError
 from realtime.events import MODERATOR, PRIVATE, PUBLIC, Context, Draft, Event, Outcome
 from realtime.identity import Identity
+from realtime.rooms import lifecycle
+from realtime.rooms.feature import Command, Feature, Snapshot
 
 MAX_CHARS = 300
 OPEN, PENDING, ANSWERED, HIDDEN = "open", "pending", "answered", "hidden"
-
-KINDS: dict[str, str] = {
-    "qa.asked": "A question: `author`, `text`, `status` (open, or pending for moderators only).",
-    "qa.approved": "A pending question was published: `question` (full, as in the snapshot).",
-    "qa.answered": "A question was marked answered: `id`.",
-    "qa.pinned": "A question was pinned or unpinned: `id`, `pinned`.",
-    "qa.hidden": "A question was hidden: `id`.",
-    "qa.voted": "Private (never sent): one identity's upvote or its removal.",
-}
 
 
 @dataclass(slots=True)
@@ -194,3 +188,73 @@ def take_vote_counts(state: QaState) -> dict[str, int]:
     }
     state.dirty.clear()
     return counts
+
+
+def is_personal(state: QaState, viewer: Identity) -> bool:
+    """Whether the viewer has upvoted a question or has one waiting in the queue."""
+    return any(
+        viewer.id in q.voters or (q.status == PENDING and q.author["id"] == viewer.id)
+        for q in state.questions.values()
+    )
+
+
+def _moderators(
+    handler: Callable[[QaState, Context, dict[str, Any]], Outcome], doc: str
+) -> Command:
+    """A command of the room's moderators over the questions."""
+    return Command(lambda room, ctx, data: handler(FEATURE.of(room), ctx, data), doc, True)
+
+
+FEATURE: Feature[QaState] = Feature(
+    "qa",
+    QaState,
+    commands={
+        "qa.ask": Command(
+            lambda room, ctx, data: ask(
+                FEATURE.of(room), ctx, data, lifecycle.FEATURE.of(room).qa_moderation
+            ),
+            "Ask a question.",
+            speaking=True,
+            bucket="ask",
+        ),
+        "qa.upvote": Command(
+            lambda room, ctx, data: vote(FEATURE.of(room), ctx, data, True),
+            "Upvote a question (once per identity).",
+            bucket="vote",
+        ),
+        "qa.unvote": Command(
+            lambda room, ctx, data: vote(FEATURE.of(room), ctx, data, False),
+            "Take back your upvote.",
+            bucket="vote",
+        ),
+        "qa.approve": _moderators(
+            approve, "Moderator: publish a question from the moderation queue."
+        ),
+        "qa.answer": _moderators(answer, "Moderator: mark a question answered."),
+        "qa.pin": _moderators(pin, "Moderator: pin or unpin a question."),
+        "qa.hide": _moderators(hide, "Moderator: hide a question."),
+    },
+    events={
+        "qa.asked": (
+            "A question: `author`, `text`, `status` (open, or pending for moderators only)."
+        ),
+        "qa.approved": "A pending question was published: `question` (full, as in the snapshot).",
+        "qa.answered": "A question was marked answered: `id`.",
+        "qa.pinned": "A question was pinned or unpinned: `id`, `pinned`.",
+        "qa.hidden": "A question was hidden: `id`.",
+        "qa.voted": "Private (never sent): one identity's upvote or its removal.",
+    },
+    errors={
+        "qa.empty": "The question is empty.",
+        "qa.too_long": "The question is longer than the limit.",
+        "qa.not_found": "There is no such question.",
+        "qa.already_voted": "You have already upvoted this question.",
+        "qa.not_voted": "You have not upvoted this question.",
+        "qa.not_open": "The question is not open for votes.",
+    },
+    transients={"qa.votes": "Transient: upvote counts of questions that changed."},
+    apply=apply,
+    snapshot=Snapshot("qa", lambda room, viewer, now: snapshot(FEATURE.of(room), viewer)),
+    personal=lambda room, viewer: is_personal(FEATURE.of(room), viewer),
+    switch="qa",
+)

@@ -8,6 +8,7 @@ A question's id is the ``seq`` of its ``quiz.added`` event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,20 +17,13 @@ from realtime import fields
 from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import MODERATOR, PRIVATE, Context, Draft, Event, Outcome, iso
 from realtime.identity import Identity
+from realtime.rooms.feature import Command, Feature, Query, Snapshot
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_SECONDS, MAX_SECONDS = 5, 300
 BASE_POINTS, SPEED_POINTS = 500, 500
 LEADERBOARD = 10
 PODIUM = 3
-
-KINDS: dict[str, str] = {
-    "quiz.added": "Moderators only: a prepared question with its `correct` option.",
-    "quiz.asked": "A question runs: `id`, `text`, `options`, `time_limit_seconds`, `closes_at`.",
-    "quiz.revealed": "Answers closed: `id`, `correct`, `counts`, top-10 `leaderboard`, `players`.",
-    "quiz.ended": "The quiz is over: `podium` (top 3), `leaderboard`, `players`.",
-    "quiz.answered": "Private (never sent): one identity's answer and its points.",
-}
 
 
 @dataclass(slots=True)
@@ -258,3 +252,65 @@ def snapshot(state: QuizState, viewer: Identity) -> dict[str, Any]:
             for q in state.questions.values()
         ]
     return out
+
+
+def _moderators(
+    handler: Callable[[QuizState, Context, dict[str, Any]], Outcome], doc: str
+) -> Command:
+    """A command of the room's moderators, who run the quiz."""
+    return Command(lambda room, ctx, data: handler(FEATURE.of(room), ctx, data), doc, True)
+
+
+FEATURE: Feature[QuizState] = Feature(
+    "quiz",
+    QuizState,
+    commands={
+        "quiz.add": _moderators(
+            add, "Moderator: prepare a quiz question (kept from participants)."
+        ),
+        "quiz.ask": _moderators(ask, "Moderator: start a prepared question (or the next one)."),
+        "quiz.answer": Command(
+            lambda room, ctx, data: answer(FEATURE.of(room), ctx, data),
+            "Answer the running question before its time limit.",
+            bucket="vote",
+        ),
+        "quiz.reveal": _moderators(
+            reveal, "Moderator: stop answers, reveal the answer and the leaderboard."
+        ),
+        "quiz.finish": _moderators(finish, "Moderator: end the quiz and publish the podium."),
+    },
+    queries={
+        "quiz.standing": Query(
+            lambda room, ctx: standing(FEATURE.of(room), ctx.actor),
+            "Your rank and score (reply only).",
+        ),
+    },
+    events={
+        "quiz.added": "Moderators only: a prepared question with its `correct` option.",
+        "quiz.asked": (
+            "A question runs: `id`, `text`, `options`, `time_limit_seconds`, `closes_at`."
+        ),
+        "quiz.revealed": (
+            "Answers closed: `id`, `correct`, `counts`, top-10 `leaderboard`, `players`."
+        ),
+        "quiz.ended": "The quiz is over: `podium` (top 3), `leaderboard`, `players`.",
+        "quiz.answered": "Private (never sent): one identity's answer and its points.",
+    },
+    errors={
+        "quiz.invalid": (
+            "A quiz question needs text, 2 to 6 options, one correct, 5 to 300 seconds."
+        ),
+        "quiz.not_found": "There is no such quiz question.",
+        "quiz.in_progress": "A question is running; reveal it first.",
+        "quiz.not_running": "No quiz question is running.",
+        "quiz.closed": "The time limit has passed or the answer was revealed.",
+        "quiz.already_answered": "You have already answered this question.",
+        "quiz.already_asked": "This question has already been asked.",
+        "quiz.choice_invalid": "The choice is not one of the question's options.",
+    },
+    transients={"quiz.progress": "Transient: how many have answered the running question."},
+    apply=apply,
+    snapshot=Snapshot("quiz", lambda room, viewer, now: snapshot(FEATURE.of(room), viewer)),
+    personal=lambda room, viewer: viewer.id in FEATURE.of(room).scores,
+    switch="quiz",
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realtime.errors import InvalidError
+from realtime.rooms.feature import Counted, Feature, Snapshot
 
 EMOJI: tuple[str, ...] = ("👏", "❤️", "😂", "😮", "🎉", "👍")
 #: How often the counts are broadcast.
@@ -47,3 +48,15 @@ class ReactionWindow:
         self.counts = {}
         self.remote = {}
         return counts
+
+
+FEATURE: Feature[None] = Feature(
+    "reactions",
+    counted={
+        "react": Counted(check, "Send a reaction emoji (counted, broadcast per second).", "react")
+    },
+    errors={"reaction.unknown": "The reaction is not one of the room's emoji."},
+    transients={"reactions": "Transient: reaction counts over the last second."},
+    snapshot=Snapshot("reactions", lambda room, viewer, now: list(EMOJI)),
+    switch="reactions",
+)

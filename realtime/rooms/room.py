@@ -7,7 +7,6 @@ end, features switched off) and asks the feature; ``apply`` folds an event into 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,93 +14,76 @@ from typing import Any
 from realtime.errors import ForbiddenError
 from realtime.events import Context, Event, Outcome, iso
 from realtime.identity import Identity
-from realtime.rooms import chat, lifecycle, moderation, polls, qa, quiz, reactions
+from realtime.rooms import chat, lifecycle, moderation, polls, presence, qa, quiz, reactions
+from realtime.rooms.feature import Command, Counted, Feature, Query
 from realtime.rooms.lifecycle import LifecycleState, RoomInfo, Status
 
+#: The room's features, in the order of the snapshot. A new feature is a module and a line here.
+FEATURES: tuple[Feature[Any], ...] = (
+    lifecycle.FEATURE,
+    chat.FEATURE,
+    qa.FEATURE,
+    polls.FEATURE,
+    quiz.FEATURE,
+    reactions.FEATURE,
+    presence.FEATURE,
+    moderation.FEATURE,
+)
+
 #: Every room event kind, with its description (docs/protocol.md lists them all).
-EVENT_KINDS: dict[str, str] = {
-    **chat.KINDS,
-    **qa.KINDS,
-    **polls.KINDS,
-    **quiz.KINDS,
-    **lifecycle.KINDS,
-    **moderation.KINDS,
+EVENT_KINDS: dict[str, str] = {k: doc for f in FEATURES for k, doc in f.events.items()}
+#: Commands decided by the room's actor (they may produce events).
+COMMANDS: dict[str, Command] = {t: c for f in FEATURES for t, c in f.commands.items()}
+#: Commands answered from the state alone: nothing is stored, nothing is broadcast.
+QUERIES: dict[str, Query] = {t: q for f in FEATURES for t, q in f.queries.items()}
+#: Messages counted and shown once a second, never stored.
+COUNTED: dict[str, Counted] = {t: c for f in FEATURES for t, c in f.counted.items()}
+#: The host's switch each message needs on (``feature.disabled`` when it is off).
+_SWITCHES: dict[str, str] = {
+    t: f.switch for f in FEATURES if f.switch for t in (*f.commands, *f.counted)
 }
+_FEATURE_OF_KIND: dict[str, Feature[Any]] = {k: f for f in FEATURES for k in f.events}
+
+
+def _new_parts() -> dict[str, object]:
+    return {f.name: f.new_state() for f in FEATURES if f.new_state is not None}
 
 
 @dataclass(slots=True)
 class RoomState:
     info: RoomInfo
     seq: int = 0
-    chat: chat.ChatState = field(default_factory=chat.ChatState)
-    qa: qa.QaState = field(default_factory=qa.QaState)
-    polls: polls.PollState = field(default_factory=polls.PollState)
-    quiz: quiz.QuizState = field(default_factory=quiz.QuizState)
-    lifecycle: LifecycleState = field(default_factory=LifecycleState)
-    moderation: moderation.ModerationState = field(default_factory=moderation.ModerationState)
+    #: Each feature's own state, by feature name (``Feature.of`` reads it typed).
+    parts: dict[str, object] = field(default_factory=_new_parts)
     #: Last known display name of everyone who spoke or joined (for moderators' targets).
     names: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def lifecycle(self) -> LifecycleState:
+        return lifecycle.FEATURE.of(self)
+
+    @property
+    def chat(self) -> chat.ChatState:
+        return chat.FEATURE.of(self)
+
+    @property
+    def qa(self) -> qa.QaState:
+        return qa.FEATURE.of(self)
+
+    @property
+    def polls(self) -> polls.PollState:
+        return polls.FEATURE.of(self)
+
+    @property
+    def quiz(self) -> quiz.QuizState:
+        return quiz.FEATURE.of(self)
+
+    @property
+    def moderation(self) -> moderation.ModerationState:
+        return moderation.FEATURE.of(self)
+
     def status(self, now: datetime) -> Status:
         return lifecycle.status(self.lifecycle, self.info, now)
-
-
-Handler = Callable[[RoomState, Context, dict[str, Any]], Outcome]
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    handler: Handler
-    feature: str | None = None  # must be switched on
-    moderator: bool = False  # moderators only
-    speaking: bool = False  # refused while muted
-
-
-def _names(state: RoomState) -> Callable[[str], str | None]:
-    return state.names.get
-
-
-COMMANDS: dict[str, Command] = {
-    "chat.send": Command(
-        lambda s, c, d: chat.send(s.chat, c, d, s.lifecycle.slow_mode_seconds), "chat", False, True
-    ),
-    "chat.delete": Command(lambda s, c, d: chat.delete(s.chat, c, d), "chat"),
-    "qa.ask": Command(
-        lambda s, c, d: qa.ask(s.qa, c, d, s.lifecycle.qa_moderation), "qa", False, True
-    ),
-    "qa.upvote": Command(lambda s, c, d: qa.vote(s.qa, c, d, True), "qa"),
-    "qa.unvote": Command(lambda s, c, d: qa.vote(s.qa, c, d, False), "qa"),
-    "qa.approve": Command(lambda s, c, d: qa.approve(s.qa, c, d), "qa", True),
-    "qa.answer": Command(lambda s, c, d: qa.answer(s.qa, c, d), "qa", True),
-    "qa.pin": Command(lambda s, c, d: qa.pin(s.qa, c, d), "qa", True),
-    "qa.hide": Command(lambda s, c, d: qa.hide(s.qa, c, d), "qa", True),
-    "poll.create": Command(lambda s, c, d: polls.create(s.polls, c, d), "polls", True),
-    "poll.vote": Command(lambda s, c, d: polls.vote(s.polls, c, d), "polls"),
-    "poll.close": Command(lambda s, c, d: polls.close(s.polls, c, d), "polls", True),
-    "quiz.add": Command(lambda s, c, d: quiz.add(s.quiz, c, d), "quiz", True),
-    "quiz.ask": Command(lambda s, c, d: quiz.ask(s.quiz, c, d), "quiz", True),
-    "quiz.answer": Command(lambda s, c, d: quiz.answer(s.quiz, c, d), "quiz"),
-    "quiz.reveal": Command(lambda s, c, d: quiz.reveal(s.quiz, c, d), "quiz", True),
-    "quiz.finish": Command(lambda s, c, d: quiz.finish(s.quiz, c, d), "quiz", True),
-    "room.open": Command(lambda s, c, d: lifecycle.open_room(s.lifecycle, s.info, c), None, True),
-    "room.end": Command(lambda s, c, d: lifecycle.end_room(s.lifecycle, s.info, c), None, True),
-    "room.configure": Command(lambda s, c, d: lifecycle.configure(s.lifecycle, c, d), None, True),
-    "mod.mute": Command(lambda s, c, d: moderation.mute(s.moderation, c, d, _names(s)), None, True),
-    "mod.unmute": Command(
-        lambda s, c, d: moderation.unmute(s.moderation, c, d, _names(s)), None, True
-    ),
-    "mod.ban": Command(lambda s, c, d: moderation.ban(s.moderation, c, d, _names(s)), None, True),
-    "mod.unban": Command(
-        lambda s, c, d: moderation.unban(s.moderation, c, d, _names(s)), None, True
-    ),
-}
-
-#: Commands answered from the state alone: nothing is stored, nothing is broadcast.
-QUERIES: dict[str, Callable[[RoomState, Context], dict[str, Any]]] = {
-    "quiz.standing": lambda s, c: quiz.standing(s.quiz, c.actor),
-    "mod.audit": lambda s, c: {"entries": list(s.moderation.audit)},
-}
-QUERY_MODERATOR_ONLY = {"mod.audit"}
 
 
 def decide(state: RoomState, ctx: Context, message_type: str, data: dict[str, Any]) -> Outcome:
@@ -112,9 +94,14 @@ def decide(state: RoomState, ctx: Context, message_type: str, data: dict[str, An
         raise ForbiddenError("Only the room's moderators can do this.", "auth.forbidden")
     if not ctx.actor.moderator and state.status(ctx.now) == Status.ENDED:
         raise ForbiddenError("The room has ended; it is read-only now.", "room.ended")
-    if command.feature is not None and not state.lifecycle.features.get(command.feature, True):
-        raise ForbiddenError(f"The host has turned {command.feature} off.", "feature.disabled")
+    _check_switch(state, message_type)
     return command.handler(state, ctx, data)
+
+
+def _check_switch(state: RoomState, message_type: str) -> None:
+    switch = _SWITCHES.get(message_type)
+    if switch is not None and not state.lifecycle.features.get(switch, True):
+        raise ForbiddenError(f"The host has turned {switch} off.", "feature.disabled")
 
 
 def check_join(state: RoomState, viewer: Identity) -> None:
@@ -128,25 +115,15 @@ def check_reaction(state: RoomState, ctx: Context, data: dict[str, Any]) -> str:
     moderation.check_allowed(state.moderation, ctx, speaking=True)
     if state.status(ctx.now) == Status.ENDED:
         raise ForbiddenError("The room has ended; it is read-only now.", "room.ended")
-    if not state.lifecycle.features.get("reactions", True):
-        raise ForbiddenError("The host has turned reactions off.", "feature.disabled")
-    return reactions.check(data)
+    _check_switch(state, "react")
+    return COUNTED["react"].check(data)
 
 
 def query(state: RoomState, ctx: Context, message_type: str) -> dict[str, Any]:
-    if message_type in QUERY_MODERATOR_ONLY and not ctx.actor.moderator:
+    found = QUERIES[message_type]
+    if found.moderator and not ctx.actor.moderator:
         raise ForbiddenError("Only the room's moderators can do this.", "auth.forbidden")
-    return QUERIES[message_type](state, ctx)
-
-
-_APPLY: dict[str, Callable[[RoomState, Event], None]] = {
-    "chat": lambda s, e: chat.apply(s.chat, e),
-    "qa": lambda s, e: qa.apply(s.qa, e),
-    "poll": lambda s, e: polls.apply(s.polls, e),
-    "quiz": lambda s, e: quiz.apply(s.quiz, e),
-    "room": lambda s, e: lifecycle.apply(s.lifecycle, e),
-    "mod": lambda s, e: moderation.apply(s.moderation, e),
-}
+    return found.handler(state, ctx)
 
 
 class GapError(Exception):
@@ -159,7 +136,7 @@ def apply(state: RoomState, event: Event) -> bool:
         return False
     if event.seq != state.seq + 1:
         raise GapError(f"room {state.info.name}: at seq {state.seq}, got {event.seq}")
-    _APPLY[event.kind.partition(".")[0]](state, event)
+    _FEATURE_OF_KIND[event.kind].fold(state, event)
     author = event.data.get("author")
     if isinstance(author, dict):
         state.names[author["id"]] = author["name"]
@@ -196,15 +173,9 @@ ANYONE = Identity("", "")
 
 def is_fresh(state: RoomState, viewer: Identity) -> bool:
     """Whether nothing in the viewer's snapshot is personal (it equals ``ANYONE``'s)."""
-    if viewer.moderator or viewer.id in state.quiz.scores:
+    if viewer.moderator:
         return False
-    poll = state.polls.active()
-    if poll is not None and viewer.id in poll.voters:
-        return False
-    return not any(
-        viewer.id in q.voters or (q.status == qa.PENDING and q.author["id"] == viewer.id)
-        for q in state.qa.questions.values()
-    )
+    return not any(f.personal(state, viewer) for f in FEATURES if f.personal is not None)
 
 
 def snapshot(
@@ -215,15 +186,10 @@ def snapshot(
     Presence is left out of the public snapshot (the join reply has the count), so that every
     fresh joiner of a busy room can be sent the same encoded snapshot.
     """
-    out = {
-        "seq": state.seq,
-        "room": lifecycle.view(state.lifecycle, state.info, now),
-        "chat": chat.snapshot(state.chat),
-        "qa": qa.snapshot(state.qa, viewer),
-        "poll": polls.snapshot(state.polls, viewer),
-        "quiz": quiz.snapshot(state.quiz, viewer),
-        "reactions": list(reactions.EMOJI),
-    }
+    out: dict[str, Any] = {"seq": state.seq}
+    for feature in FEATURES:
+        if feature.snapshot is not None:
+            out[feature.snapshot.key] = feature.snapshot.view(state, viewer, now)
     if presence is not None:
         out["presence"] = presence
     return out

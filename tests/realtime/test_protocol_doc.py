@@ -9,7 +9,8 @@ import pytest
 
 from realtime import protocol
 from realtime.errors import CODES
-from realtime.rooms.room import EVENT_KINDS
+from realtime.rooms.feature import Feature
+from realtime.rooms.room import EVENT_KINDS, FEATURES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
@@ -37,6 +38,14 @@ def table_names(doc: str) -> set[str]:
     ],
 )
 def test_protocol_doc_has_a_row_for_every_name_in_the_code(doc: str, names: set[str]) -> None:
+    assert sorted(names - table_names(doc)) == []
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=lambda f: f.name)
+def test_protocol_doc_has_a_row_for_everything_each_feature_declares(
+    doc: str, feature: Feature[object]
+) -> None:
+    names = {*feature.client_types(), *feature.events, *feature.errors, *feature.transients}
     assert sorted(names - table_names(doc)) == []
 
 
