@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import BadRequestError
-from festival.models import Edition, FestivalSession, Organisation, SessionStatus
+from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import programme as store
 from scheduling import ics_import, tz
 from scheduling.ics_import import ImportPlan, ProposedSession, SkippedEvent
+from scheduling.vocabulary import SessionStatus
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 

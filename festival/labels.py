@@ -1,14 +1,18 @@
 """Names people read for codes and vocabulary values: the future message catalogue.
 
-Languages, session kinds, audiences, statuses, SDGs and countries. Kinds, audiences, statuses and
-SDGs come from ``scheduling.vocabulary``, and tests/festival/test_labels.py checks that every
-value there has a label here and that no label names a value that does not exist.
+Languages, session kinds, audiences, statuses, organisation kinds, SDGs and countries. Kinds,
+audiences, statuses and SDGs come from ``scheduling.vocabulary`` (organisation kinds from
+``festival.models``); tests/festival/test_labels.py checks that every value has a label here and
+that no label names a value that does not exist.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.resources
+
+from festival.models import OrganisationKind
+from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 
 LANGUAGE_NAMES: dict[str, str] = {
     "am": "Amharic",
@@ -77,22 +81,36 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 
 KIND_LABELS: dict[str, str] = {
-    "lecture": "Lecture",
-    "debate": "Debate",
-    "workshop": "Workshop",
-    "game": "Game",
-    "reading": "Reading",
-    "qa": "Q&A",
-    "performance": "Performance",
-    "other": "Other",
+    SessionKind.LECTURE: "Lecture",
+    SessionKind.DEBATE: "Debate",
+    SessionKind.WORKSHOP: "Workshop",
+    SessionKind.GAME: "Game",
+    SessionKind.READING: "Reading",
+    SessionKind.QA: "Q&A",
+    SessionKind.PERFORMANCE: "Performance",
+    SessionKind.OTHER: "Other",
 }
 
 AUDIENCE_LABELS: dict[str, str] = {
-    "everyone": "Everyone",
-    "children": "Children",
-    "youth": "Youth",
-    "adults": "Adults",
-    "educators": "Educators",
+    Audience.EVERYONE: "Everyone",
+    Audience.CHILDREN: "Children",
+    Audience.YOUTH: "Youth",
+    Audience.ADULTS: "Adults",
+    Audience.EDUCATORS: "Educators",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    SessionStatus.DRAFT: "Draft",
+    SessionStatus.PUBLISHED: "Published",
+    SessionStatus.CANCELLED: "Cancelled",
+}
+
+ORGANISATION_KIND_LABELS: dict[str, str] = {
+    OrganisationKind.CITY: "City",
+    OrganisationKind.ASSOCIATION: "Association",
+    OrganisationKind.SCHOOL_NETWORK: "School network",
+    OrganisationKind.YOUTH_GROUP: "Youth group",
+    OrganisationKind.OTHER: "Other",
 }
 
 SDG_NAMES: dict[int, str] = {
@@ -126,6 +144,14 @@ def kind_label(kind: str) -> str:
 
 def audience_label(audience: str) -> str:
     return AUDIENCE_LABELS.get(audience, audience.capitalize())
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.capitalize())
+
+
+def organisation_kind_label(kind: str) -> str:
+    return ORGANISATION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def sdg_label(number: int) -> str:

@@ -30,6 +30,8 @@ def install_template_globals(templates: Jinja2Templates, settings: Settings) -> 
     env.filters["kind_label"] = labels.kind_label
     env.filters["audience_label"] = labels.audience_label
     env.filters["sdg_label"] = labels.sdg_label
+    env.filters["status_label"] = labels.status_label
+    env.filters["organisation_kind_label"] = labels.organisation_kind_label
     env.filters["country_name"] = labels.country_name
     env.filters["safe_url"] = safe_url
     env.globals["site_url"] = settings.site_url

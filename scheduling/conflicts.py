@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scheduling.slots import Slot
+from scheduling.vocabulary import SessionStatus
 
-CANCELLED = "cancelled"
 KIND_ORDER: tuple[str, ...] = ("organisation", "host", "stream")
 
 
@@ -73,7 +73,7 @@ def find_conflicts(slots: Iterable[Slot]) -> list[Conflict]:
     """
     groups: dict[tuple[str, str], list[Slot]] = {}
     for slot in slots:
-        if slot.status == CANCELLED:
+        if slot.status == SessionStatus.CANCELLED:
             continue
         for group_key in _keys(slot):
             groups.setdefault(group_key, []).append(slot)

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from scheduling import tz
 from scheduling.ical import SiteLinks
 from scheduling.slots import Slot
+from scheduling.vocabulary import SessionStatus
 from scheduling.window import local_date, window_for
 
 SCHEDULE_VERSION = "1.0"
@@ -34,7 +35,6 @@ GENERATOR = "learningplanet-festival"
 #: Namespace for the uuid5 of rooms and persons (stable across exports and hosts).
 EXPORT_NAMESPACE = uuid.UUID("3c0f5a52-9f1e-4c57-a3a5-6a1e24012027")
 _UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def export_events(slots: Sequence[Slot], info: ProgrammeInfo) -> list[ExportEven
     index_of = {day: i + 1 for i, day in enumerate(sorted(info.days))}
     events: list[ExportEvent] = []
     for slot in slots:
-        if slot.status != PUBLISHED:
+        if slot.status != SessionStatus.PUBLISHED:
             continue
         day = local_date(slot.starts_at_utc, slot.tz_name)
         if day not in index_of:

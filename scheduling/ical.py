@@ -35,10 +35,9 @@ from icalendar.prop import vDuration, vUri
 
 from scheduling import tz
 from scheduling.slots import Slot
+from scheduling.vocabulary import SessionStatus
 
 PRODID = "-//LearningPlanet Festival//Festival calendar 1.0//EN"
-CANCELLED = "cancelled"
-PUBLISHED = "published"
 #: DTSTAMP for a slot that carries no modification time (slots built outside the database).
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 #: How far beyond the events a VTIMEZONE reaches, so clients that look a little around an
@@ -100,9 +99,9 @@ def visible_slots(
     left_at: datetime | None = None
     retention = timedelta(days=retention_days)
     for slot in slots:
-        if slot.status == PUBLISHED:
+        if slot.status == SessionStatus.PUBLISHED:
             keep.append(slot)
-        elif slot.status == CANCELLED:
+        elif slot.status == SessionStatus.CANCELLED:
             cancelled_at = slot.cancelled_at_utc or slot.updated_at_utc or EPOCH
             expires = cancelled_at + retention
             if now < expires:
@@ -218,7 +217,7 @@ def vtimezone(zone_name: str, first_day: date, last_day: date) -> Timezone:
 
 def _description(slot: Slot, links: SiteLinks) -> str:
     lines: list[str] = []
-    if slot.status == CANCELLED:
+    if slot.status == SessionStatus.CANCELLED:
         lines += ["This session is cancelled.", ""]
     if slot.summary.strip():
         lines += [slot.summary.strip(), ""]
@@ -249,7 +248,7 @@ def build_event(slot: Slot, links: SiteLinks) -> Event:
     else:
         event.add("DTSTART", tz.localize(slot.starts_at_utc, slot.tz_name))
         event.add("DTEND", tz.localize(slot.ends_at_utc, slot.tz_name))
-    cancelled = slot.status == CANCELLED
+    cancelled = slot.status == SessionStatus.CANCELLED
     event.add("SUMMARY", f"Cancelled: {slot.title}" if cancelled else slot.title)
     event.add("DESCRIPTION", _description(slot, links))
     event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")

@@ -34,6 +34,7 @@ from scheduling.errors import (
     SchedulingError,
     UnknownZoneError,
 )
+from scheduling.vocabulary import KINDS, SessionKind
 from scheduling.window import local_date
 from scheduling.windows_zones import WINDOWS_ZONES
 
@@ -43,17 +44,17 @@ DEFAULT_DURATION_MINUTES = 60
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 24 * 60
 MAX_TITLE = 200
-KINDS = ("lecture", "debate", "workshop", "game", "reading", "qa", "performance", "other")
-KIND_SYNONYMS = {
-    "talk": "lecture",
-    "keynote": "lecture",
-    "conference": "lecture",
-    "panel": "debate",
-    "discussion": "debate",
-    "q&a": "qa",
-    "hands-on": "workshop",
-    "concert": "performance",
-    "show": "performance",
+#: CATEGORIES words other calendars use for our kinds.
+KIND_SYNONYMS: dict[str, SessionKind] = {
+    "talk": SessionKind.LECTURE,
+    "keynote": SessionKind.LECTURE,
+    "conference": SessionKind.LECTURE,
+    "panel": SessionKind.DEBATE,
+    "discussion": SessionKind.DEBATE,
+    "q&a": SessionKind.QA,
+    "hands-on": SessionKind.WORKSHOP,
+    "concert": SessionKind.PERFORMANCE,
+    "show": SessionKind.PERFORMANCE,
 }
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
 
@@ -332,8 +333,8 @@ def _kind(event: Component) -> str:
         if value in KINDS:
             return value
         if value in KIND_SYNONYMS:
-            return KIND_SYNONYMS[value]
-    return "other"
+            return KIND_SYNONYMS[value].value
+    return SessionKind.OTHER.value
 
 
 def _languages(event: Component, default: tuple[str, ...]) -> tuple[str, ...]:

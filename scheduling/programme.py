@@ -13,22 +13,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from scheduling import tz
+from scheduling import tz, vocabulary
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
+from scheduling.vocabulary import SessionStatus
 from scheduling.window import Window, viewer_days
 
-KINDS: tuple[str, ...] = (
-    "lecture",
-    "debate",
-    "workshop",
-    "game",
-    "reading",
-    "qa",
-    "performance",
-    "other",
-)
-AUDIENCES: tuple[str, ...] = ("everyone", "children", "youth", "adults", "educators")
 FILTER_PARAMS: tuple[str, ...] = (
     "kind",
     "lang",
@@ -42,7 +32,6 @@ FILTER_PARAMS: tuple[str, ...] = (
     "day",
 )
 MAX_TEXT_LENGTH = 200
-PUBLISHED = "published"
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
@@ -148,7 +137,7 @@ def _matching(
 def _sdgs(params: Mapping[str, Sequence[str]]) -> frozenset[int]:
     numbers: set[int] = set()
     for value in _values(params, "sdg"):
-        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 17:
+        if not value.isascii() or not value.isdigit() or int(value) not in vocabulary.SDGS:
             raise FilterError(
                 f"Invalid sdg {value!r}; allowed values: the Sustainable Development Goals 1 to 17."
             )
@@ -206,11 +195,11 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
     Raises :class:`FilterError` naming the parameter and what is allowed.
     """
     return Filters(
-        kinds=_choice(params, "kind", KINDS),
+        kinds=_choice(params, "kind", vocabulary.KINDS),
         languages=_matching(
             params, "lang", str.lower, _LANGUAGE, "a 2 or 3 letter language code such as 'fr'"
         ),
-        audiences=_choice(params, "audience", AUDIENCES),
+        audiences=_choice(params, "audience", vocabulary.AUDIENCES),
         sdgs=_sdgs(params),
         organisations=_matching(
             params, "org", lambda s: s, _SLUG, "an organisation slug (letters, digits, '-')"
@@ -287,7 +276,7 @@ def _aware(now: datetime) -> datetime:
 def live_now(slots: Iterable[Slot], now: datetime) -> list[Slot]:
     """Published slots running at ``now`` (start <= now < end), the soonest to end first."""
     now = _aware(now)
-    live = [s for s in slots if s.status == PUBLISHED and s.is_live(now)]
+    live = [s for s in slots if s.status == SessionStatus.PUBLISHED and s.is_live(now)]
     return sorted(live, key=lambda s: (s.ends_at_utc, s.starts_at_utc, s.uid))
 
 
@@ -297,7 +286,9 @@ def starting_soon(slots: Iterable[Slot], now: datetime, within_minutes: int = 60
     if within_minutes < 0:
         raise ValueError("within_minutes must not be negative")
     until = now + timedelta(minutes=within_minutes)
-    soon = [s for s in slots if s.status == PUBLISHED and now < s.starts_at_utc <= until]
+    soon = [
+        s for s in slots if s.status == SessionStatus.PUBLISHED and now < s.starts_at_utc <= until
+    ]
     return sorted(soon, key=lambda s: (s.starts_at_utc, s.ends_at_utc, s.uid))
 
 
@@ -339,7 +330,7 @@ def coverage(slots: Iterable[Slot], window: Window) -> list[CoverageHour]:
     live = [0] * count
     regions = [dict.fromkeys(tz.REGIONS, 0) for _ in range(count)]
     for slot in slots:
-        if slot.status != PUBLISHED or slot.ends_at_utc <= slot.starts_at_utc:
+        if slot.status != SessionStatus.PUBLISHED or slot.ends_at_utc <= slot.starts_at_utc:
             continue
         # Hours h with h < end and h + 1 h > start: from floor(start) to the hour before end.
         low = max(0, int((_hour_floor(slot.starts_at_utc) - first) / timedelta(hours=1)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scheduling import tz
+from scheduling.vocabulary import Audience, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,13 @@ class Slot:
     edition_slug: str = ""
     summary: str = ""
     languages: tuple[str, ...] = ()
-    audience: str = "everyone"
+    audience: str = Audience.EVERYONE.value
     sdgs: tuple[int, ...] = ()
     hosts: tuple[str, ...] = ()
     stream: str = ""
     join_url: str = ""
     capacity: int | None = None
-    status: str = "published"
+    status: str = SessionStatus.PUBLISHED.value
     revision: int = 1
     updated_at_utc: datetime | None = None
     cancelled_at_utc: datetime | None = None
@@ -49,6 +50,10 @@ class Slot:
                 raise ValueError(f"Slot.{name} must be timezone-aware")
         if self.local_start.tzinfo is not None:
             raise ValueError("Slot.local_start is the naive wall time as entered")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
 
     def is_live(self, now: datetime) -> bool:
         return self.starts_at_utc <= now < self.ends_at_utc

@@ -22,9 +22,10 @@ from festival.demo.data import (
     ORGANISATIONS,
 )
 from festival.demo.topics import TOPICS
-from festival.models import OrganisationKind, SessionKind, SessionStatus
+from festival.models import OrganisationKind
 from festival.stores.programme import SessionInput, session_uid
 from scheduling import tz
+from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 
 JOIN_URL_BASE = "https://live.example.org"
 MAIN_STAGE = "main-stage"
@@ -275,7 +276,9 @@ def flagship_sessions(
             if start.date() != FLAGSHIP_DAY:
                 raise ValueError(f"{org.slug} session {number} starts after local midnight")
             if "title" in adjustment:
-                topic = Topic(adjustment["title"], adjustment["summary"], "everyone", (4, 17))
+                topic = Topic(
+                    adjustment["title"], adjustment["summary"], Audience.EVERYONE.value, (4, 17)
+                )
             else:
                 topic = picker.pick(org.languages[0], letter, org.city)
             data = _session_input(org, FLAGSHIP_SLUG, number, letter, start, topic)

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from festival.db import AwareUTC
+from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 
 
 def utcnow() -> datetime:
@@ -31,31 +32,6 @@ class OrganisationKind(enum.StrEnum):
     SCHOOL_NETWORK = "school_network"
     YOUTH_GROUP = "youth_group"
     OTHER = "other"
-
-
-class SessionKind(enum.StrEnum):
-    LECTURE = "lecture"
-    DEBATE = "debate"
-    WORKSHOP = "workshop"
-    GAME = "game"
-    READING = "reading"
-    QA = "qa"
-    PERFORMANCE = "performance"
-    OTHER = "other"
-
-
-class Audience(enum.StrEnum):
-    EVERYONE = "everyone"
-    CHILDREN = "children"
-    YOUTH = "youth"
-    ADULTS = "adults"
-    EDUCATORS = "educators"
-
-
-class SessionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
 
 
 class Edition(SQLModel, table=True):

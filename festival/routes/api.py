@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from festival.errors import BadRequestError
 from festival.labels import country_name
-from festival.models import Edition, Organisation, SessionStatus
+from festival.models import Edition, Organisation
 from festival.stores import programme as store
 from festival.times import iso_utc
 from festival.viewer import (
@@ -31,8 +31,8 @@ from festival.views import banner_for
 from scheduling import conflicts, programme, tz, window
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
+from scheduling.vocabulary import PUBLIC_STATUSES
 
-LISTED_STATUSES = (SessionStatus.PUBLISHED.value, SessionStatus.CANCELLED.value)
 MAX_WITHIN_MINUTES = 24 * 60
 
 
@@ -247,7 +247,7 @@ async def edition_sessions(request: Request) -> Response:
     filters = programme.parse_filters(query_lists(request))
     async with request.app.state.festival.sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
-        slots = await store.list_slots(db, edition, statuses=LISTED_STATUSES)
+        slots = await store.list_slots(db, edition, statuses=PUBLIC_STATUSES)
     programme.check_day_in_window(filters, window.window_for_dates(edition.days), zone_name)
     chosen = programme.apply_filters(slots, filters, zone_name)
     return JSONResponse(
@@ -278,7 +278,7 @@ async def organisation_detail(request: Request) -> Response:
     zone_name = requested_zone(request)
     async with request.app.state.festival.sessions() as db:
         org = await store.get_organisation(db, request.path_params["slug"])
-        slots = await store.list_slots(db, statuses=LISTED_STATUSES, organisation_id=org.id)
+        slots = await store.list_slots(db, statuses=PUBLIC_STATUSES, organisation_id=org.id)
     body = organisation_json(request, org)
     body["sessions"] = sessions_json(request, slots, zone_name)
     return JSONResponse(body)

@@ -30,7 +30,7 @@ from starlette.templating import Jinja2Templates
 from festival import auth
 from festival.errors import NotFoundError
 from festival.feedcache import RenderedFeed, cache_for, feed_response, make_etag
-from festival.labels import kind_label, language_name
+from festival.labels import audience_label, kind_label, language_name
 from festival.models import Edition, EditionKind
 from festival.routes import admin, agenda
 from festival.routes.pages import render
@@ -147,7 +147,7 @@ def _filter_summary(filters: programme.Filters) -> str:
     parts: list[str] = []
     parts += [language_name(code) for code in sorted(filters.languages)]
     parts += [kind_label(kind) for kind in sorted(filters.kinds)]
-    parts += [a.capitalize() for a in sorted(filters.audiences)]
+    parts += [audience_label(a) for a in sorted(filters.audiences)]
     parts += [f"SDG {n}" for n in sorted(filters.sdgs)]
     parts += sorted(filters.organisations) + sorted(filters.countries)
     if filters.text:

@@ -17,15 +17,15 @@ from starlette.routing import BaseRoute, Route
 
 from festival.errors import NotFoundError
 from festival.labels import country_name, language_name
-from festival.models import Edition, EditionKind, SessionStatus
+from festival.models import Edition, EditionKind
 from festival.stores import programme as store
 from festival.viewer import Viewer, localize, remember_zone, resolve_viewer
 from festival.views import banner_for, build_timeline
-from scheduling import programme, window
+from scheduling import programme, vocabulary, window
 from scheduling.errors import FilterError, OutsideFestivalError
 from scheduling.slots import Slot
+from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
 
-LISTED_STATUSES = (SessionStatus.PUBLISHED.value, SessionStatus.CANCELLED.value)
 HOME_LIST_LIMIT = 12
 
 
@@ -150,7 +150,7 @@ async def _programme(request: Request, slug: str | None) -> Response:
         edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
         if edition is None:
             raise NotFoundError("There is no festival edition yet.", "edition.not_found")
-        slots = await store.list_slots(db, edition, statuses=LISTED_STATUSES)
+        slots = await store.list_slots(db, edition, statuses=PUBLIC_STATUSES)
     params = query_lists(request)
     filter_error: str | None = None
     days: list[tuple[date, list[Slot]]] = []
@@ -175,8 +175,8 @@ async def _programme(request: Request, slug: str | None) -> Response:
         "params": params,
         "chosen": chosen_values(params),
         "options": form_options(slots, viewer),
-        "kinds": programme.KINDS,
-        "audiences": programme.AUDIENCES,
+        "kinds": vocabulary.KINDS,
+        "audiences": vocabulary.AUDIENCES,
         "action": request.url.path,
     }
     return render(
@@ -232,7 +232,7 @@ async def organisation_page(request: Request) -> Response:
     async with request.app.state.festival.sessions() as db:
         organisation = await store.get_organisation(db, request.path_params["slug"])
         slots = await store.list_slots(
-            db, statuses=LISTED_STATUSES, organisation_id=organisation.id
+            db, statuses=PUBLIC_STATUSES, organisation_id=organisation.id
         )
     context = {
         "organisation": organisation,

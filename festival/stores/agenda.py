@@ -20,14 +20,13 @@ from festival.models import (
     Edition,
     FestivalSession,
     Organisation,
-    SessionStatus,
 )
 from festival.stores.programme import to_slot
 from scheduling.slots import Slot
+from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
 
 #: ``secrets.token_urlsafe(32)``: 43 characters of base64url (256 bits).
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-FEED_STATUSES = (SessionStatus.PUBLISHED.value, SessionStatus.CANCELLED.value)
 
 
 def new_token() -> str:
@@ -131,7 +130,7 @@ async def agenda_slots(db: AsyncSession, agenda: Agenda) -> list[Slot]:
         .join(Organisation, col(FestivalSession.organisation_id) == col(Organisation.id))
         .join(Edition, col(FestivalSession.edition_id) == col(Edition.id))
         .where(col(AgendaItem.agenda_id) == agenda.id)
-        .where(col(FestivalSession.status).in_(FEED_STATUSES))
+        .where(col(FestivalSession.status).in_(PUBLIC_STATUSES))
         .order_by(col(FestivalSession.starts_at_utc), col(FestivalSession.uid))
     )
     result = await db.execute(query)
@@ -223,7 +222,7 @@ async def feed_slots(
     db: AsyncSession,
     edition_id: int | None = None,
     organisation_id: int | None = None,
-    statuses: tuple[str, ...] = FEED_STATUSES,
+    statuses: tuple[str, ...] = PUBLIC_STATUSES,
 ) -> list[Slot]:
     """Sessions as Slots for feeds and exports, by UTC start then uid.
 

@@ -12,16 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import BadRequestError, NotFoundError
-from festival.models import (
-    Audience,
-    Edition,
-    FestivalSession,
-    Organisation,
-    SessionKind,
-    SessionStatus,
-)
+from festival.models import Edition, FestivalSession, Organisation
 from scheduling import tz
 from scheduling.slots import Slot
+from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 
 #: Namespace for deterministic session UIDs (uuid5 of a natural key), so the same session keeps
 #: the same iCalendar UID on every host.

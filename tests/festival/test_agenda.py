@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival.models import Agenda, SessionStatus
+from festival.models import Agenda
 from festival.routes.agenda import AGENDA_COOKIE
 from festival.settings import Settings
 from festival.stores import agenda as agenda_store
 from festival.stores import programme as store
+from scheduling.vocabulary import SessionStatus
 from tests.dbtools import with_db
 from tests.js.icaljs import IcalJs, icalendar_instants, icaljs_instants, require_icaljs
 

@@ -13,10 +13,11 @@ from sqlalchemy import update
 
 from festival import demo
 from festival.db import make_engine, make_sessionmaker, session_scope
-from festival.models import Edition, FestivalSession, Organisation, SessionKind
+from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import programme
 from scheduling import tz, window
 from scheduling.slots import Slot
+from scheduling.vocabulary import SessionKind
 
 FLAGSHIP = "learningplanet-2027"
 JANUARY_24 = date(2027, 1, 24)

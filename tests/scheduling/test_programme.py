@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling import programme, tz
+from scheduling import programme, tz, vocabulary
 from scheduling.errors import FilterError, UnknownZoneError
 from scheduling.programme import Filters
 from scheduling.slots import Slot
@@ -282,9 +282,9 @@ _words = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
 @given(
     filters=st.builds(
         Filters,
-        kinds=st.frozensets(st.sampled_from(programme.KINDS)),
+        kinds=st.frozensets(st.sampled_from(vocabulary.KINDS)),
         languages=st.frozensets(st.from_regex(r"[a-z]{2,3}", fullmatch=True)),
-        audiences=st.frozensets(st.sampled_from(programme.AUDIENCES)),
+        audiences=st.frozensets(st.sampled_from(vocabulary.AUDIENCES)),
         sdgs=st.frozensets(st.integers(1, 17)),
         organisations=st.frozensets(st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)),
         countries=st.frozensets(st.from_regex(r"[A-Z]{2}", fullmatch=True)),
