@@ -16,6 +16,7 @@ from realtime.errors import ForbiddenError, NotFoundError, RateLimitedError
 from realtime.events import Context, Draft, Event, Outcome
 from realtime.rooms import lifecycle
 from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.shapes import Nonce, Ref, Text
 
 MAX_CHARS = 500
 #: Messages kept in memory per room: what newcomers get and what can still be deleted.
@@ -106,11 +107,13 @@ FEATURE: Feature[ChatState] = Feature(
             "Post a chat message.",
             speaking=True,
             bucket="chat",
+            shape={"text": Text(MAX_CHARS), "nonce": Nonce()},
         ),
         "chat.delete": Command(
             lambda room, ctx, data: delete(FEATURE.of(room), ctx, data),
             "Delete a chat message (your own; any for moderators).",
             bucket="chat",
+            shape={"id": Ref("chat.message")},
         ),
     },
     events={

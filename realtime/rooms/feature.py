@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from realtime.events import Context, Event, Outcome
 from realtime.identity import Identity
+from realtime.rooms.shapes import Shape
 
 if TYPE_CHECKING:  # the room holds the features: it is defined after them
     from realtime.rooms.room import RoomState
@@ -33,6 +34,8 @@ class Command:
     #: The rate bucket it draws from (a field of :class:`realtime.limits.Limits`); None: only
     #: the per-connection frame bucket.
     bucket: str | None = None
+    #: What its ``data`` looks like (the handler checks it; tests generate from it).
+    shape: Mapping[str, Shape] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ class Counted:
     check: Callable[[dict[str, Any]], str]  # what is counted, or a RoomError
     doc: str
     bucket: str | None = None
+    shape: Mapping[str, Shape] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from realtime import fields
 from realtime.errors import ConflictError, InvalidError
 from realtime.events import Context, Draft, Event, Outcome
 from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.shapes import Flag, Switches, Whole
 
 FEATURES: tuple[str, ...] = ("chat", "qa", "polls", "quiz", "reactions")
 MAX_SLOW_MODE_SECONDS = 600
@@ -140,6 +141,11 @@ FEATURE: Feature[LifecycleState] = Feature(
             lambda room, ctx, data: configure(FEATURE.of(room), ctx, data),
             "Moderator: features on/off, Q&A moderation queue, slow mode.",
             moderator=True,
+            shape={
+                "features": Switches(FEATURES, optional=True),
+                "qa_moderation": Flag(optional=True),
+                "slow_mode_seconds": Whole(0, MAX_SLOW_MODE_SECONDS, optional=True),
+            },
         ),
     },
     events={

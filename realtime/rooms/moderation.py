@@ -17,6 +17,7 @@ from realtime import fields
 from realtime.errors import ForbiddenError, NotFoundError
 from realtime.events import MODERATOR, Context, Draft, Event, Outcome, iso
 from realtime.rooms.feature import Command, Feature, Query
+from realtime.rooms.shapes import Person, Shape, Whole
 
 MAX_MUTE_MINUTES = 24 * 60
 #: Audit entries kept in memory for ``mod.audit`` (the database keeps them all).
@@ -115,10 +116,13 @@ def audit_entry(event: Event) -> dict[str, Any]:
 Action = Callable[[ModerationState, Context, dict[str, Any], Callable[[str], str | None]], Outcome]
 
 
-def _moderators(action: Action, doc: str) -> Command:
-    """A moderator's action on a participant known to the room by name."""
+def _moderators(action: Action, doc: str, **shape: Shape) -> Command:
+    """A moderator's action on a participant (``id``) known to the room by name."""
     return Command(
-        lambda room, ctx, data: action(FEATURE.of(room), ctx, data, room.names.get), doc, True
+        lambda room, ctx, data: action(FEATURE.of(room), ctx, data, room.names.get),
+        doc,
+        moderator=True,
+        shape={"id": Person(), **shape},
     )
 
 
@@ -126,7 +130,11 @@ FEATURE: Feature[ModerationState] = Feature(
     "moderation",
     ModerationState,
     commands={
-        "mod.mute": _moderators(mute, "Moderator: mute a participant for N minutes."),
+        "mod.mute": _moderators(
+            mute,
+            "Moderator: mute a participant for N minutes.",
+            minutes=Whole(1, MAX_MUTE_MINUTES),
+        ),
         "mod.unmute": _moderators(unmute, "Moderator: lift a mute."),
         "mod.ban": _moderators(ban, "Moderator: ban a participant identity from the room."),
         "mod.unban": _moderators(unban, "Moderator: lift a ban."),

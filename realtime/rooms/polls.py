@@ -15,6 +15,7 @@ from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import PRIVATE, Context, Draft, Event, Outcome
 from realtime.identity import Identity
 from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.shapes import Flag, Indexes, OneOf, Ref, Text, Texts
 
 MAX_QUESTION_CHARS = 200
 MAX_OPTION_CHARS = 80
@@ -165,16 +166,24 @@ FEATURE: Feature[PollState] = Feature(
             lambda room, ctx, data: create(FEATURE.of(room), ctx, data),
             "Moderator: open a poll.",
             moderator=True,
+            shape={
+                "question": Text(MAX_QUESTION_CHARS),
+                "options": Texts(MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION_CHARS),
+                "multiple": Flag(optional=True),
+                "results": OneOf(RESULTS, optional=True),
+            },
         ),
         "poll.vote": Command(
             lambda room, ctx, data: vote(FEATURE.of(room), ctx, data),
             "Vote in the open poll (once per identity).",
             bucket="vote",
+            shape={"id": Ref("poll.opened", optional=True), "choices": Indexes(MAX_OPTIONS)},
         ),
         "poll.close": Command(
             lambda room, ctx, data: close(FEATURE.of(room), ctx, data),
             "Moderator: close the poll and publish final results.",
             moderator=True,
+            shape={"id": Ref("poll.opened", optional=True)},
         ),
     },
     events={

@@ -13,10 +13,11 @@ from typing import Any
 
 from realtime import fields
 from realtime.errors import ConflictError, NotFoundError
-from realtime.events import MODERATOR, PRIVATE, PUBLIC, Context, Draft, Event, Outcome
+from realtime.events import MODERATOR, PRIVATE, PUBLIC, Context, Draft, Event, Outcome, iso
 from realtime.identity import Identity
 from realtime.rooms import lifecycle
 from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.shapes import Flag, Nonce, Ref, Shape, Text
 
 MAX_CHARS = 300
 OPEN, PENDING, ANSWERED, HIDDEN = "open", "pending", "answered", "hidden"
@@ -40,7 +41,9 @@ class Question:
             "status": self.status,
             "pinned": self.pinned,
             "votes": len(self.voters),
-            "at": self.at_utc,
+            # A string, not the datetime: this view is also the data of ``qa.approved``, which
+            # the event store keeps as JSON.
+            "at": iso(self.at_utc),
         }
         if viewer is not None:
             out["voted"] = viewer.id in self.voters
@@ -199,10 +202,15 @@ def is_personal(state: QaState, viewer: Identity) -> bool:
 
 
 def _moderators(
-    handler: Callable[[QaState, Context, dict[str, Any]], Outcome], doc: str
+    handler: Callable[[QaState, Context, dict[str, Any]], Outcome], doc: str, **shape: Shape
 ) -> Command:
-    """A command of the room's moderators over the questions."""
-    return Command(lambda room, ctx, data: handler(FEATURE.of(room), ctx, data), doc, True)
+    """A command of the room's moderators over one question (``id``)."""
+    return Command(
+        lambda room, ctx, data: handler(FEATURE.of(room), ctx, data),
+        doc,
+        moderator=True,
+        shape={"id": Ref("qa.asked"), **shape},
+    )
 
 
 FEATURE: Feature[QaState] = Feature(
@@ -216,22 +224,27 @@ FEATURE: Feature[QaState] = Feature(
             "Ask a question.",
             speaking=True,
             bucket="ask",
+            shape={"text": Text(MAX_CHARS), "nonce": Nonce()},
         ),
         "qa.upvote": Command(
             lambda room, ctx, data: vote(FEATURE.of(room), ctx, data, True),
             "Upvote a question (once per identity).",
             bucket="vote",
+            shape={"id": Ref("qa.asked")},
         ),
         "qa.unvote": Command(
             lambda room, ctx, data: vote(FEATURE.of(room), ctx, data, False),
             "Take back your upvote.",
             bucket="vote",
+            shape={"id": Ref("qa.asked")},
         ),
         "qa.approve": _moderators(
             approve, "Moderator: publish a question from the moderation queue."
         ),
         "qa.answer": _moderators(answer, "Moderator: mark a question answered."),
-        "qa.pin": _moderators(pin, "Moderator: pin or unpin a question."),
+        "qa.pin": _moderators(
+            pin, "Moderator: pin or unpin a question.", pinned=Flag(optional=True)
+        ),
         "qa.hide": _moderators(hide, "Moderator: hide a question."),
     },
     events={

@@ -18,9 +18,11 @@ from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import MODERATOR, PRIVATE, Context, Draft, Event, Outcome, iso
 from realtime.identity import Identity
 from realtime.rooms.feature import Command, Feature, Query, Snapshot
+from realtime.rooms.shapes import Ref, Shape, Text, Texts, Whole
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_SECONDS, MAX_SECONDS = 5, 300
+MAX_TEXT_CHARS, MAX_OPTION_CHARS = 200, 80
 BASE_POINTS, SPEED_POINTS = 500, 500
 LEADERBOARD = 10
 PODIUM = 3
@@ -102,8 +104,10 @@ def leaderboard(state: QuizState, top: int = LEADERBOARD) -> list[dict[str, Any]
 
 
 def add(state: QuizState, ctx: Context, data: dict[str, Any]) -> Outcome:
-    text = fields.text(data, "text", 200, "quiz.invalid", "quiz.invalid")
-    options = fields.text_list(data, "options", MIN_OPTIONS, MAX_OPTIONS, 80, "quiz.invalid")
+    text = fields.text(data, "text", MAX_TEXT_CHARS, "quiz.invalid", "quiz.invalid")
+    options = fields.text_list(
+        data, "options", MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION_CHARS, "quiz.invalid"
+    )
     correct = data.get("correct")
     if not isinstance(correct, int) or isinstance(correct, bool) or not 0 <= correct < len(options):
         raise InvalidError("`correct` is the number of the right option.", "quiz.invalid")
@@ -255,10 +259,15 @@ def snapshot(state: QuizState, viewer: Identity) -> dict[str, Any]:
 
 
 def _moderators(
-    handler: Callable[[QuizState, Context, dict[str, Any]], Outcome], doc: str
+    handler: Callable[[QuizState, Context, dict[str, Any]], Outcome], doc: str, **shape: Shape
 ) -> Command:
     """A command of the room's moderators, who run the quiz."""
-    return Command(lambda room, ctx, data: handler(FEATURE.of(room), ctx, data), doc, True)
+    return Command(
+        lambda room, ctx, data: handler(FEATURE.of(room), ctx, data),
+        doc,
+        moderator=True,
+        shape=shape,
+    )
 
 
 FEATURE: Feature[QuizState] = Feature(
@@ -266,16 +275,28 @@ FEATURE: Feature[QuizState] = Feature(
     QuizState,
     commands={
         "quiz.add": _moderators(
-            add, "Moderator: prepare a quiz question (kept from participants)."
+            add,
+            "Moderator: prepare a quiz question (kept from participants).",
+            text=Text(MAX_TEXT_CHARS),
+            options=Texts(MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION_CHARS),
+            correct=Whole(0, MAX_OPTIONS - 1),
+            time_limit_seconds=Whole(MIN_SECONDS, MAX_SECONDS, optional=True),
         ),
-        "quiz.ask": _moderators(ask, "Moderator: start a prepared question (or the next one)."),
+        "quiz.ask": _moderators(
+            ask,
+            "Moderator: start a prepared question (or the next one).",
+            id=Ref("quiz.added", optional=True),
+        ),
         "quiz.answer": Command(
             lambda room, ctx, data: answer(FEATURE.of(room), ctx, data),
             "Answer the running question before its time limit.",
             bucket="vote",
+            shape={"id": Ref("quiz.added", optional=True), "choice": Whole(0, MAX_OPTIONS - 1)},
         ),
         "quiz.reveal": _moderators(
-            reveal, "Moderator: stop answers, reveal the answer and the leaderboard."
+            reveal,
+            "Moderator: stop answers, reveal the answer and the leaderboard.",
+            id=Ref("quiz.added", optional=True),
         ),
         "quiz.finish": _moderators(finish, "Moderator: end the quiz and publish the podium."),
     },

@@ -7,6 +7,7 @@ from typing import Any
 
 from realtime.errors import InvalidError
 from realtime.rooms.feature import Counted, Feature, Snapshot
+from realtime.rooms.shapes import OneOf
 
 EMOJI: tuple[str, ...] = ("👏", "❤️", "😂", "😮", "🎉", "👍")
 #: How often the counts are broadcast.
@@ -53,7 +54,12 @@ class ReactionWindow:
 FEATURE: Feature[None] = Feature(
     "reactions",
     counted={
-        "react": Counted(check, "Send a reaction emoji (counted, broadcast per second).", "react")
+        "react": Counted(
+            check,
+            "Send a reaction emoji (counted, broadcast per second).",
+            "react",
+            {"emoji": OneOf(EMOJI)},
+        )
     },
     errors={"reaction.unknown": "The reaction is not one of the room's emoji."},
     transients={"reactions": "Transient: reaction counts over the last second."},

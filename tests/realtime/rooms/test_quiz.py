@@ -72,6 +72,18 @@ def test_quiz_one_answer_per_identity(driver: Driver) -> None:
     assert twice.value.code == "quiz.already_answered"
 
 
+@pytest.mark.parametrize("choice", [3, -1, 6, True, "1", 1.0, None])
+def test_quiz_answer_outside_the_options_is_refused(driver: Driver, choice: object) -> None:
+    prepare(driver)  # three options: 0, 1 and 2
+    driver.do(HOST, "quiz.ask")
+    before = len(driver.events)
+    with pytest.raises(InvalidError) as bad:
+        driver.do(ALICE, "quiz.answer", choice=choice)
+    assert (bad.value.code, len(driver.events)) == ("quiz.choice_invalid", before)
+    driver.do(ALICE, "quiz.answer", choice=2)  # the last option is one
+    assert driver.last().data["choice"] == 2
+
+
 def test_quiz_scoring_rewards_correctness_and_speed(driver: Driver) -> None:
     assert quiz.points_for(True, timedelta(0), 20) == 1000
     assert quiz.points_for(True, timedelta(seconds=10), 20) == 750

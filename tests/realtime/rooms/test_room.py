@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from realtime import protocol
 from realtime.errors import RoomError
-from realtime.events import Context, Draft, Event, Outcome
+from realtime.events import Context, Draft, Event, Outcome, decode_events, encode_events
 from realtime.identity import Identity
 from realtime.rooms import room
 
+from . import shaped
 from .conftest import ALICE, BOB, HOST, START, Driver
 
 
@@ -153,3 +154,41 @@ def test_room_fuzzed_commands_only_ever_raise_room_errors(
     for event in driver.events:
         room.apply(rebuilt.state, event)
     assert rebuilt.snapshot(HOST) == driver.snapshot(HOST)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(1, 40))
+def test_room_shaped_commands_only_ever_raise_room_errors(data: st.DataObject, count: int) -> None:
+    run = shaped.Run()
+    pick = shaped.DrawChooser(data)
+    for _ in range(count):
+        run.do(pick)
+    assert {e.kind for e in run.driver.events} <= set(room.EVENT_KINDS)
+    rebuilt = Driver()
+    for event in run.driver.events:
+        room.apply(rebuilt.state, event)
+    for viewer in (ALICE, BOB, HOST):
+        assert rebuilt.snapshot(viewer) == run.driver.snapshot(viewer)
+
+
+def test_room_shaped_commands_reach_every_command_and_event_kind() -> None:
+    runs = [shaped.seeded_run(seed, 1000) for seed in range(3)]
+    accepted = {name for run in runs for name in run.accepted}
+    assert sorted(set(room.COMMANDS) - accepted) == []
+    assert sorted(set(room.EVENT_KINDS) - {k for run in runs for k in run.kinds()}) == []
+
+
+def _plain_json(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_json(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def test_room_generated_events_hold_plain_json_and_survive_the_broker_codec() -> None:
+    events = [e for seed in range(3) for e in shaped.seeded_run(seed, 1000).driver.events]
+    assert sorted({e.kind for e in events if not _plain_json(e.data)}) == []
+    for seed in range(3):
+        run = shaped.seeded_run(seed, 1000)
+        assert decode_events(encode_events("lobby-test", run.driver.events)) == run.driver.events
