@@ -29,6 +29,7 @@ from festival import migrate
 from festival.app import create_app
 from festival.models import Edition, Organisation
 from festival.settings import Settings
+from festival.state import app_state
 from festival.stores import programme as store
 from scheduling import tz
 from scheduling.clock import FixedClock
@@ -185,7 +186,7 @@ async def measure(
             assert status == expected
         print(summary(label, times))
     regen: dict[str, list[float]] = {"identity": [], "gzip": []}
-    maker = app.state.festival.sessions
+    maker = app_state(app).sessions
     for n in range(changes):
         clock.advance(60)
         async with dbmod.session_scope(maker) as db:

@@ -5,49 +5,63 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
-from festival import auth, gcpauses, migrate
+from festival import auth, gcpauses, migrate, routes
 from festival import db as dbmod
-from festival.errors import (
-    FestivalError,
-    festival_error_handler,
-    http_error_handler,
-    scheduling_error_handler,
-    server_error_handler,
-)
+from festival.feedcache import FeedCache
 from festival.logs import configure_logging
 from festival.metrics import Metrics
-from festival.routes import api, feeds, health, pages, ws
-from festival.routes import metrics as metrics_routes
+from festival.routes import errors
 from festival.settings import Settings
-from festival.templating import install_template_globals
+from festival.state import AppState
+from festival.stores.rooms import DatabaseCatalog, SqlEventStore
+from festival.templating import make_templates
 from realtime.broker import make_broker
+from realtime.hub import Hub
+from realtime.limits import Limits
 from scheduling.clock import Clock, SystemClock
-from scheduling.errors import SchedulingError
 
 log = logging.getLogger("festival")
 
 
-@dataclass
-class AppState:
-    """What handlers reach through ``request.app.state.festival``."""
-
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
+def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
+    """Every long-lived object of one app; nothing here does I/O (the lifespan starts them)."""
+    engine = dbmod.make_engine(settings.database_url)
+    sessions = dbmod.make_sessionmaker(engine)
+    clock = clock or SystemClock()
+    # The broker, chosen once from the configuration: Redis when REDIS_URL is set (any number
+    # of workers and hosts), else in-process (this process alone serves the rooms).
+    broker = make_broker(settings.redis_url, settings.redis_namespace)
+    metrics = Metrics(share=settings.metrics_dir)
+    event_store = SqlEventStore(sessions)
+    hub = Hub(
+        broker,
+        event_store,
+        DatabaseCatalog(sessions),
+        clock,
+        limits=Limits() if settings.room_rate_limits else Limits.unlimited(),
+        outbox_chars=settings.room_outbox_kib * 1024,
+        metrics=metrics,
+    )
+    metrics.observe(hub.snapshot)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        broker=broker,
+        event_store=event_store,
+        hub=hub,
+        metrics=metrics,
+        templates=make_templates(settings),
+        feed_cache=FeedCache(),
+    )
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
@@ -55,39 +69,29 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     # Zones must come from the tzdata package on every host, for every library that asks
     # zoneinfo by name (scheduling.tz reads tzdata directly; this covers the rest).
     zoneinfo.reset_tzpath(to=())
-    engine = dbmod.make_engine(settings.database_url)
-    state = AppState(settings, engine, dbmod.make_sessionmaker(engine), clock or SystemClock())
+    state = build_state(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # The engine is disposed on a refused start too: the migration check opened a pooled
         # connection, and an asyncpg connection left to the garbage collector warns or leaks.
-        try:
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(state.engine.dispose)
             if settings.check_migrations:
-                await migrate.ensure_migrated(engine)
+                await migrate.ensure_migrated(state.engine)
             if settings.secret_key_generated:
                 log.warning("running with a generated SECRET_KEY (development only)")
-            async with ws.lifespan(app), app.state.metrics.sharing():
-                yield
-        finally:
-            await engine.dispose()
+            # The rooms: the event writer, then the hub (and its broker); closed in reverse.
+            await state.event_store.start()
+            stack.push_async_callback(state.event_store.close)
+            await state.hub.start()
+            stack.push_async_callback(state.hub.close)
+            await stack.enter_async_context(state.metrics.sharing())
+            yield
 
-    templates = Jinja2Templates(directory=str(settings.templates_dir))
-    install_template_globals(templates, settings)
-    feeds.install_template_globals(templates, settings)
-
-    routes: list[BaseRoute] = [
-        *health.routes,
-        *metrics_routes.routes,
-        *api.routes,
-        *feeds.routes,
-        *ws.routes,
-        *pages.routes,
-        Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
-    ]
     app = Starlette(
         debug=settings.debug,
-        routes=routes,
+        routes=routes.table(settings),
         middleware=[
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
@@ -99,20 +103,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 https_only=settings.site_url.startswith("https://"),
             ),
         ],
-        exception_handlers={
-            FestivalError: festival_error_handler,
-            SchedulingError: scheduling_error_handler,
-            HTTPException: http_error_handler,
-            Exception: server_error_handler,
-        },
+        exception_handlers=dict(errors.handlers),
         lifespan=lifespan,
     )
-    app.state.festival = state
-    app.state.metrics = Metrics(share=settings.metrics_dir)
-    # The broker, chosen once from the configuration: Redis when REDIS_URL is set (any number
-    # of workers and hosts), else in-process (this process alone serves the rooms).
-    app.state.broker = make_broker(settings.redis_url, settings.redis_namespace)
-    app.state.templates = templates
+    app.state.festival = state  # read through festival.state.state(request), nothing else
     return app
 
 

@@ -1,4 +1,5 @@
 """Who may do what: admin sign-in (until accounts exist) and CSRF protection for every form.
+(The sign-in pages themselves are festival/routes/signin.py.)
 
 The session is Starlette's signed cookie (``SessionMiddleware`` keyed by ``settings.secret_key``).
 Signing in stores a fingerprint of the admin password rather than a bare flag, so changing
@@ -19,11 +20,10 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
 
 from festival.errors import ForbiddenError
 from festival.settings import Settings
+from festival.state import state
 
 SESSION_COOKIE = "festival_session"
 SESSION_MAX_AGE = 14 * 24 * 3600  # seconds
@@ -40,11 +40,6 @@ def _session(conn: HTTPConnection) -> dict[str, Any]:
     return session
 
 
-def _settings(conn: HTTPConnection) -> Settings:
-    settings: Settings = conn.app.state.festival.settings
-    return settings
-
-
 def _fingerprint(settings: Settings) -> str | None:
     if not settings.admin_password:
         return None
@@ -56,9 +51,22 @@ def _fingerprint(settings: Settings) -> str | None:
 
 def is_admin(conn: HTTPConnection) -> bool:
     """Whether the request (or WebSocket) comes from a signed-in admin."""
-    expected = _fingerprint(_settings(conn))
+    expected = _fingerprint(state(conn).settings)
     given = _session(conn).get(_ADMIN_KEY)
     return expected is not None and isinstance(given, str) and hmac.compare_digest(given, expected)
+
+
+def sign_in(request: Request) -> None:
+    """Sign the admin in, in a fresh session (and so with a fresh CSRF token)."""
+    fingerprint = _fingerprint(state(request).settings)
+    if fingerprint is None:
+        raise ForbiddenError("Admin sign-in is off: set ADMIN_PASSWORD.", "auth.forbidden")
+    request.session.clear()
+    request.session[_ADMIN_KEY] = fingerprint
+
+
+def sign_out(request: Request) -> None:
+    request.session.pop(_ADMIN_KEY, None)
 
 
 def require_admin(request: HTTPConnection) -> None:
@@ -116,54 +124,3 @@ def password_matches(settings: Settings, given: str) -> bool:
     a = hashlib.sha256(given.encode()).digest()
     b = hashlib.sha256(settings.admin_password.encode()).digest()
     return hmac.compare_digest(a, b)
-
-
-# -- routes -----------------------------------------------------------------------------------
-
-
-def _login_page(request: Request, error: str = "", status_code: int = 200) -> Response:
-    settings = _settings(request)
-    context = {
-        "error": error,
-        "enabled": bool(settings.admin_password),
-        "next": safe_next(request.query_params.get("next"), "/admin"),
-        "signed_in": is_admin(request),
-    }
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, "admin/login.html", context, status_code=status_code
-    )
-    return response
-
-
-async def login(request: Request) -> Response:
-    """GET: the sign-in form; POST: check the password and sign in."""
-    if request.method == "GET":
-        return _login_page(request)
-    form = await request.form()
-    await verify_csrf(request, form)
-    settings = _settings(request)
-    password = form.get("password")
-    if not settings.admin_password:
-        return _login_page(request, "Admin sign-in is off: set ADMIN_PASSWORD.", 403)
-    if not isinstance(password, str) or not password_matches(settings, password):
-        return _login_page(request, "That password is not right.", 403)
-    request.session.clear()  # a fresh session (and CSRF token) for the signed-in admin
-    fingerprint = _fingerprint(settings)
-    assert fingerprint is not None
-    request.session[_ADMIN_KEY] = fingerprint
-    next_value = form.get("next")
-    target = safe_next(next_value if isinstance(next_value, str) else None, "/admin")
-    return RedirectResponse(target, status_code=303)
-
-
-async def logout(request: Request) -> Response:
-    form = await request.form()
-    await verify_csrf(request, form)
-    request.session.pop(_ADMIN_KEY, None)
-    return RedirectResponse("/", status_code=303)
-
-
-routes: list[BaseRoute] = [
-    Route("/admin/login", login, methods=["GET", "POST"], name="admin_login"),
-    Route("/admin/logout", logout, methods=["POST"], name="admin_logout"),
-]

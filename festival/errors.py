@@ -1,4 +1,5 @@
-"""Application errors and their one translation to HTTP (JSON for /api, HTML elsewhere).
+"""Application errors: a stable code and an HTTP status each (festival/routes/errors.py is
+their one translation to HTTP: JSON for /api and feeds, the error page elsewhere).
 
 FestivalError
  ├── NotFoundError        *.not_found    404
@@ -10,12 +11,6 @@ wrong time is a bad request the user can fix, and the message says how).
 """
 
 from __future__ import annotations
-
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from scheduling.errors import SchedulingError
 
 
 class FestivalError(Exception):
@@ -44,48 +39,3 @@ class BadRequestError(FestivalError):
 class ForbiddenError(FestivalError):
     status_code = 403
     code = "auth.forbidden"
-
-
-def wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith("/api/") or path.endswith((".json", ".ics", ".xml")):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
-    if wants_json(request):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(  # type: ignore[no-any-return]
-        request,
-        "error.html",
-        {"status": status, "code": code, "message": message},
-        status_code=status,
-    )
-
-
-async def festival_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FestivalError)
-    return error_response(request, exc.status_code, exc.code, exc.message)
-
-
-async def scheduling_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SchedulingError)
-    return error_response(request, 400, exc.code, exc.message)
-
-
-async def http_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = {404: "not_found", 405: "method.not_allowed"}.get(exc.status_code, "http.error")
-    message = exc.detail if isinstance(exc.detail, str) else "error"
-    if exc.status_code == 404:
-        message = "Nothing here. Check the address, or start from the festival home page."
-    return error_response(request, exc.status_code, code, message)
-
-
-async def server_error_handler(request: Request, exc: Exception) -> Response:
-    return error_response(
-        request, 500, "server.error", "Something went wrong on our side. It has been logged."
-    )

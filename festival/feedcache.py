@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -143,16 +143,6 @@ class FeedCache:
 # -- HTTP -------------------------------------------------------------------------------------
 
 
-def cache_for(app: Any) -> FeedCache:
-    """The app's feed cache (one per process, created on first use)."""
-    cache = getattr(app.state, "feed_cache", None)
-    if cache is None:
-        cache = FeedCache()
-        app.state.feed_cache = cache
-    assert isinstance(cache, FeedCache)
-    return cache
-
-
 def _etags(header: str) -> list[str]:
     return [part.strip().removeprefix("W/") for part in header.split(",") if part.strip()]
 
@@ -187,6 +177,7 @@ def content_disposition(filename: str) -> str:
 
 def feed_response(
     request: Request,
+    cache: FeedCache,
     feed: RenderedFeed,
     media_type: str,
     download_name: str | None = None,
@@ -195,7 +186,7 @@ def feed_response(
 ) -> Response:
     """200 with the body, or 304 when the client's copy is current.
 
-    A client that accepts gzip gets the compressed body from the cache (compressed once per
+    A client that accepts gzip gets the compressed body from ``cache`` (compressed once per
     rendering), so a cache hit costs no compression; the app's GZipMiddleware leaves a response
     that already has a Content-Encoding alone.
     """
@@ -218,7 +209,6 @@ def feed_response(
         headers["Content-Disposition"] = content_disposition(download_name)
     body = feed.body
     if gzipped:
-        cache = cache_for(request.app)
         compressed = cache.gzipped.get(feed.etag)
         if compressed is None:
             compressed = gzip.compress(feed.body, compresslevel=6, mtime=0)

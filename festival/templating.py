@@ -1,11 +1,24 @@
-"""The Jinja environment's filters and globals: every page gets the same helpers."""
+"""The one Jinja environment (filters, globals) and the one way to render a page: ``render()``.
+
+Every HTML page, error pages and admin pages included, goes through :func:`render`, which adds
+what every page needs: the request and its path (the navigation marks the current section), the
+viewer (zone and "now") on pages that show times, and ``csrf_token()`` for forms. The locale
+will be added here when the site speaks more than one language.
+"""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from festival import labels, times, views
+from festival import auth, labels, links, times, views
 from festival.settings import Settings
+from festival.state import state
+from festival.viewer import Viewer, remember_zone
 from scheduling import tz
 
 
@@ -15,8 +28,10 @@ def safe_url(url: str) -> str:
     return value if value.lower().startswith(("https://", "http://")) else ""
 
 
-def install_template_globals(templates: Jinja2Templates, settings: Settings) -> None:
-    """Filters and globals for every template: times with their zone, labels, the zone picker."""
+def make_templates(settings: Settings) -> Jinja2Templates:
+    """The Jinja environment of ``templates/``: times with their zone, labels, the zone picker,
+    calendar links."""
+    templates = Jinja2Templates(directory=str(settings.templates_dir))
     env = templates.env
     env.autoescape = True
     env.filters["in_zone"] = times.format_time
@@ -43,3 +58,37 @@ def install_template_globals(templates: Jinja2Templates, settings: Settings) -> 
     env.globals["zone_offset"] = times.zone_offset
     env.globals["zone_choices"] = views.zone_choices
     env.globals["SDG_NAMES"] = labels.SDG_NAMES
+    # templates/calendar/ partials and forms
+    env.globals["calendar_links"] = lambda slot: links.session_links(settings, slot)
+    env.globals["feed_links"] = lambda path: links.feed_links(settings, path)
+    env.globals["csrf_field"] = auth.CSRF_FIELD
+    return templates
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    viewer: Viewer | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Render a page with what every page needs; a refused ``?tz=`` makes the page a 400."""
+    full: dict[str, Any] = {
+        "viewer": viewer,
+        "path": request.url.path,
+        # A callable, so that a page without a form does not start a session (and a cookie).
+        "csrf_token": functools.partial(auth.csrf_token, request),
+    }
+    if viewer is not None:
+        # The zone picker's form keeps the page's other query parameters.
+        full["zone_keep"] = [(k, v) for k, v in request.query_params.multi_items() if k != "tz"]
+        if viewer.error is not None:
+            status_code = 400
+    full.update(context)
+    response = state(request).templates.TemplateResponse(
+        request, template, full, status_code=status_code
+    )
+    if viewer is not None:
+        remember_zone(response, viewer, secure=request.url.scheme == "https")
+    return response

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from festival.errors import BadRequestError
+from festival.state import state
 from scheduling import tz
 from scheduling.errors import UnknownZoneError
 
@@ -62,11 +63,11 @@ def parse_instant(text: str) -> datetime:
 
 def request_now(request: Request) -> datetime:
     """The app clock, or ``?now=`` when the app runs with ``debug`` (demos of any moment)."""
-    state = request.app.state.festival
+    app = state(request)
     override = request.query_params.get("now")
-    if override and state.settings.debug:
+    if override and app.settings.debug:
         return parse_instant(override)
-    now: datetime = state.clock.now()
+    now: datetime = app.clock.now()
     return now
 
 

@@ -1,1 +1,30 @@
-"""HTTP and WebSocket route handlers: short functions that call stores and the core."""
+"""HTTP and WebSocket route handlers, and the one table of every route (``table``).
+
+Each module is a group of short handlers that parse, call a store and the core, and render; it
+exports its ``routes`` and registers nothing else. ``table`` is the only place groups are put
+together, in the order they are matched.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from festival.routes import admin, agenda, api, feeds, health, metrics, pages, signin, ws
+from festival.settings import Settings
+
+
+def table(settings: Settings) -> list[BaseRoute]:
+    """Every route of the site, in the order they are matched."""
+    return [
+        *health.routes,  # /healthz, /readyz
+        *metrics.routes,  # /metrics
+        *api.routes,  # /api/...
+        *feeds.routes,  # calendars (.ics), exports, the subscribe pages
+        *agenda.routes,  # /agenda: the personal agenda
+        *admin.routes,  # /admin: the .ics import
+        *signin.routes,  # /admin/login, /admin/logout
+        *ws.routes,  # /rooms/{room} and its WebSocket
+        *pages.routes,  # home, programme, sessions, organisations, editions
+        Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
+    ]

@@ -21,7 +21,9 @@ from festival import auth, importer
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.models import CalendarImport, Edition, Organisation
+from festival.state import state
 from festival.stores import programme as store
+from festival.templating import render
 from festival.viewer import request_now
 from scheduling.errors import SchedulingError
 from scheduling.ics_import import MAX_IMPORT_BYTES, IcsImportError, IcsTooLargeError
@@ -33,9 +35,7 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 def _page(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, template, {"path": request.url.path, **context}, status_code=status_code
-    )
+    response = render(request, template, context, status_code=status_code)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -50,7 +50,7 @@ async def dashboard(request: Request) -> Response:
     redirect = _signin_redirect(request)
     if redirect is not None:
         return redirect
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         result = await db.execute(
             select(CalendarImport).order_by(col(CalendarImport.id).desc()).limit(20)
         )
@@ -59,7 +59,7 @@ async def dashboard(request: Request) -> Response:
 
 
 async def _choices(request: Request) -> dict[str, Any]:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         return {
             "editions": await store.list_editions(db),
             "organisations": await store.list_organisations(db),
@@ -98,7 +98,7 @@ async def upload(request: Request) -> Response:
     fields: dict[str, str] = {}
     try:
         fields, filename, data = await _read_upload(request)
-        async with session_scope(request.app.state.festival.sessions) as db:
+        async with session_scope(state(request).sessions) as db:
             edition = await store.get_edition(db, fields.get("edition", ""))
             org = await store.get_organisation(db, fields.get("organisation", ""))
             language = (fields.get("language") or "en").strip().lower()
@@ -141,7 +141,7 @@ async def preview_page(request: Request) -> Response:
     redirect = _signin_redirect(request)
     if redirect is not None:
         return redirect
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         pending, edition, org = await _pending(db, request.path_params["token"])
         data = pending.content.encode("utf-8")
         preview = None
@@ -166,7 +166,7 @@ async def confirm(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
     now = request_now(request)
-    async with session_scope(request.app.state.festival.sessions) as db:
+    async with session_scope(state(request).sessions) as db:
         pending, edition, org = await _pending(db, request.path_params["token"])
         if pending.applied_at_utc is not None:
             return RedirectResponse(f"/admin/import/{pending.token}", status_code=303)

@@ -18,8 +18,9 @@ from festival import auth
 from festival.db import session_scope
 from festival.errors import BadRequestError
 from festival.models import Agenda
-from festival.routes.pages import render
+from festival.state import state
 from festival.stores import agenda as agenda_store
+from festival.templating import render
 from festival.viewer import request_now, resolve_viewer
 from scheduling import ical
 
@@ -53,11 +54,11 @@ async def agenda_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
     token = _token(request)
     slots = []
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is not None:
             slots = await agenda_store.agenda_slots(db, record)
-    settings = request.app.state.festival.settings
+    settings = state(request).settings
     links = None
     if record is not None and token is not None:
         https = settings.site_url + feed_path(token)
@@ -73,7 +74,7 @@ async def agenda_page(request: Request) -> Response:
         "saved": request.query_params.get("saved", ""),
         "rotated": request.query_params.get("rotated") == "1",
     }
-    response = render(request, viewer, "agenda/index.html", context)
+    response = render(request, "agenda/index.html", context, viewer=viewer)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -94,7 +95,7 @@ async def save(request: Request) -> Response:
     uid, _next = await _form_uid(request)
     now = request_now(request)
     token = _token(request)
-    async with session_scope(request.app.state.festival.sessions) as db:
+    async with session_scope(state(request).sessions) as db:
         record: Agenda | None = await agenda_store.find_agenda(db, token) if token else None
         if record is None:
             record, token = await agenda_store.create_agenda(db, now)
@@ -108,7 +109,7 @@ async def save(request: Request) -> Response:
 async def remove(request: Request) -> Response:
     uid, next_value = await _form_uid(request)
     token = _token(request)
-    async with session_scope(request.app.state.festival.sessions) as db:
+    async with session_scope(state(request).sessions) as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is not None:
             await agenda_store.remove_session(db, record, uid, request_now(request))
@@ -120,7 +121,7 @@ async def rotate(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
     token = _token(request)
-    async with session_scope(request.app.state.festival.sessions) as db:
+    async with session_scope(state(request).sessions) as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is None:
             return RedirectResponse("/agenda", status_code=303)

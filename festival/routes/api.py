@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from festival.errors import BadRequestError
 from festival.labels import country_name
 from festival.models import Edition, Organisation
+from festival.state import state
 from festival.stores import programme as store
 from festival.times import iso_utc
 from festival.viewer import (
@@ -89,8 +90,7 @@ def query_lists(request: Request) -> dict[str, list[str]]:
 
 
 def _url(request: Request, path: str) -> str:
-    site: str = request.app.state.festival.settings.site_url
-    return site + path
+    return state(request).settings.site_url + path
 
 
 def window_json(w: window.Window) -> dict[str, Any]:
@@ -202,13 +202,13 @@ def filters_json(filters: programme.Filters) -> dict[str, list[str]]:
 
 
 async def editions(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         rows = await store.list_editions(db)
     return JSONResponse({"editions": [edition_json(request, e) for e in rows]})
 
 
 async def edition_detail(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition)
     body = edition_json(request, edition)
@@ -219,7 +219,7 @@ async def edition_detail(request: Request) -> Response:
 
 async def edition_window(request: Request) -> Response:
     now = request_now(request)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
     day = requested_day(request, edition)
     days = [day] if day is not None else edition.days
@@ -245,7 +245,7 @@ async def edition_window(request: Request) -> Response:
 async def edition_sessions(request: Request) -> Response:
     zone_name = requested_zone(request)
     filters = programme.parse_filters(query_lists(request))
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition, statuses=PUBLIC_STATUSES)
     programme.check_day_in_window(filters, window.window_for_dates(edition.days), zone_name)
@@ -263,20 +263,20 @@ async def edition_sessions(request: Request) -> Response:
 
 async def session_detail(request: Request) -> Response:
     zone_name = requested_zone(request)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         slot = await store.get_slot(db, request.path_params["uid"])
     return JSONResponse(session_json(request, slot, zone_name))
 
 
 async def organisations(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         rows = await store.list_organisations(db)
     return JSONResponse({"organisations": [organisation_json(request, o) for o in rows]})
 
 
 async def organisation_detail(request: Request) -> Response:
     zone_name = requested_zone(request)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         org = await store.get_organisation(db, request.path_params["slug"])
         slots = await store.list_slots(db, statuses=PUBLIC_STATUSES, organisation_id=org.id)
     body = organisation_json(request, org)
@@ -288,7 +288,7 @@ async def edition_live(request: Request) -> Response:
     zone_name = requested_zone(request)
     within = requested_within(request)
     now = request_now(request)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition)
     return JSONResponse(
@@ -306,7 +306,7 @@ async def edition_live(request: Request) -> Response:
 
 
 async def edition_coverage(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition)
     festival_window = window.window_for_dates(edition.days)
@@ -329,7 +329,7 @@ async def edition_coverage(request: Request) -> Response:
 
 
 async def edition_conflicts(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, request.path_params["slug"])
         slots = await store.list_slots(db, edition)
     found = conflicts.find_conflicts(slots)

@@ -25,18 +25,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.templating import Jinja2Templates
 
-from festival import auth
 from festival.errors import NotFoundError
-from festival.feedcache import RenderedFeed, cache_for, feed_response, make_etag
+from festival.feedcache import RenderedFeed, feed_response, make_etag
 from festival.labels import audience_label, kind_label, language_name
+from festival.links import edition_feed_path, feed_links, site_links
 from festival.models import Edition, EditionKind
-from festival.routes import admin, agenda
-from festival.routes.pages import render
+from festival.routes import agenda
 from festival.settings import Settings
+from festival.state import state
 from festival.stores import agenda as agenda_store
 from festival.stores import programme as store
+from festival.templating import render
 from festival.viewer import (
     UTC_ZONE,
     request_now,
@@ -52,60 +52,11 @@ JSON_TYPE = "application/json; charset=utf-8"
 REFRESH_MINUTES = 60
 
 
-# -- links ------------------------------------------------------------------------------------
-
-
-def site_links(settings: Settings) -> ical.SiteLinks:
-    """Where sessions live on this site (the live room is reached from the session page)."""
-    return ical.SiteLinks(settings.site_url, "/sessions/{uid}", "/sessions/{uid}")
-
-
-def edition_feed_path(slug: str, query: Sequence[tuple[str, str]] = ()) -> str:
-    path = f"/editions/{slug}/calendar.ics"
-    return path + ("?" + urlencode(list(query)) if query else "")
-
-
-def feed_links(settings: Settings, path: str) -> dict[str, str]:
-    """The three ways to use a feed: subscribe (webcal), by URL (https), download."""
-    https = settings.site_url + path
-    joiner = "&" if "?" in path else "?"
-    return {
-        "webcal": ical.webcal_url(https),
-        "https": https,
-        "download": https + joiner + "download=1",
-    }
-
-
-def session_links(settings: Settings, slot: Slot) -> dict[str, str]:
-    """Everything the session page offers: Google, Outlook, the .ics in its three forms."""
-    links = site_links(settings)
-    return {
-        **feed_links(settings, f"/sessions/{slot.uid}/calendar.ics"),
-        "google": ical.google_calendar_url(slot, links),
-        "outlook": ical.outlook_url(slot, links),
-        "office": ical.outlook_url(slot, links, host="outlook.office.com"),
-    }
-
-
-def install_template_globals(templates: Jinja2Templates, settings: Settings) -> None:
-    """Globals for templates/calendar/ partials and every form (``csrf_token(request)``)."""
-    env = templates.env
-    env.globals["calendar_links"] = lambda slot: session_links(settings, slot)
-    env.globals["feed_links"] = lambda path: feed_links(settings, path)
-    env.globals["csrf_token"] = auth.csrf_token
-    env.globals["csrf_field"] = auth.CSRF_FIELD
-
-
 # -- rendering --------------------------------------------------------------------------------
 
 
 def _wants_download(request: Request) -> bool:
     return request.query_params.get("download", "") in {"1", "true", "yes"}
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.festival.settings
-    return settings
 
 
 async def _render(
@@ -115,7 +66,7 @@ async def _render(
     build: Any,
 ) -> RenderedFeed:
     """The cached feed for ``key`` at ``version``, else ``await build()`` -> (body, modified)."""
-    cache = cache_for(request.app)
+    cache = state(request).feed_cache
     now = request_now(request)
     feed = cache.get(key, version, now)
     if feed is None:
@@ -128,12 +79,12 @@ def _calendar(
     request: Request, slots: Sequence[Slot], info: ical.CalendarInfo
 ) -> tuple[bytes, datetime | None]:
     """Visible slots (retention applied) as a calendar, and when the feed last changed."""
-    settings = _settings(request)
+    settings = state(request).settings
     shown, left_at = ical.visible_slots(
         slots, request_now(request), settings.cancelled_retention_days
     )
     body = ical.build_calendar(
-        shown, info, site_links(settings), memo=cache_for(request.app).events
+        shown, info, site_links(settings), memo=state(request).feed_cache.events
     )
     return body, left_at
 
@@ -171,8 +122,7 @@ async def edition_feed(request: Request) -> Response:
     asked_zone = request.query_params.get("tz", "").strip()
     zone = viewer_zone_name(asked_zone) if asked_zone else UTC_ZONE
     key = ("edition", slug, tuple(filters.to_query()), zone)
-    state = request.app.state.festival
-    async with state.sessions() as db:
+    async with state(request).sessions() as db:
         version = await agenda_store.data_version(db)
 
         async def build() -> tuple[bytes, datetime]:
@@ -184,10 +134,10 @@ async def edition_feed(request: Request) -> Response:
             info = ical.CalendarInfo(
                 name=f"{edition.name}" + (f" ({summary})" if summary else ""),
                 description=edition.description,
-                url=_settings(request).site_url
+                url=state(request).settings.site_url
                 + f"/editions/{slug}/programme"
                 + ("?" + urlencode(query) if query else ""),
-                source_url=_settings(request).site_url + edition_feed_path(slug, query),
+                source_url=state(request).settings.site_url + edition_feed_path(slug, query),
                 refresh_minutes=REFRESH_MINUTES,
             )
             body, left_at = _calendar(request, chosen, info)
@@ -195,19 +145,18 @@ async def edition_feed(request: Request) -> Response:
 
         feed = await _render(request, key, version, build)
     download = f"{slug}.ics" if _wants_download(request) else None
-    return feed_response(request, feed, CALENDAR_TYPE, download)
+    return feed_response(request, state(request).feed_cache, feed, CALENDAR_TYPE, download)
 
 
 async def organisation_feed(request: Request) -> Response:
     slug = request.path_params["slug"]
-    state = request.app.state.festival
-    async with state.sessions() as db:
+    async with state(request).sessions() as db:
         version = await agenda_store.data_version(db)
 
         async def build() -> tuple[bytes, datetime]:
             org = await store.get_organisation(db, slug)
             slots = await agenda_store.feed_slots(db, organisation_id=org.id)
-            settings = _settings(request)
+            settings = state(request).settings
             info = ical.CalendarInfo(
                 name=f"{org.name} · #LearningPlanet",
                 description=org.description,
@@ -220,14 +169,14 @@ async def organisation_feed(request: Request) -> Response:
 
         feed = await _render(request, ("organisation", slug), version, build)
     download = f"{slug}.ics" if _wants_download(request) else None
-    return feed_response(request, feed, CALENDAR_TYPE, download)
+    return feed_response(request, state(request).feed_cache, feed, CALENDAR_TYPE, download)
 
 
 async def session_download(request: Request) -> Response:
     """One session as a calendar (published or cancelled; drafts are not found)."""
     uid = request.path_params["uid"]
-    settings = _settings(request)
-    async with request.app.state.festival.sessions() as db:
+    settings = state(request).settings
+    async with state(request).sessions() as db:
         slot = await store.get_slot(db, uid)
     info = ical.CalendarInfo(
         name=slot.title,
@@ -236,18 +185,17 @@ async def session_download(request: Request) -> Response:
         refresh_minutes=REFRESH_MINUTES,
     )
     # A download is about this one session: no retention rule, it is shown whatever its status.
-    body = ical.build_calendar([slot], info, site_links(settings), cache_for(request.app).events)
+    body = ical.build_calendar([slot], info, site_links(settings), state(request).feed_cache.events)
     modified = _latest(slot.updated_at_utc, slot.cancelled_at_utc, slot.starts_at_utc)
     feed = RenderedFeed(body, make_etag(body), modified, None, request_now(request))
     download = f"{slot.title}.ics" if _wants_download(request) else None
-    return feed_response(request, feed, CALENDAR_TYPE, download)
+    return feed_response(request, state(request).feed_cache, feed, CALENDAR_TYPE, download)
 
 
 async def agenda_feed(request: Request) -> Response:
     """A personal agenda. Unknown and rotated tokens get the site's plain 404."""
     token = request.path_params["token"]
-    state = request.app.state.festival
-    async with state.sessions() as db:
+    async with state(request).sessions() as db:
         found = await agenda_store.find_agenda(db, token)
         if found is None:
             raise HTTPException(404)
@@ -256,7 +204,7 @@ async def agenda_feed(request: Request) -> Response:
 
         async def build() -> tuple[bytes, datetime]:
             slots = await agenda_store.agenda_slots(db, record)
-            settings = _settings(request)
+            settings = state(request).settings
             info = ical.CalendarInfo(
                 name="My #LearningPlanet agenda",
                 description="Sessions I saved at the #LearningPlanet Festival.",
@@ -269,7 +217,8 @@ async def agenda_feed(request: Request) -> Response:
 
         feed = await _render(request, ("agenda", record.id), version, build)
     download = "my-agenda.ics" if _wants_download(request) else None
-    return feed_response(request, feed, CALENDAR_TYPE, download, private=True)
+    cache = state(request).feed_cache
+    return feed_response(request, cache, feed, CALENDAR_TYPE, download, private=True)
 
 
 # -- exports ----------------------------------------------------------------------------------
@@ -288,21 +237,20 @@ def programme_info(settings: Settings, edition: Edition) -> exports.ProgrammeInf
 
 async def _export(request: Request, fmt: str) -> Response:
     slug = request.path_params["slug"]
-    state = request.app.state.festival
-    async with state.sessions() as db:
+    async with state(request).sessions() as db:
         version = await agenda_store.data_version(db)
 
         async def build() -> tuple[bytes, datetime]:
             edition = await store.get_edition(db, slug)
             slots = await agenda_store.feed_slots(db, edition_id=edition.id)
-            info = programme_info(_settings(request), edition)
+            info = programme_info(state(request).settings, edition)
             maker = exports.schedule_xml_bytes if fmt == "xml" else exports.schedule_json_bytes
             return maker(slots, info), _latest(version.last_modified_utc, edition.updated_at_utc)
 
         feed = await _render(request, ("export", fmt, slug), version, build)
     media_type = XML_TYPE if fmt == "xml" else JSON_TYPE
     download = f"{slug}-schedule.{fmt}" if _wants_download(request) else None
-    return feed_response(request, feed, media_type, download)
+    return feed_response(request, state(request).feed_cache, feed, media_type, download)
 
 
 async def schedule_xml(request: Request) -> Response:
@@ -320,8 +268,8 @@ async def calendar_page(request: Request) -> Response:
     """Every feed of an edition, each as webcal / https / download, plus the exports."""
     viewer = resolve_viewer(request, strict=False)
     slug = request.path_params["slug"]
-    settings = _settings(request)
-    async with request.app.state.festival.sessions() as db:
+    settings = state(request).settings
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, slug)
         slots = await store.list_slots(db, edition)
         organisations = await store.list_organisations(db)
@@ -358,13 +306,13 @@ async def calendar_page(request: Request) -> Response:
             "json": settings.site_url + f"/editions/{slug}/schedule.json",
         },
     }
-    return render(request, viewer, "calendar/subscribe.html", context)
+    return render(request, "calendar/subscribe.html", context, viewer=viewer)
 
 
 async def default_calendar_page(request: Request) -> Response:
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         try:
-            edition = await store.get_edition(db, _settings(request).default_edition)
+            edition = await store.get_edition(db, state(request).settings.default_edition)
         except NotFoundError:
             editions = await store.list_editions(db)
             flagships = [e for e in editions if e.kind == EditionKind.FLAGSHIP.value]
@@ -383,7 +331,4 @@ routes: list[BaseRoute] = [
     Route("/organisations/{slug}/calendar.ics", organisation_feed, name="organisation_feed"),
     Route("/sessions/{uid}/calendar.ics", session_download, name="session_ics"),
     Route("/agenda/{token}.ics", agenda_feed, name="agenda_feed"),
-    *agenda.routes,
-    *admin.routes,
-    *auth.routes,
 ]

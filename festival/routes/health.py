@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from festival import migrate
+from festival.state import state
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -17,26 +18,24 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     """The database answers and is migrated; the broker (Redis, when used) is connected."""
-    state = request.app.state.festival
+    app = state(request)
     checks: dict[str, str] = {}
     ready = True
     try:
-        async with state.engine.connect() as connection:
+        async with app.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-        await migrate.ensure_migrated(state.engine)
+        await migrate.ensure_migrated(app.engine)
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
         checks["database"] = f"error: {type(exc).__name__}: {exc}"
         ready = False
-    hub = getattr(request.app.state, "rooms", None)
-    if hub is not None:
-        status = hub.broker.status
-        if status.connected:
-            checks["broker"] = "ok"
-        else:
-            # Redis is unreachable: the rooms are read-only, so keep this worker out of rotation.
-            checks["broker"] = f"{status.state.value}: {status.error or 'not connected'}"
-            ready = False
+    status = app.broker.status
+    if status.connected:
+        checks["broker"] = "ok"
+    else:
+        # Redis is unreachable: the rooms are read-only, so keep this worker out of rotation.
+        checks["broker"] = f"{status.state.value}: {status.error or 'not connected'}"
+        ready = False
     return JSONResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,

@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from festival.metrics import CONTENT_TYPE, Metrics
+from festival.metrics import CONTENT_TYPE
+from festival.state import state
 
 
 async def metrics(request: Request) -> Response:
-    registry: Metrics = request.app.state.metrics
-    return Response(registry.render(), media_type=CONTENT_TYPE)
+    return Response(state(request).metrics.render(), media_type=CONTENT_TYPE)
 
 
 routes: list[BaseRoute] = [Route("/metrics", metrics, name="metrics")]

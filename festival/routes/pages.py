@@ -18,8 +18,10 @@ from starlette.routing import BaseRoute, Route
 from festival.errors import NotFoundError
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
+from festival.state import state
 from festival.stores import programme as store
-from festival.viewer import Viewer, localize, remember_zone, resolve_viewer
+from festival.templating import render
+from festival.viewer import Viewer, localize, resolve_viewer
 from festival.views import banner_for, build_timeline
 from scheduling import programme, vocabulary, window
 from scheduling.errors import FilterError, OutsideFestivalError
@@ -29,34 +31,10 @@ from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
 HOME_LIST_LIMIT = 12
 
 
-def render(
-    request: Request,
-    viewer: Viewer,
-    template: str,
-    context: dict[str, Any],
-    status_code: int = 200,
-) -> Response:
-    """Render with the viewer context; a refused ``?tz=`` makes the page a 400."""
-    keep = [(k, v) for k, v in request.query_params.multi_items() if k != "tz"]
-    full = {
-        "viewer": viewer,
-        "zone_keep": keep,
-        "path": request.url.path,
-        **context,
-    }
-    if viewer.error is not None:
-        status_code = 400
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, template, full, status_code=status_code
-    )
-    remember_zone(response, viewer, secure=request.url.scheme == "https")
-    return response
-
-
 async def _default_edition(db: Any, request: Request) -> Edition | None:
     """The configured edition, else the first flagship, else any; None on an empty site."""
     try:
-        return await store.get_edition(db, request.app.state.festival.settings.default_edition)
+        return await store.get_edition(db, state(request).settings.default_edition)
     except NotFoundError:
         editions = await store.list_editions(db)
         flagships = [e for e in editions if e.kind == EditionKind.FLAGSHIP.value]
@@ -69,12 +47,12 @@ async def _default_edition(db: Any, request: Request) -> Edition | None:
 
 async def _home(request: Request, slug: str | None) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
         editions = await store.list_editions(db)
         slots = await store.list_slots(db, edition) if edition is not None else []
     if edition is None:
-        return render(request, viewer, "home/empty.html", {"editions": editions})
+        return render(request, "home/empty.html", {"editions": editions}, viewer=viewer)
     festival_window = window.window_for_dates(edition.days)
     timeline = build_timeline(programme.coverage(slots, festival_window), viewer.zone, viewer.now)
     live = programme.live_now(slots, viewer.now)
@@ -92,7 +70,7 @@ async def _home(request: Request, slug: str | None) -> Response:
         "session_count": len(slots),
         "programme_url": programme_url(edition, request),
     }
-    return render(request, viewer, "home/index.html", context)
+    return render(request, "home/index.html", context, viewer=viewer)
 
 
 async def home(request: Request) -> Response:
@@ -104,7 +82,7 @@ async def edition_home(request: Request) -> Response:
 
 
 def programme_url(edition: Edition, request: Request) -> str:
-    if edition.slug == request.app.state.festival.settings.default_edition:
+    if edition.slug == state(request).settings.default_edition:
         return "/programme"
     return f"/editions/{edition.slug}/programme"
 
@@ -146,7 +124,7 @@ def chosen_values(params: dict[str, list[str]]) -> dict[str, set[str]]:
 
 async def _programme(request: Request, slug: str | None) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
         if edition is None:
             raise NotFoundError("There is no festival edition yet.", "edition.not_found")
@@ -181,9 +159,9 @@ async def _programme(request: Request, slug: str | None) -> Response:
     }
     return render(
         request,
-        viewer,
         "programme/index.html",
         context,
+        viewer=viewer,
         status_code=400 if filter_error else 200,
     )
 
@@ -201,7 +179,7 @@ async def edition_programme(request: Request) -> Response:
 
 async def session_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         slot = await store.get_slot(db, request.path_params["uid"])
         organisation = await store.get_organisation(db, slot.organisation_slug)
         edition = await store.get_edition(db, slot.edition_slug)
@@ -212,24 +190,24 @@ async def session_page(request: Request) -> Response:
         "is_live": slot.status == SessionStatus.PUBLISHED.value and slot.is_live(viewer.now),
         "is_over": slot.ends_at_utc <= viewer.now,
     }
-    return render(request, viewer, "session/detail.html", context)
+    return render(request, "session/detail.html", context, viewer=viewer)
 
 
 async def organisations_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         organisations = await store.list_organisations(db)
         slots = await store.list_slots(db)
     counts: dict[str, int] = {}
     for slot in slots:
         counts[slot.organisation_slug] = counts.get(slot.organisation_slug, 0) + 1
     context = {"organisations": organisations, "counts": counts}
-    return render(request, viewer, "organisation/index.html", context)
+    return render(request, "organisation/index.html", context, viewer=viewer)
 
 
 async def organisation_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         organisation = await store.get_organisation(db, request.path_params["slug"])
         slots = await store.list_slots(
             db, statuses=PUBLIC_STATUSES, organisation_id=organisation.id
@@ -239,19 +217,19 @@ async def organisation_page(request: Request) -> Response:
         "days": programme.group_by_local_day(slots, viewer.zone),
         "session_count": len(slots),
     }
-    return render(request, viewer, "organisation/detail.html", context)
+    return render(request, "organisation/detail.html", context, viewer=viewer)
 
 
 async def editions_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
-    async with request.app.state.festival.sessions() as db:
+    async with state(request).sessions() as db:
         editions = await store.list_editions(db)
     rows = [(e, window.window_for_dates(e.days)) for e in editions]
     context = {
         "rows": rows,
-        "default_slug": request.app.state.festival.settings.default_edition,
+        "default_slug": state(request).settings.default_edition,
     }
-    return render(request, viewer, "home/editions.html", context)
+    return render(request, "home/editions.html", context, viewer=viewer)
 
 
 routes: list[BaseRoute] = [

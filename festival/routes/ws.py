@@ -9,12 +9,9 @@ chosen in the page and checked by the room (realtime.identity).
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from http.cookies import SimpleCookie
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -22,29 +19,17 @@ from starlette.websockets import WebSocket
 
 from festival import auth
 from festival.errors import NotFoundError
-from festival.routes.pages import render
 from festival.settings import Settings
-from festival.stores.rooms import DatabaseCatalog, SqlEventStore
+from festival.state import state
+from festival.templating import render
 from festival.viewer import resolve_viewer
 from realtime import connection, protocol
 from realtime.errors import RoomError
-from realtime.hub import Hub
 from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity
-from realtime.limits import Limits
 
 GUEST_COOKIE = "festival_guest"
 GUEST_MAX_AGE = 365 * 24 * 3600  # seconds
 _SALT = "festival.guest"
-
-
-def _settings(conn: HTTPConnection) -> Settings:
-    settings: Settings = conn.app.state.festival.settings
-    return settings
-
-
-def _hub(conn: HTTPConnection) -> Hub:
-    hub: Hub = conn.app.state.rooms
-    return hub
 
 
 def read_guest_token(conn: HTTPConnection) -> str | None:
@@ -53,7 +38,7 @@ def read_guest_token(conn: HTTPConnection) -> str | None:
     if not raw:
         return None
     try:
-        token = URLSafeSerializer(_settings(conn).secret_key, salt=_SALT).loads(raw)
+        token = URLSafeSerializer(state(conn).settings.secret_key, salt=_SALT).loads(raw)
     except BadSignature:
         return None
     return token if isinstance(token, str) and 8 <= len(token) <= 40 else None
@@ -95,7 +80,7 @@ def identity_for(conn: HTTPConnection, token: str) -> Identity:
 
 
 async def room_socket(websocket: WebSocket) -> None:
-    settings = _settings(websocket)
+    settings = state(websocket).settings
     origin = websocket.headers.get("origin")
     if not connection.origin_allowed(origin, settings.site_url, websocket.headers.get("host")):
         await websocket.close(code=protocol.CLOSE_POLICY)  # before accept: HTTP 403
@@ -107,7 +92,7 @@ async def room_socket(websocket: WebSocket) -> None:
         headers.append((b"set-cookie", set_cookie_header(settings, token).encode("latin-1")))
     await websocket.accept(headers=headers)
     identity = identity_for(websocket, token)
-    await connection.serve(websocket, _hub(websocket), websocket.path_params["room"], identity)
+    await connection.serve(websocket, state(websocket).hub, websocket.path_params["room"], identity)
 
 
 async def room_page(request: Request) -> Response:
@@ -115,10 +100,10 @@ async def room_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
     name = request.path_params["room"]
     try:
-        info = await _hub(request).catalog.describe(name)
+        info = await state(request).hub.catalog.describe(name)
     except RoomError:
         raise NotFoundError(f"There is no room called {name!r}.", "room.unknown") from None
-    settings = _settings(request)
+    settings = state(request).settings
     token = read_guest_token(request)
     context = {
         "room": info,
@@ -126,7 +111,7 @@ async def room_page(request: Request) -> Response:
         "socket_path": f"/ws/rooms/{info.name}",
         "session_uid": info.name.removeprefix("session-") if info.kind == "session" else None,
     }
-    response = render(request, viewer, "room/room.html", context)
+    response = render(request, "room/room.html", context, viewer=viewer)
     if token is None:
         response.set_cookie(
             GUEST_COOKIE,
@@ -137,32 +122,6 @@ async def room_page(request: Request) -> Response:
             secure=_secure(settings),
         )
     return response
-
-
-@asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """Start the rooms (event writer, broker, hub) with the app; close them with it."""
-    state = app.state.festival
-    store = SqlEventStore(state.sessions)
-    await store.start()
-    settings: Settings = state.settings
-    hub = Hub(
-        app.state.broker,
-        store,
-        DatabaseCatalog(state.sessions),
-        state.clock,
-        limits=Limits() if settings.room_rate_limits else Limits.unlimited(),
-        outbox_chars=settings.room_outbox_kib * 1024,
-        metrics=app.state.metrics,
-    )
-    app.state.metrics.observe(hub.snapshot)
-    await hub.start()
-    app.state.rooms = hub
-    try:
-        yield
-    finally:
-        await hub.close()
-        await store.close()
 
 
 routes: list[BaseRoute] = [

@@ -15,8 +15,8 @@ from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival.feedcache import cache_for
 from festival.settings import Settings
+from festival.state import app_state
 from festival.stores import programme as store
 from scheduling.clock import FixedClock
 from tests.dbtools import with_db
@@ -137,7 +137,7 @@ def test_conditional_get_answers_304(demo_client: TestClient) -> None:
 
 def test_unchanged_data_gives_byte_identical_feeds_from_the_cache(demo_client: TestClient) -> None:
     first = demo_client.get(FEED).content
-    cache = cache_for(demo_client.app)
+    cache = app_state(demo_client.app).feed_cache
     hits = cache.hits
     assert demo_client.get(FEED).content == first
     assert cache.hits == hits + 1

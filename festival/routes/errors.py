@@ -1,0 +1,66 @@
+"""The one translation of errors to HTTP: JSON ``{"error": {"code", "message"}}`` for the API and
+the feeds, the error page elsewhere. ``handlers`` is what ``create_app`` installs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from festival.errors import FestivalError
+from festival.templating import render
+from scheduling.errors import SchedulingError
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path.endswith((".json", ".ics", ".xml")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    # An error page belongs to no section of the site: no navigation entry is marked current.
+    context = {"status": status, "code": code, "message": message, "path": ""}
+    return render(request, "error.html", context, status_code=status)
+
+
+async def festival_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FestivalError)
+    return error_response(request, exc.status_code, exc.code, exc.message)
+
+
+async def scheduling_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SchedulingError)
+    return error_response(request, 400, exc.code, exc.message)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method.not_allowed"}.get(exc.status_code, "http.error")
+    message = exc.detail if isinstance(exc.detail, str) else "error"
+    if exc.status_code == 404:
+        message = "Nothing here. Check the address, or start from the festival home page."
+    return error_response(request, exc.status_code, code, message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    return error_response(
+        request, 500, "server.error", "Something went wrong on our side. It has been logged."
+    )
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+handlers: Mapping[type[Exception], Handler] = {
+    FestivalError: festival_error,
+    SchedulingError: scheduling_error,
+    HTTPException: http_error,
+    Exception: server_error,
+}
