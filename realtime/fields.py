@@ -8,6 +8,16 @@ from typing import Any
 from realtime.errors import InvalidError
 
 _CONTROL_OK = {"\n", "\t"}
+#: Zero width joiner: allowed inside emoji sequences (👩‍🏫).
+ZWJ = "\u200d"
+
+
+def is_hidden_format(char: str) -> bool:
+    """Whether ``char`` is an invisible format character that changes how the text around it
+    reads (Unicode category Cf: bidi overrides, embeddings, isolates and marks, zero-width
+    spaces); the zero width joiner is not. The one rule for display names and what people post.
+    """
+    return char != ZWJ and unicodedata.category(char) == "Cf"
 
 
 def _invalid(key: str, what: str) -> InvalidError:
@@ -47,8 +57,10 @@ def text(
     max_chars: int,
     empty_code: str = "frame.data_invalid",
     long_code: str = "frame.data_invalid",
+    invalid_code: str = "frame.data_invalid",
 ) -> str:
-    """Trimmed text without control characters (newlines and tabs allowed)."""
+    """Trimmed text without control characters (newlines and tabs allowed, others dropped);
+    text holding invisible format characters (:func:`is_hidden_format`) is refused."""
     value = data.get(key)
     if not isinstance(value, str):
         raise _invalid(key, "must be text")
@@ -57,6 +69,14 @@ def text(
         for c in unicodedata.normalize("NFC", value)
         if c in _CONTROL_OK or unicodedata.category(c) != "Cc"
     ).strip()
+    if any(is_hidden_format(c) for c in value):
+        # A right-to-left override can make a message read differently from what it holds.
+        raise InvalidError(
+            f"`data.{key}` cannot contain invisible formatting characters "
+            "(such as right-to-left overrides).",
+            invalid_code,
+            field=key,
+        )
     if not value:
         raise InvalidError(f"`data.{key}` is empty.", empty_code, field=key)
     if len(value) > max_chars:
@@ -76,7 +96,7 @@ def text_list(
     value = data.get(key)
     if not isinstance(value, list) or not min_items <= len(value) <= max_items:
         raise InvalidError(f"`data.{key}` needs {min_items} to {max_items} entries.", code)
-    items = [text({"item": v}, "item", max_chars, code, code) for v in value]
+    items = [text({"item": v}, "item", max_chars, code, code, code) for v in value]
     if len({i.casefold() for i in items}) != len(items):
         raise InvalidError(f"`data.{key}` entries must differ.", code)
     return items

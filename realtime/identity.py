@@ -7,14 +7,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from realtime.errors import InvalidError
+from realtime.fields import is_hidden_format
 
 MAX_NAME_CHARS = 40
 GUEST_PREFIX = "g:"
 USER_PREFIX = "u:"
 _SPACES = re.compile(r"\s+")
-#: Zero width joiner: allowed inside emoji sequences; every other format character is refused.
-_ZWJ = "\u200d"
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+#: Beyond invisible format characters (refused in any text): controls, surrogates, private-use
+#: and unassigned code points, line and paragraph separators.
+_REFUSED_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ def validate_display_name(raw: object) -> str:
             f"Display names are at most {MAX_NAME_CHARS} characters.", "name.invalid"
         )
     for char in name:
-        if char != _ZWJ and unicodedata.category(char) in _REFUSED_CATEGORIES:
+        if is_hidden_format(char) or unicodedata.category(char) in _REFUSED_CATEGORIES:
             raise InvalidError(
                 "Display names cannot contain control or invisible formatting characters.",
                 "name.invalid",

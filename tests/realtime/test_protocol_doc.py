@@ -49,6 +49,25 @@ def test_protocol_doc_has_a_row_for_everything_each_feature_declares(
     assert sorted(names - table_names(doc)) == []
 
 
+def command_rows(doc: str) -> dict[str, str]:
+    """The data column of each row of the client message table, by message type."""
+    return dict(re.findall(r"^\| `([a-z_.]+)` \| ([^|]+) \| [^|]+ \|$", doc, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("feature", FEATURES, ids=lambda f: f.name)
+def test_protocol_doc_names_every_field_of_each_command(doc: str, feature: Feature[object]) -> None:
+    rows = command_rows(doc)
+    shapes = {name: c.shape for name, c in feature.commands.items()}
+    shapes |= {name: c.shape for name, c in feature.counted.items()}
+    missing = [
+        f"{name}.{key}"
+        for name, shape in shapes.items()
+        for key in shape
+        if f"`{key}`" not in rows.get(name, "")
+    ]
+    assert missing == []
+
+
 def test_protocol_doc_lists_nothing_the_code_does_not_have(doc: str) -> None:
     known = (
         set(protocol.CLIENT_TYPES)

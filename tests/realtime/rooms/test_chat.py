@@ -93,3 +93,9 @@ def test_chat_memory_is_bounded(driver: Driver) -> None:
         driver.do(ALICE, "chat.send", text=f"m{n}")
     assert len(driver.state.chat.messages) == chat.KEEP
     assert next(iter(driver.state.chat.messages)) == 4
+
+
+def test_chat_send_refuses_right_to_left_overrides(driver: Driver) -> None:
+    with pytest.raises(InvalidError) as refused:
+        driver.do(ALICE, "chat.send", text="see \u202etxt.exe")
+    assert (refused.value.code, driver.state.seq) == ("frame.data_invalid", 0)

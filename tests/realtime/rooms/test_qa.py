@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtime.errors import ConflictError, ForbiddenError, NotFoundError
+from realtime.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from realtime.rooms import qa
 
 from .conftest import ALICE, BOB, CAROL, HOST, Driver
@@ -100,3 +100,9 @@ def test_qa_vote_counts_report_only_changed_questions(driver: Driver) -> None:
     driver.do(CAROL, "qa.upvote", id=2)
     assert qa.take_vote_counts(driver.state.qa) == {"2": 2}
     assert qa.take_vote_counts(driver.state.qa) == {}
+
+
+def test_qa_ask_refuses_right_to_left_overrides(driver: Driver) -> None:
+    with pytest.raises(InvalidError) as refused:
+        driver.do(ALICE, "qa.ask", text="Is it \u2067true\u2069?")
+    assert (refused.value.code, driver.state.seq) == ("frame.data_invalid", 0)
