@@ -439,12 +439,14 @@ class RedisBroker(Broker):
                 try:
                     await self._publish_batch(batch)
                 except _FAILURES as exc:
-                    reason = f"publishing failed: {type(exc).__name__}: {exc}"
-                    for _, _, done in batch:
-                        if not done.done():
-                            done.set_exception(BrokerUnavailableError(reason))
+                    _fail(batch, f"publishing failed: {type(exc).__name__}: {exc}")
                     await self._drop_publisher()
                     self._suspect.set()  # let the supervisor check the subscriber connection now
+                except asyncio.CancelledError:
+                    # The broker is closing: nobody will read these replies, so their publishers
+                    # must not wait for ever, nor count as carried what may not have been.
+                    _fail(batch, "the broker is closed")
+                    raise
 
     async def _publish_batch(self, batch: list[tuple[bytes, bytes, asyncio.Future[None]]]) -> None:
         conn = self._publisher
@@ -468,10 +470,16 @@ class RedisBroker(Broker):
                 await conn.disconnect(nowait=True)
 
     def _fail_outgoing(self, reason: str) -> None:
-        while self._outgoing:
-            _, _, done = self._outgoing.popleft()
-            if not done.done():
-                done.set_exception(BrokerUnavailableError(reason))
+        batch = list(self._outgoing)
+        self._outgoing.clear()
+        _fail(batch, reason)
+
+
+def _fail(batch: list[tuple[bytes, bytes, asyncio.Future[None]]], reason: str) -> None:
+    """Tell each publisher still waiting that its message was not carried."""
+    for _, _, done in batch:
+        if not done.done():
+            done.set_exception(BrokerUnavailableError(reason))
 
 
 async def _connect(conn: AbstractConnection) -> None:

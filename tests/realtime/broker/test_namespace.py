@@ -130,9 +130,12 @@ async def test_deployments_sharing_a_redis_never_hear_each_other(
     heard_one, heard_two = await exchange(one, two)
     assert heard_one == [b"one hello", b"one fence"]
     assert heard_two == [b"two hello", b"two fence"]
-    # Their keys are apart too: each deployment holds the room's write lease.
+    # Their keys are apart too: each deployment holds the room's write lease, and the one
+    # connection slot of an address.
     assert (await one.shared.claim(ROOM)).granted
     assert (await two.shared.claim(ROOM)).granted
+    slots = [await broker.shared.hold("address:a", 1) for broker in (one, two)]
+    assert slots == [True, True]
 
 
 async def test_workers_of_one_deployment_hear_each_other(
@@ -148,3 +151,5 @@ async def test_workers_of_one_deployment_hear_each_other(
     assert heard_one == heard_two == everything
     assert (await one.shared.claim(ROOM)).granted
     assert not (await two.shared.claim(ROOM)).granted
+    slots = [await broker.shared.hold("address:a", 1) for broker in (one, two)]
+    assert slots == [True, False]

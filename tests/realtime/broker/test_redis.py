@@ -134,6 +134,7 @@ async def test_redis_broker_starts_while_redis_is_down(tmp_path: object) -> None
         await broker.subscribe("room:a", got.append)
         with pytest.raises(BrokerUnavailableError, match="Redis is connecting"):
             await broker.publish("room:a", b"no")
+        assert not await broker.wait_connected(0.05)
         server.start()
         assert await until(lambda: broker.status.connected)
         await broker.publish("room:a", b"yes")
@@ -240,3 +241,172 @@ async def test_redis_broker_heartbeat_works_without_any_subscription(
     assert broker.status.reconnects == 0
     assert recorder.states == [BrokerState.CONNECTING, BrokerState.CONNECTED]
     assert broker.status.lag_seconds is not None and broker.status.lag_seconds < 0.5
+
+
+async def test_redis_broker_start_again_is_no_second_start(
+    watched: tuple[RedisBroker, Recorder],
+) -> None:
+    broker, recorder = watched
+    await broker.start()
+    assert recorder.states == [BrokerState.CONNECTING, BrokerState.CONNECTED]
+    assert broker.status.connected
+
+
+async def test_redis_broker_keeps_working_when_its_state_callback_fails(
+    private_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[BrokerState] = []
+
+    def broken(status: BrokerStatus) -> None:
+        seen.append(status.state)
+        raise RuntimeError("callback bug")
+
+    broker = RedisBroker(private_redis.url, on_state_change=broken, **FAST)  # type: ignore[arg-type]
+    try:
+        await broker.start()
+        assert await broker.wait_connected(5.0)
+        got: list[bytes] = []
+        await broker.subscribe("room:a", got.append)
+        await broker.publish("room:a", b"still carried")
+        assert await until(lambda: got == [b"still carried"])
+    finally:
+        await broker.close()
+    assert seen == [BrokerState.CONNECTING, BrokerState.CONNECTED, BrokerState.CLOSED]
+    failures = [r for r in caplog.records if r.getMessage() == "on_state_change failed"]
+    assert len(failures) == 3
+
+
+async def test_redis_broker_second_subscribe_of_a_channel_waits_for_its_confirmation(
+    private_redis: RedisServer,
+) -> None:
+    """Two rooms' starts racing for one channel: neither returns before Redis confirmed it."""
+    patient = FAST | {"dead_after_seconds": 5.0, "command_timeout_seconds": 5.0}
+    broker = RedisBroker(private_redis.url, **patient)  # type: ignore[arg-type]
+    await broker.start()
+    try:
+        assert await broker.wait_connected(5.0)
+        first: list[bytes] = []
+        second: list[bytes] = []
+        private_redis.pause()  # SUBSCRIBE goes out; its confirmation waits for the thaw
+        try:
+            one = asyncio.ensure_future(broker.subscribe("room:a", first.append))
+            await asyncio.sleep(0.05)
+            two = asyncio.ensure_future(broker.subscribe("room:a", second.append))
+            await asyncio.sleep(0.3)
+            assert (one.done(), two.done()) == (False, False)
+        finally:
+            private_redis.resume()
+        await asyncio.wait_for(asyncio.gather(one, two), 5.0)
+        await broker.publish("room:a", b"x")
+        assert await until(lambda: second == [b"x"])
+        assert first == []  # one handler per channel: the later one
+    finally:
+        await broker.close()
+
+
+async def test_redis_broker_subscribe_to_a_frozen_server_gives_up_waiting_then_delivers(
+    private_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A confirmation that does not come within command_timeout_seconds does not hold up the
+    room that subscribed; once Redis answers again, the channel delivers."""
+    quick = FAST | {"command_timeout_seconds": 0.3, "dead_after_seconds": 5.0}
+    broker = RedisBroker(private_redis.url, **quick)  # type: ignore[arg-type]
+    await broker.start()
+    try:
+        assert await broker.wait_connected(5.0)
+        got: list[bytes] = []
+        loop = asyncio.get_running_loop()
+        private_redis.pause()
+        try:
+            started = loop.time()
+            await asyncio.wait_for(broker.subscribe("room:a", got.append), 5.0)
+            waited = loop.time() - started
+        finally:
+            private_redis.resume()
+        assert 0.3 <= waited < 1.5
+        assert "Redis did not confirm the subscription to room:a in time" in caplog.messages
+        assert await until(lambda: broker.status.connected)
+        await broker.publish("room:a", b"thawed")
+        assert await until(lambda: got == [b"thawed"])
+    finally:
+        await broker.close()
+
+
+async def test_redis_broker_subscribe_waiting_when_the_connection_dies_returns_then_delivers(
+    private_redis: RedisServer,
+) -> None:
+    """The heartbeat declares the connection dead (0.5 s) long before the confirmation would
+    time out (10 s): the subscribe waiting for it returns then, and the channel is subscribed
+    again on the next connection."""
+    watchful = FAST | {"command_timeout_seconds": 10.0}
+    broker = RedisBroker(private_redis.url, **watchful)  # type: ignore[arg-type]
+    await broker.start()
+    try:
+        assert await broker.wait_connected(5.0)
+        got: list[bytes] = []
+        loop = asyncio.get_running_loop()
+        private_redis.pause()
+        try:
+            started = loop.time()
+            await asyncio.wait_for(broker.subscribe("room:a", got.append), 5.0)
+            waited = loop.time() - started
+            assert broker.status.state is BrokerState.RECONNECTING
+        finally:
+            private_redis.resume()
+        assert 0.5 <= waited < 3.0
+        assert await until(lambda: broker.status.connected)
+        await broker.publish("room:a", b"on the new connection")
+        assert await until(lambda: got == [b"on the new connection"])
+        assert broker.status.reconnects == 1
+    finally:
+        await broker.close()
+
+
+async def test_redis_broker_lost_publisher_connection_fails_only_the_publish_in_flight(
+    private_redis: RedisServer, watched: tuple[RedisBroker, Recorder]
+) -> None:
+    broker, recorder = watched
+    got: list[bytes] = []
+    await broker.subscribe("room:a", got.append)
+    await broker.publish("room:a", b"before")
+    assert await until(lambda: got == [b"before"])
+    admin = redis.Redis.from_url(private_redis.url)
+    try:  # every plain connection but this one: the publisher's (the subscriber's is pub/sub)
+        assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+    finally:
+        admin.close()
+    with pytest.raises(BrokerUnavailableError, match="^publishing failed: "):
+        await asyncio.wait_for(broker.publish("room:a", b"lost with its connection"), 5.0)
+    await asyncio.wait_for(broker.publish("room:a", b"after"), 5.0)  # on a new connection
+    assert await until(lambda: got == [b"before", b"after"])
+    assert (broker.status.connected, broker.status.reconnects) == (True, 0)
+    assert recorder.states == [BrokerState.CONNECTING, BrokerState.CONNECTED]
+
+
+async def test_redis_broker_close_fails_every_publish_still_waiting(
+    private_redis: RedisServer,
+) -> None:
+    """Neither the publish whose reply is awaited nor the one queued behind it waits for ever
+    once the broker closes, nor counts as carried."""
+    patient = FAST | {"dead_after_seconds": 30.0, "command_timeout_seconds": 30.0}
+    broker = RedisBroker(private_redis.url, **patient)  # type: ignore[arg-type]
+    await broker.start()
+    try:
+        assert await broker.wait_connected(5.0)
+        await broker.publish("room:a", b"warm")  # the publisher connection exists
+        private_redis.pause()
+        in_flight = asyncio.ensure_future(broker.publish("room:a", b"in flight"))
+        await asyncio.sleep(0.2)
+        queued = asyncio.ensure_future(broker.publish("room:a", b"queued"))
+        await asyncio.sleep(0.1)
+        await broker.close()
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(in_flight, queued, return_exceptions=True), 5.0
+        )
+    finally:
+        private_redis.resume()
+        await broker.close()
+    assert [(type(o), str(o)) for o in outcomes] == [
+        (BrokerUnavailableError, "the broker is closed"),
+        (BrokerUnavailableError, "the broker is closed"),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from realtime.broker.redis_shared import RedisShared
 from realtime.broker.shared import Claim, LocalShared
 from realtime.broker.status import BrokerUnavailableError
 from tests.realtime.broker.conftest import unique_prefix
-from tests.redis_server import require_redis
+from tests.redis_server import RedisServer, require_redis
 
 
 @pytest.fixture
@@ -99,10 +99,76 @@ async def test_rate_bucket_is_shared_by_every_worker(client: Redis, prefix: str)
     assert 1.5 < waits[3] <= 2.0  # a fourth message needs a token: ~2 s at 0.5 per second
 
 
-async def test_shared_refuses_while_redis_is_not_connected(client: Redis, prefix: str) -> None:
+#: Every shared operation, called once (name -> call).
+OPERATIONS: dict[str, Callable[[RedisShared], Awaitable[object]]] = {
+    "claim": lambda s: s.claim("session-a"),
+    "release": lambda s: s.release("session-a", 1),
+    "presence": lambda s: s.presence("session-a", {"g:a": "Ana"}, [], 1),
+    "who": lambda s: s.who("session-a", 10),
+    "take": lambda s: s.take("k", 1, 1),
+    "hold": lambda s: s.hold("k", 1),
+    "let_go": lambda s: s.let_go("k"),
+    "renew": lambda s: s.renew({"k": 1}),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+async def test_shared_refuses_while_redis_is_not_connected(
+    client: Redis, prefix: str, operation: str
+) -> None:
     down = RedisShared(client, prefix=prefix, worker="w", available=lambda: False)
     with pytest.raises(BrokerUnavailableError, match="Redis is not connected"):
-        await down.claim("session-a")
+        await OPERATIONS[operation](down)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+async def test_shared_fails_as_unavailable_when_redis_is_unreachable(
+    prefix: str, operation: str
+) -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", protocol=2)  # nothing listens there
+    try:
+        shared = RedisShared(unreachable, prefix=prefix, worker="w", timeout_seconds=2)
+        with pytest.raises(BrokerUnavailableError, match="^Redis: ConnectionError"):
+            await OPERATIONS[operation](shared)
+    finally:
+        await unreachable.aclose()
+
+
+async def test_shared_renewing_nothing_needs_no_redis(client: Redis, prefix: str) -> None:
+    down = RedisShared(client, prefix=prefix, worker="w", available=lambda: False)
+    assert await down.renew({}) is None
+
+
+async def test_presence_report_waiting_when_the_broker_closes_fails_as_unavailable(
+    private_redis: RedisServer,
+) -> None:
+    frozen = Redis.from_url(private_redis.url, protocol=2)
+    shared = RedisShared(frozen, worker="w", timeout_seconds=30)
+    private_redis.pause()
+    try:
+        waiting = asyncio.ensure_future(shared.presence("session-a", {"g:a": "Ana"}, [], 1))
+        await asyncio.sleep(0.2)  # its pipeline is waiting for Redis's reply
+        await shared.close()
+        with pytest.raises(BrokerUnavailableError, match="^the broker is closed$"):
+            await asyncio.wait_for(waiting, 5.0)
+    finally:
+        private_redis.resume()
+        await frozen.aclose()
+
+
+async def test_presence_script_error_fails_only_its_own_report(client: Redis, prefix: str) -> None:
+    """A room whose key holds something else (an operator's mistake) fails its own report as
+    unavailable; the other rooms' reports in the same pipeline are answered."""
+    shared = worker(client, prefix, "one")
+    await client.set(f"{prefix}{{room:session-broken}}:workers", "not a sorted set")
+    broken, fine = await asyncio.gather(
+        shared.presence("session-broken", {"g:a": "Ana"}, [], 1),
+        shared.presence("session-fine", {"g:b": "Bo"}, [], 1),
+        return_exceptions=True,
+    )
+    assert isinstance(broken, BrokerUnavailableError)
+    assert str(broken).startswith("Redis: ResponseError: ")
+    assert fine == 1
 
 
 async def test_presence_reports_of_one_iteration_share_one_round_trip(
@@ -161,3 +227,25 @@ async def test_local_shared_is_exclusive_and_counts_locally() -> None:
     assert await local.claim("session-a") == Claim(granted=True, exclusive=True)
     assert await local.presence("session-a", {"g:a": "Ana"}, [], 4) == 4
     assert await local.take("k", 1, 1) == 0.0
+
+
+async def test_local_shared_leaves_slots_and_people_to_the_one_process() -> None:
+    """One process counts its own connection slots and knows its own people: nothing shared
+    refuses, and nothing is reported back."""
+    local = LocalShared()
+    assert [await local.hold("address:a", 1) for _ in range(3)] == [True, True, True]
+    assert await local.let_go("address:a") is None
+    assert await local.renew({"address:a": 2}) is None
+    assert await local.release("session-a", 7) is None
+    assert await local.who("session-a", 10) == {}
+    assert local.hold_seconds == local.lease_seconds == float("inf")
+
+
+async def test_slots_are_counted_across_workers_up_to_the_limit(client: Redis, prefix: str) -> None:
+    one, two = worker(client, prefix, "one"), worker(client, prefix, "two")
+    held = [await shared.hold("address:a", 3) for shared in (one, two, one, two)]
+    assert held == [True, True, True, False]
+    await one.let_go("address:a")
+    assert await two.hold("address:a", 3) is True
+    assert await two.hold("address:a", 3) is False
+    assert await one.hold("address:b", 3) is True  # keys are separate
