@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from realtime.identity import Identity
 
 PUBLIC = "public"
@@ -59,39 +57,6 @@ class Event:
     def frame(self) -> dict[str, Any]:
         """The client-facing frame of this event."""
         return {"type": self.kind, "seq": self.seq, "at": self.at_utc, "data": self.data}
-
-    def to_wire(self) -> dict[str, Any]:
-        """The complete event, as carried by the broker between processes."""
-        return {
-            "seq": self.seq,
-            "kind": self.kind,
-            "at": self.at_utc.isoformat(),
-            "actor": self.actor,
-            "data": self.data,
-            "visibility": self.visibility,
-            "audit": self.audit,
-        }
-
-    @classmethod
-    def from_wire(cls, obj: dict[str, Any]) -> Event:
-        return cls(
-            seq=obj["seq"],
-            kind=obj["kind"],
-            at_utc=datetime.fromisoformat(obj["at"]),
-            actor=obj["actor"],
-            data=obj["data"],
-            visibility=obj["visibility"],
-            audit=obj["audit"],
-        )
-
-
-def encode_events(room: str, events: list[Event]) -> bytes:
-    """A broker message holding events in order."""
-    return orjson.dumps({"room": room, "events": [e.to_wire() for e in events]})
-
-
-def decode_events(message: bytes) -> list[Event]:
-    return [Event.from_wire(obj) for obj in orjson.loads(message)["events"]]
 
 
 @dataclass(frozen=True, slots=True)

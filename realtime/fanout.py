@@ -98,6 +98,21 @@ class Audience:
         dropped = [m for m in self.members if not m.send(views[pick(m)])]
         self._drop(dropped)
 
+    def leave(self, member: Member) -> None:
+        """``member`` left (its connection ended); nothing if it had already been dropped."""
+        if member in self.members:
+            self._drop([member])
+
+    def everyone(self, frame: str) -> None:
+        """Broadcast one transient frame to every member."""
+        self.transient({"all": frame}, lambda member: "all")
+
+    def close_all(self, code: int, reason: str) -> None:
+        """Close every connection (after what is already queued); nobody is left."""
+        for member in list(self.members):
+            member.outbox.close(code, reason)
+            self.discard(member)
+
     def close_identity(self, identity_id: str, code: int, reason: str) -> None:
         """Close every connection of one identity (after what is already queued)."""
         for member in [m for m in self.members if m.identity.id == identity_id]:

@@ -97,6 +97,14 @@ def apply(state: ModerationState, event: Event) -> None:
         state.banned.pop(target, None)
 
 
+def connections_to_close(event: Event) -> list[str]:
+    """The identities whose connections in the room ``event`` ends, once committed: a banned
+    one's (closed with 4003, ``CLOSE_BANNED``)."""
+    if event.kind == "mod.banned":
+        return [event.data["target"]["id"]]
+    return []
+
+
 def record(state: ModerationState, event: Event) -> None:
     """Add an audited event to the in-memory trail (every feature's moderator actions)."""
     if event.audit:

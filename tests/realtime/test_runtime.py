@@ -200,12 +200,12 @@ async def test_runtime_tick_broadcasts_reactions_and_presence(runtime: RoomRunti
     frames_of(ana), frames_of(host)
     for emoji in ("🎉", "🎉", "👏"):
         runtime.submit(ana, None, "react", {"emoji": emoji}, 100.0)
-    runtime.tick()
+    runtime.ticker.tick()
     got = {f["type"]: f["data"] for f in frames_of(ana)}
     assert got == {"reactions": {"counts": {"👏": 1, "🎉": 2}}, "presence": {"count": 2}}
     host_presence = [f for f in frames_of(host) if f["type"] == "presence"][0]["data"]
     assert [p["name"] for p in host_presence["who"]] == ["ana", "host"]
-    runtime.tick()
+    runtime.ticker.tick()
     assert frames_of(ana) == []
 
 
@@ -223,7 +223,7 @@ async def test_runtime_poll_tally_hidden_until_you_vote(runtime: RoomRuntime) ->
     await settle(runtime)
     runtime.submit(voter, None, "poll.vote", {"choices": [1]}, 100.0)
     await settle(runtime)
-    runtime.tick()
+    runtime.ticker.tick()
 
     def tally(member: Member) -> dict[str, Any]:
         return [f for f in frames_of(member) if f["type"] == "poll.tally"][0]["data"]
