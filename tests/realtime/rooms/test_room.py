@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from realtime import protocol
+from realtime import backplane, protocol
 from realtime.errors import RoomError
-from realtime.events import Context, Draft, Event, Outcome, decode_events, encode_events
+from realtime.events import Context, Draft, Event, Outcome
 from realtime.identity import Identity
 from realtime.rooms import room
 
@@ -191,4 +191,5 @@ def test_room_generated_events_hold_plain_json_and_survive_the_broker_codec() ->
     assert sorted({e.kind for e in events if not _plain_json(e.data)}) == []
     for seed in range(3):
         run = shaped.seeded_run(seed, 1000)
-        assert decode_events(encode_events("lobby-test", run.driver.events)) == run.driver.events
+        message = backplane.encode(backplane.Events("lobby-test", run.driver.events))
+        assert backplane.decode(message) == backplane.Events("lobby-test", run.driver.events)
