@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -60,17 +61,22 @@ def _read_tzdata_text(name: str) -> str:
 
 @functools.cache
 def catalogue() -> ZoneCatalogue:
-    """Parse ``tzdata.zi`` (zones and links) and ``zone.tab`` (country zones) once."""
+    """The bundled tz database's catalogue, parsed once."""
+    return parse_catalogue(_read_tzdata_text("tzdata.zi"), _read_tzdata_text("zone.tab"))
+
+
+def parse_catalogue(tzdata_zi: str, zone_tab: str) -> ZoneCatalogue:
+    """Parse ``tzdata.zi`` (zones and links) and ``zone.tab`` (country zones)."""
     zones: set[str] = set()
     links: dict[str, str] = {}
-    for line in _read_tzdata_text("tzdata.zi").splitlines():
+    for line in tzdata_zi.splitlines():
         if line.startswith("Z "):
             zones.add(line.split()[1])
         elif line.startswith("L "):
             _, target, alias = line.split()[:3]
             links[alias] = target
     country_of: dict[str, str] = {}
-    for line in _read_tzdata_text("zone.tab").splitlines():
+    for line in zone_tab.splitlines():
         if line and not line.startswith("#"):
             fields = line.split("\t")
             country_of[fields[2]] = fields[0]
@@ -193,19 +199,19 @@ def to_utc(wall: datetime, zone_name: str, fold: int | None = None) -> datetime:
 
 
 def _transition_between(z: ZoneInfo, low: datetime, high: datetime) -> datetime:
-    """First instant in (low, high] whose offset differs from the offset at ``low``."""
+    """First instant in (low, high] whose offset differs from the offset at ``low``.
+
+    The tz database times transitions to the second, so the search runs over whole seconds.
+    """
     base = _offset_at(z, low)
-    lo, hi = low, high
-    while hi - lo > timedelta(seconds=1):
-        mid = lo + (hi - lo) / 2
-        mid = mid.replace(microsecond=0)
-        if mid <= lo:
-            mid = lo + timedelta(seconds=1)
-        if _offset_at(z, mid) == base:
+    lo, hi = math.floor(low.timestamp()), math.ceil(high.timestamp())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset_at(z, datetime.fromtimestamp(mid, UTC)) == base:
             lo = mid
         else:
             hi = mid
-    return hi
+    return datetime.fromtimestamp(hi, UTC)
 
 
 def to_wall(instant: datetime, zone_name: str) -> datetime:

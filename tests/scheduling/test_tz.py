@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from scheduling import tz
 from scheduling.errors import AmbiguousTimeError, NonexistentTimeError, UnknownZoneError
+from tests.scheduling import tzif
 
 
 def naive(text: str) -> datetime:
@@ -68,6 +69,11 @@ def test_to_utc_fractional_offsets_subtract_exactly(
 def test_utc_offset_label_zero_reads_utc() -> None:
     moment = tz.localize(datetime(2027, 1, 24, tzinfo=UTC), "Africa/Abidjan")
     assert tz.utc_offset_label(moment) == "UTC"
+
+
+def test_utc_offset_label_refuses_a_naive_time() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        tz.utc_offset_label(naive("2027-01-24 12:00"))
 
 
 def test_zone_label_london_winter_is_gmt() -> None:
@@ -278,6 +284,32 @@ def test_canonical_name_refuses_non_geographic(given_name: str, reason: str) -> 
     assert tz.is_valid_zone(given_name) is False
 
 
+def test_parse_catalogue_follows_alias_chains_and_drops_aliases_of_non_places() -> None:
+    tzdata_zi = "\n".join(
+        [
+            "# version 2099z",
+            "Z Europe/Paris 0:9:21 - LMT 1891 Mar 16",
+            "Z Etc/UTC 0 - UTC",
+            "L Europe/Paris Europe/Lutetia",  # alias -> zone
+            "L Europe/Lutetia Europe/Parisii",  # alias -> alias -> zone
+            "L Etc/UTC Universal/Zulu",  # an alias of a fixed offset: not a place
+            "L Europe/Paris CET",  # slash-less: an abbreviation, refused rather than guessed
+            "L Europe/Paris Europe/Monaco",  # in zone.tab: a country's zone in its own right
+        ]
+    )
+    zone_tab = (
+        "# code\tcoordinates\tTZ\nFR\t+4852+00220\tEurope/Paris\nMC\t+4342+00723\tEurope/Monaco\n"
+    )
+
+    catalogue = tz.parse_catalogue(tzdata_zi, zone_tab)
+
+    assert catalogue == tz.ZoneCatalogue(
+        canonical=frozenset({"Europe/Paris", "Europe/Monaco"}),
+        aliases={"Europe/Lutetia": "Europe/Paris", "Europe/Parisii": "Europe/Paris"},
+        country_of={"Europe/Paris": "FR", "Europe/Monaco": "MC"},
+    )
+
+
 def test_zone_metadata_helpers() -> None:
     assert tz.country_of("Asia/Calcutta") == "IN"
     assert tz.country_of("Europe/Amsterdam") == "NL"
@@ -458,3 +490,117 @@ def test_organiser_time_uses_the_abbreviation_and_the_city_of_multi_part_zones()
     assert tz.organiser_time(paris, "Europe/Paris", "%H:%M {label}", "offset") == (
         "10:00 CEST in Paris (UTC+02:00)"
     )
+
+
+# -- every real transition of every zone ------------------------------------------------------
+# The round trips above pick wall times at random and almost never land in a gap or a fold.
+# These start from the tz database's own transitions (tests/scheduling/tzif.py reads them from
+# the TZif files), so every gap and fold since 1970 is exercised, with expectations derived from
+# the transition alone.
+
+
+MINUTE = timedelta(minutes=1)
+
+
+class PolicyCheck:
+    """What scheduling.tz gets wrong around one transition (``errors`` empty when nothing)."""
+
+    def __init__(self, transition: tzif.Transition) -> None:
+        self.t = transition
+        self.errors: list[str] = []
+
+    def check(self, label: str, got: object, expected: object) -> None:
+        if got != expected:
+            self.errors.append(f"{self.t}: {label}: got {got!r}, expected {expected!r}")
+
+    def unique(self, wall: datetime, offset: timedelta) -> None:
+        try:
+            got = tz.to_utc(wall, self.t.zone_name)
+        except (NonexistentTimeError, AmbiguousTimeError) as exc:
+            self.errors.append(f"{self.t}: {wall} exists once, but: {exc.code}")
+        else:
+            self.check(f"to_utc({wall})", got, (wall - offset).replace(tzinfo=UTC))
+
+    def nonexistent(self, wall: datetime) -> None:
+        try:
+            tz.to_utc(wall, self.t.zone_name, fold=0)
+        except NonexistentTimeError as exc:
+            # The last valid wall time before the gap and the first after it.
+            self.check(f"last_before({wall})", exc.last_before, self.t.low_wall - MINUTE)
+            self.check(f"first_after({wall})", exc.first_after, self.t.high_wall)
+        else:
+            self.errors.append(f"{self.t}: {wall} does not exist, but was accepted")
+
+    def ambiguous(self, wall: datetime) -> None:
+        zone_name = self.t.zone_name
+        try:
+            tz.to_utc(wall, zone_name)
+        except AmbiguousTimeError:
+            pass
+        else:
+            self.errors.append(f"{self.t}: {wall} happens twice, but was accepted without a fold")
+        first = (wall - self.t.before).replace(tzinfo=UTC)
+        second = (wall - self.t.after).replace(tzinfo=UTC)
+        self.check(f"to_utc({wall}, fold=0)", tz.to_utc(wall, zone_name, fold=0), first)
+        self.check(f"to_utc({wall}, fold=1)", tz.to_utc(wall, zone_name, fold=1), second)
+        self.check(f"to_wall(second {wall}).fold", tz.to_wall(second, zone_name).fold, 1)
+
+    def run(self) -> list[str]:
+        t = self.t
+        self.unique(t.low_wall - MINUTE, t.before)
+        self.unique(t.high_wall, t.after)
+        for wall in (t.low_wall, t.high_wall - MINUTE):
+            if t.is_gap:
+                self.nonexistent(wall)
+            else:
+                self.ambiguous(wall)
+        second = timedelta(seconds=1)
+        at_wall = (t.at_utc + t.after).replace(tzinfo=None)
+        self.check("to_wall(at)", tz.to_wall(t.at_utc, t.zone_name), at_wall)
+        just_before = (t.at_utc - second + t.before).replace(tzinfo=None)
+        self.check("to_wall(at - 1 s)", tz.to_wall(t.at_utc - second, t.zone_name), just_before)
+        return self.errors
+
+
+def test_transitions_oracle_finds_gaps_and_folds_in_the_festival_years() -> None:
+    cases = tzif.transitions()
+    recent = [t for t in cases if t.at_utc.year >= 2026]
+    # Lower bounds, so that a tzdata update does not break them but a broken reader does.
+    assert sum(t.is_gap for t in cases) > 5000
+    assert sum(t.is_fold for t in cases) > 5000
+    assert sum(t.is_gap for t in recent) > 300
+    assert sum(t.is_fold for t in recent) > 300
+    paris = [t for t in recent if t.zone_name == "Europe/Paris" and t.at_utc.year == 2027]
+    assert [(t.low_wall, t.high_wall, t.is_gap) for t in paris] == [
+        (naive("2027-03-28 02:00"), naive("2027-03-28 03:00"), True),
+        (naive("2027-10-31 02:00"), naive("2027-10-31 03:00"), False),
+    ]
+
+
+def test_to_utc_policy_holds_at_every_transition_of_every_zone() -> None:
+    errors = [error for t in tzif.transitions() for error in PolicyCheck(t).run()]
+    assert errors[:10] == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    transition=st.deferred(lambda: st.sampled_from(tzif.transitions())),
+    minutes=st.integers(min_value=-90, max_value=90),
+    inside=st.floats(min_value=0, max_value=1),
+)
+def test_to_utc_near_transitions_property(
+    transition: tzif.Transition, minutes: int, inside: float
+) -> None:
+    # Half the wall times fall inside the gap or fold, half up to 90 minutes around it.
+    span = transition.high_wall - transition.low_wall
+    if minutes % 2:
+        wall = transition.low_wall + (span * inside)
+    else:
+        edge = transition.low_wall if minutes < 0 else transition.high_wall
+        wall = edge + timedelta(minutes=minutes)
+    wall = wall.replace(microsecond=0)
+    solutions = _solutions(wall, transition.zone_name)
+    within = transition.low_wall <= wall < transition.high_wall
+    expected = (0 if transition.is_gap else 2) if within else 1
+    assert len(solutions) == expected
+    _assert_policy(wall, transition.zone_name)
