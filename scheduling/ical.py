@@ -31,13 +31,15 @@ from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar.prop import vDuration, vUri
+from icalendar.prop import vDuration, vText, vUri
 
 from scheduling import tz
 from scheduling.slots import Slot
 from scheduling.vocabulary import SessionStatus
 
-PRODID = "-//LearningPlanet Festival//Festival calendar 1.0//EN"
+#: Names the tz database version, which decides every instant in the feed: a client (or a
+#: person reading the file) sees that the rules changed when it does.
+PRODID = f"-//LearningPlanet Festival//Festival calendar 1.0 tzdata {tz.TZDATA_VERSION}//EN"
 #: DTSTAMP for a slot that carries no modification time (slots built outside the database).
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 #: How far beyond the events a VTIMEZONE reaches, so clients that look a little around an
@@ -110,12 +112,6 @@ def visible_slots(
                 left_at = expires
     keep.sort(key=lambda s: (s.starts_at_utc, s.uid))
     return keep, left_at
-
-
-def last_modified(slots: Iterable[Slot]) -> datetime | None:
-    """The latest change among ``slots`` (None for none)."""
-    stamps = [s.updated_at_utc for s in slots if s.updated_at_utc is not None]
-    return max(stamps) if stamps else None
 
 
 def is_ambiguous(wall: datetime, zone_name: str) -> bool:
@@ -310,11 +306,14 @@ def build_calendar(
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("NAME", info.name)
-    calendar.add("X-WR-CALNAME", info.name)
+    # TEXT values (RFC 7986 §5.1, §5.2; RFC 5545 §3.3.11): commas, semicolons, backslashes and
+    # line breaks escaped. icalendar only knows DESCRIPTION as TEXT and would write the others
+    # raw, which strict parsers refuse ("(French, Workshop)") and a line break cannot be.
+    calendar.add("NAME", vText(info.name))
+    calendar.add("X-WR-CALNAME", vText(info.name))
     if info.description:
-        calendar.add("DESCRIPTION", info.description)
-        calendar.add("X-WR-CALDESC", info.description)
+        calendar.add("DESCRIPTION", vText(info.description))
+        calendar.add("X-WR-CALDESC", vText(info.description))
     if info.url:
         calendar.add("URL", info.url, parameters={"VALUE": "URI"})
     if info.source_url:

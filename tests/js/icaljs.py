@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -99,3 +100,31 @@ def icalendar_instants(ics: bytes) -> dict[str, tuple[datetime, datetime]]:
         assert start.tzinfo is not None and end.tzinfo is not None, event["UID"]
         out[str(event["UID"])] = (start.astimezone(UTC), end.astimezone(UTC))
     return out
+
+
+#: RFC 5545 §3.3.11 TEXT: a backslash, semicolon or comma appears only escaped (``\\`` ``\;``
+#: ``\,``, and ``\n`` for a line break), and no control character but HTAB appears at all.
+STRICT_TEXT = re.compile(r"(?:[^\\;,\x00-\x08\x0a-\x1f\x7f]|\\[\\;,nN])*")
+#: The calendar's own TEXT properties (RFC 7986 §5.1–5.2 and Apple's X-WR- forms).
+CALENDAR_TEXT = ("NAME", "X-WR-CALNAME", "DESCRIPTION", "X-WR-CALDESC")
+
+
+def icalendar_calendar_texts(ics: bytes) -> dict[str, str]:
+    """The calendar's TEXT properties as the Python ``icalendar`` parser reads them, strictly.
+
+    A value that is not RFC 5545 TEXT (an unescaped comma, say) fails the assertion, as a strict
+    parser refuses it. Keys are lower case, as ical.js gives them.
+    """
+    from icalendar.parser import Contentline
+
+    lines = ics.decode("utf-8").replace("\r\n ", "").split("\r\n")
+    texts: dict[str, str] = {}
+    for line in lines[1:]:  # after BEGIN:VCALENDAR
+        if line.startswith(("BEGIN:", "END:")):
+            break  # the calendar's own properties come before its components
+        name, _params, value = Contentline(line).parts()
+        if name.upper() in CALENDAR_TEXT:
+            raw = line.split(":", 1)[1]
+            assert STRICT_TEXT.fullmatch(raw), f"not RFC 5545 TEXT: {line!r}"
+            texts[name.lower()] = str(value)
+    return texts

@@ -1,8 +1,16 @@
 // Parse an .ics file with Mozilla's ical.js and print each VEVENT's UID, UTC start and UTC end
 // as JSON, so the Python tests can compare an independent parser's reading with their own.
-// Usage: node parse_ics.mjs FILE.ics   (prints {"events": [...], "zones": [...]})
+// Usage: node parse_ics.mjs FILE.ics   (prints {"events": [...], "zones": [...], "calendar": {...}})
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
+
+// Calendar names and descriptions are TEXT (RFC 7986 §5.1, §5.2; the X-WR- forms are Apple's
+// older names for them). ical.js reads unknown properties raw; read these as TEXT, the way a
+// client that knows them does (an unescaped "\n" then reads as a line break).
+const CALENDAR_TEXT = ["name", "x-wr-calname", "description", "x-wr-caldesc"];
+for (const name of CALENDAR_TEXT) {
+  ICAL.design.icalendar.property[name] = { defaultType: "text" };
+}
 
 function utc(time) {
   // Every TZID must resolve to a VTIMEZONE in the file: a string zone would be read as floating.
@@ -35,4 +43,10 @@ const events = calendar.getAllSubcomponents("vevent").map((vevent) => {
 const zones = calendar.getAllSubcomponents("vtimezone").map(
   (zone) => zone.getFirstPropertyValue("tzid"),
 );
-process.stdout.write(JSON.stringify({ events, zones }) + "\n");
+const texts = Object.fromEntries(
+  CALENDAR_TEXT.filter((name) => calendar.hasProperty(name)).map((name) => [
+    name,
+    calendar.getFirstPropertyValue(name),
+  ]),
+);
+process.stdout.write(JSON.stringify({ events, zones, calendar: texts }) + "\n");

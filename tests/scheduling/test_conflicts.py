@@ -91,6 +91,19 @@ def test_find_conflicts_different_keys_do_not_conflict() -> None:
     assert find_conflicts(slots) == []
 
 
+def test_find_conflicts_sessions_without_organisation_are_not_grouped_by_it() -> None:
+    a = make_slot("a", "2027-01-24 09:00", "Europe/Paris", organisation_slug="", hosts=("Ada",))
+    b = make_slot("b", "2027-01-24 09:00", "Europe/Paris", organisation_slug="", hosts=("Bo",))
+
+    assert find_conflicts([a, b]) == []
+
+
+def test_find_conflicts_a_session_listed_twice_does_not_clash_with_itself() -> None:
+    a = make_slot("a", "2027-01-24 09:00", "Europe/Paris", organisation_slug="o", stream="s")
+
+    assert find_conflicts([a, a]) == []
+
+
 def test_find_conflicts_one_pair_can_clash_on_several_kinds() -> None:
     a = make_slot("a", "2027-01-24 09:00", "Europe/Paris", organisation_slug="o", hosts=("Ada",))
     b = make_slot("b", "2027-01-24 09:15", "Europe/Paris", organisation_slug="o", hosts=("ADA",))

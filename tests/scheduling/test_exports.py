@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +15,6 @@ import xmlschema
 
 from scheduling import exports, ical, tz
 from scheduling.slots import Slot
-from scheduling.window import window_for
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "data" / "c3voc-schedule"
 LINKS = ical.SiteLinks("https://festival.example.org")
@@ -138,10 +139,10 @@ def test_events_belong_to_the_day_of_their_organisers_zone_and_drafts_cancelled_
 
 
 def test_day_bounds_are_the_global_window_of_the_date() -> None:
-    window = window_for(date(2027, 1, 24))
     day = exports.schedule_json(programme(), INFO)["schedule"]["conference"]["days"][0]  # type: ignore[index]
-    assert datetime.fromisoformat(day["day_start"]) == window.starts_at_utc
-    assert datetime.fromisoformat(day["day_end"]) == window.ends_at_utc
+    # Midnight in Kiritimati (UTC+14) to midnight ending the 24th in Pago Pago (UTC−11).
+    assert day["day_start"] == "2027-01-23T10:00:00+00:00"
+    assert day["day_end"] == "2027-01-25T11:00:00+00:00"
 
 
 def test_event_times_carry_the_organisers_offset_and_land_on_the_core_instant() -> None:
@@ -215,3 +216,76 @@ def test_slugs_are_ascii_even_for_titles_in_other_scripts() -> None:
         "learningplanet_2027-1-sunrise-in-kiritimati",
         "learningplanet_2027-2-session",
     ]
+
+
+# -- several days, slots outside the database -------------------------------------------------
+
+TWO_DAYS = exports.ProgrammeInfo(
+    title="Learning week",
+    slug="lw",
+    days=(date(2027, 1, 25), date(2027, 1, 24)),
+    links=LINKS,
+)
+
+
+def two_day_programme() -> list[Slot]:
+    first = make_slot(1, "2027-01-24 10:00", "Europe/Paris", languages=(), title="Day one")
+    second = make_slot(2, "2027-01-25 10:00", "Europe/Paris", title="Day two")
+    # A slot built outside the database: no numeric id, a uid that is not a UUID, and SDGs.
+    unsaved = replace(second, id=0, uid="Imported-Session-7", title="Unsaved", sdgs=(4, 17))
+    return [second, unsaved, first]
+
+
+def test_json_export_of_two_days_puts_each_event_on_its_own_day(
+    json_validator: jsonschema.Draft6Validator,
+) -> None:
+    document = exports.schedule_json(two_day_programme(), TWO_DAYS)
+
+    assert [e.message for e in json_validator.iter_errors(document)] == []
+    conference = document["schedule"]["conference"]  # type: ignore[index]
+    assert "description" not in conference  # none given
+    assert (conference["acronym"], conference["start"], conference["end"]) == (
+        "lw__",
+        "2027-01-24",
+        "2027-01-25",
+    )
+    assert conference["url"] == "https://festival.example.org"
+    titles = [
+        [e["title"] for events in day["rooms"].values() for e in events]
+        for day in conference["days"]
+    ]
+    assert titles == [["Day one"], ["Day two", "Unsaved"]]
+    day_one = conference["days"][0]["rooms"]["Nairobi Learning City (online)"][0]
+    assert day_one["language"] is None
+    assert "Languages" not in day_one["description"]
+
+
+def test_slots_outside_the_database_get_stable_ids_and_guids() -> None:
+    events = {e.slot.title: e for e in exports.export_events(two_day_programme(), TWO_DAYS)}
+    unsaved = events["Unsaved"]
+    expected_guid = str(uuid.uuid5(exports.EXPORT_NAMESPACE, "session:Imported-Session-7"))
+    expected_id = uuid.uuid5(exports.EXPORT_NAMESPACE, "id:Imported-Session-7").int
+    assert unsaved.guid == expected_guid
+    assert exports.event_id(unsaved.slot) == expected_id % 1_000_000_000 + 1
+    # A UUID uid is the guid itself, in lower case.
+    upper = replace(unsaved.slot, uid="0000ABCD-0000-4000-8000-00000000000A")
+    assert exports.export_events([upper], TWO_DAYS)[0].guid == (
+        "0000abcd-0000-4000-8000-00000000000a"
+    )
+
+
+def test_xml_export_of_two_days_is_valid_and_lists_sdgs(xsd: xmlschema.XMLSchema) -> None:
+    data = exports.schedule_xml_bytes(two_day_programme(), TWO_DAYS)
+
+    xsd.validate(data.decode("utf-8"))
+    root = ET.fromstring(data)
+    days = {
+        day.get("date"): [e.findtext("title") for e in day.iter("event")]
+        for day in root.iter("day")
+    }
+    assert days == {"2027-01-24": ["Day one"], "2027-01-25": ["Day two", "Unsaved"]}
+    by_title = {e.findtext("title"): e for e in root.iter("event")}
+    assert by_title["Day one"].find("language") is None
+    assert by_title["Day two"].findtext("language") == "en"
+    assert "SDGs: 4, 17" in (by_title["Unsaved"].findtext("description") or "")
+    assert "SDGs" not in (by_title["Day two"].findtext("description") or "")

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import tzdata  # type: ignore[import-untyped]
 from icalendar import Calendar
 
 from scheduling import ical, tz
 from scheduling.slots import Slot
-from tests.js.icaljs import IcalJs, icalendar_instants, icaljs_instants, require_icaljs
+from tests.js.icaljs import (
+    IcalJs,
+    icalendar_calendar_texts,
+    icalendar_instants,
+    icaljs_instants,
+    require_icaljs,
+)
 
 LINKS = ical.SiteLinks("https://festival.example.org", "/sessions/{uid}", "/sessions/{uid}/live")
 INFO = ical.CalendarInfo(
@@ -277,6 +285,28 @@ def test_cancelled_session_stays_cancelled_during_retention_then_leaves() -> Non
     assert "SUMMARY:Cancelled: Learning cities" in unfold(data)
 
 
+def test_visible_slots_refuses_a_naive_now() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        ical.visible_slots([], datetime(2027, 1, 24, 12, 0), 30)  # noqa: DTZ001 - refused
+
+
+def test_feed_changed_when_the_last_cancelled_session_left() -> None:
+    early = make_slot(
+        "early",
+        wall("2027-01-24 10:00"),
+        "Europe/Paris",
+        status="cancelled",
+        cancelled_at=datetime(2027, 1, 1, 8, 0, tzinfo=UTC),
+    )
+    # Cancelled before cancellations were timed: its last change stands for the moment.
+    late = make_slot("late", wall("2027-01-24 11:00"), "Europe/Paris", status="cancelled")
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+
+    assert ical.visible_slots([late], now, 30) == ([], datetime(2026, 12, 31, 9, 30, tzinfo=UTC))
+    for order in ([early, late], [late, early]):
+        assert ical.visible_slots(order, now, 30) == ([], datetime(2027, 1, 31, 8, 0, tzinfo=UTC))
+
+
 # -- calendar properties, text ----------------------------------------------------------------
 
 
@@ -302,6 +332,33 @@ def test_calendar_properties_for_subscribers() -> None:
     description = Calendar.from_ical(data).walk("VEVENT")[0]["DESCRIPTION"]
     assert "Join: https://festival.example.org/sessions/x/live" in description
     assert "10:00 CET on Sun 24 Jan 2027 in Paris (Europe/Paris)" in description
+
+
+#: A filtered feed's name and a description as organisers write them: commas, semicolons,
+#: backslashes, quotes and line breaks, each of which TEXT must escape (RFC 5545 §3.3.11).
+TRICKY_NAME = 'Festival 2027 (French, Workshop); see "C:\\new\\" \\, ok'
+TRICKY_DESCRIPTION = "Cities, schools; youth groups.\nSecond line: a \\ backslash\\n, literally."
+
+
+def test_calendar_names_and_descriptions_are_text_escaped_for_strict_parsers(
+    icaljs: IcalJs,
+) -> None:
+    info = ical.CalendarInfo(name=TRICKY_NAME, description=TRICKY_DESCRIPTION)
+    slot = make_slot("x", wall("2027-01-24 10:00"), "Europe/Paris")
+
+    data = ical.build_calendar([slot], info, LINKS)
+
+    expected = {
+        "name": TRICKY_NAME,
+        "x-wr-calname": TRICKY_NAME,
+        "description": TRICKY_DESCRIPTION,
+        "x-wr-caldesc": TRICKY_DESCRIPTION,
+    }
+    assert icalendar_calendar_texts(data) == expected
+    assert icaljs(data)["calendar"] == expected
+    assert lines_named(data, "NAME") == [
+        r'NAME:Festival 2027 (French\, Workshop)\; see "C:\\new\\" \\\, ok'
+    ]
 
 
 def test_join_link_is_the_organisers_when_given() -> None:
@@ -355,6 +412,44 @@ def test_titles_in_many_scripts_read_the_same_in_icaljs(icaljs: IcalJs) -> None:
     }
 
 
+def test_calendar_and_event_leave_out_what_they_do_not_have() -> None:
+    bare = ical.CalendarInfo(name="Bare")
+    slot = Slot(
+        uid="bare",
+        title="Bare session",
+        kind="talk",
+        tz_name="Africa/Nairobi",
+        local_start=wall("2027-01-24 14:00"),
+        duration_minutes=30,
+        starts_at_utc=datetime(2027, 1, 24, 11, 0, tzinfo=UTC),
+        ends_at_utc=datetime(2027, 1, 24, 11, 30, tzinfo=UTC),
+        organisation_slug="org",
+        organisation_name="Nairobi Learning City",
+        country="KE",
+    )
+
+    data = ical.build_calendar([slot], bare, LINKS)
+
+    lines = unfold(data)
+    head = lines[: lines.index("BEGIN:VTIMEZONE")]
+    assert [line.split(":")[0].split(";")[0] for line in head] == [
+        "BEGIN",
+        "VERSION",
+        "PRODID",
+        "CALSCALE",
+        "NAME",
+        "X-WR-CALNAME",
+        "REFRESH-INTERVAL",
+        "X-PUBLISHED-TTL",
+    ]
+    assert str(Calendar.from_ical(data).walk("VEVENT")[0]["DESCRIPTION"]) == (
+        "Join: https://festival.example.org/sessions/bare/live\n"
+        "Organised by Nairobi Learning City: 14:00 EAT on Sun 24 Jan 2027 in Nairobi "
+        "(Africa/Nairobi).\n"
+        "Details: https://festival.example.org/sessions/bare"
+    )
+
+
 # -- links ------------------------------------------------------------------------------------
 
 
@@ -368,6 +463,21 @@ def test_google_and_outlook_links_carry_utc_times() -> None:
     assert "startdt=2027-01-24T11%3A00%3A00Z&enddt=2027-01-24T12%3A30%3A00Z" in outlook
     office = ical.outlook_url(slot, LINKS, host="outlook.office.com")
     assert office.startswith("https://outlook.office.com/calendar/0/deeplink/compose?")
+
+
+def test_add_to_calendar_links_shorten_a_long_summary_to_500_characters() -> None:
+    summary = "Learning cities. " * 40  # 680 characters
+    slot = make_slot("long", wall("2027-01-24 14:00"), "Africa/Nairobi", summary=summary)
+
+    google = parse_qs(urlsplit(ical.google_calendar_url(slot, LINKS)).query)
+    details = google["details"][0].split("\n\n")
+
+    assert details[0] == summary[:497].rstrip() + "..."
+    assert len(details[0]) == 500
+    assert details[1:] == [
+        "Join: https://festival.example.org/sessions/long/live",
+        "Details: https://festival.example.org/sessions/long",
+    ]
 
 
 def test_webcal_url_replaces_the_scheme_only() -> None:
@@ -386,3 +496,13 @@ def test_observances_find_each_transition_to_the_second() -> None:
         datetime(2027, 10, 31, 1, 0, tzinfo=UTC),
     ]
     assert [o.name for o in found] == ["CET", "CEST", "CET"]
+
+
+def test_prodid_names_the_tz_database_version() -> None:
+    data = ical.build_calendar(
+        [make_slot("x", wall("2027-01-24 10:00"), "Europe/Paris")], INFO, LINKS
+    )
+    version = tzdata.IANA_VERSION  # read from the package, not from scheduling.tz
+    assert lines_named(data, "PRODID") == [
+        f"PRODID:-//LearningPlanet Festival//Festival calendar 1.0 tzdata {version}//EN"
+    ]

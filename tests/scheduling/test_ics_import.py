@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
@@ -314,3 +315,107 @@ def test_read_tzid_places(tzid: str, place: str) -> None:
 def test_read_tzid_refuses_unknown_names() -> None:
     with pytest.raises(UnknownZoneError):
         read_tzid("Customized Time Zone")
+
+
+# -- what the importer reads or refuses in one event ----------------------------------------
+
+
+def test_unreadable_times_are_left_out_with_the_reason() -> None:
+    plan = plan_import(
+        calendar(
+            event("bad-start", "DTSTART:2027-01-24 10:00"),
+            event("date-end", "DTSTART:20270124T100000", "DTEND;VALUE=DATE:20270125"),
+            event("bad-duration", "DTSTART:20270124T100000", "DURATION:forever"),
+            event("date-duration", "DTSTART:20270124T100000", "DURATION:20270124T110000"),
+        ),
+        NAIROBI,
+        DAYS,
+    )
+
+    assert plan.sessions == ()
+    assert [(s.source_uid, s.code, s.reason) for s in plan.skipped] == [
+        (
+            "bad-start",
+            ics_import.UNREADABLE,
+            "its times could not be read (DTSTART: Wrong datetime format: 2027-01-24 10:00)",
+        ),
+        ("date-end", ics_import.UNREADABLE, "its end (DTEND) is a date without a time"),
+        (
+            "bad-duration",
+            ics_import.UNREADABLE,
+            "its times could not be read (DURATION: Expected time, got: forever)",
+        ),
+        ("date-duration", ics_import.UNREADABLE, "its DURATION could not be read"),
+    ]
+
+
+def test_seconds_long_titles_and_kind_synonyms_are_noted_or_mapped() -> None:
+    long_title = "Learning " * 30  # 270 characters
+    plan = plan_import(
+        calendar(
+            event("s", "DTSTART:20270124T100000", "DURATION:PT1H0M30S", extra="CATEGORIES:Talk"),
+            event("t", "DTSTART:20270124T110000", summary=long_title, extra="CATEGORIES:Misc"),
+        ),
+        NAIROBI,
+        DAYS,
+    )
+
+    seconds, titled = plan.sessions
+    assert (seconds.kind, seconds.duration_minutes) == ("lecture", 60)
+    assert "seconds dropped from the duration" in seconds.notes
+    assert titled.kind == "other"
+    assert titled.title == long_title.strip()[:199].rstrip() + "…"
+    assert len(titled.title) == 200
+    assert "title shortened to 200 characters" in titled.notes
+
+
+def test_fixed_offset_tzid_is_an_instant() -> None:
+    plan = plan_import(
+        calendar(event("f", "DTSTART;TZID=Etc/GMT-3:20270124T100000", "DURATION:PT1H")),
+        NAIROBI,
+        DAYS,
+    )
+
+    (session,) = plan.sessions
+    # Etc/GMT-3 is UTC+3 (POSIX signs): 10:00 there is 07:00 UTC, 10:00 in Nairobi too.
+    assert (session.starts_at_utc, session.tz_name) == (utc("2027-01-24 07:00"), NAIROBI)
+    assert session.notes[0] == "fixed offset Etc/GMT-3"
+
+
+def test_event_without_uid_gets_one_derived_from_its_title_and_start() -> None:
+    data = calendar(
+        "SUMMARY:No uid\r\nDTSTART:20270124T100000", "SUMMARY:No uid, no start\r\nDURATION:PT1H"
+    )
+
+    plan = plan_import(data, NAIROBI, DAYS)
+
+    # The key holds the repr of DTSTART's bytes: odd, but changing it would change the uid of
+    # sessions imported before, and importing the same file again must recognise them.
+    with_start = "no-uid-" + hashlib.sha256(b"No uid|b'20270124T100000'").hexdigest()[:24]
+    without_start = "no-uid-" + hashlib.sha256(b"No uid, no start|2").hexdigest()[:24]
+    assert [s.source_uid for s in plan.sessions] == [with_start]
+    assert [(s.source_uid, s.code) for s in plan.skipped] == [(without_start, ics_import.NO_START)]
+    assert plan_import(data, NAIROBI, DAYS) == plan  # the same file gives the same uids
+
+
+def test_nul_bytes_nested_components_and_too_many_events_refuse_the_file() -> None:
+    with pytest.raises(IcsEncodingError, match="NUL bytes"):
+        plan_import(
+            calendar(event("n", "DTSTART:20270124T100000", summary="a\x00b")), NAIROBI, DAYS
+        )
+    stray = calendar(event("x", "DTSTART:20270124T100000")) + b"BEGIN:VEVENT\r\nEND:VEVENT\r\n"
+    with pytest.raises(IcsMalformedError, match="Expected a VCALENDAR, found VEVENT"):
+        plan_import(stray, NAIROBI, DAYS)
+    many = calendar(*[event(f"u{i}", "DTSTART:20270124T100000") for i in range(5001)])
+    with pytest.raises(IcsTooLargeError, match="5001 events; at most 5000"):
+        plan_import(many, NAIROBI, DAYS)
+    assert (
+        len(
+            plan_import(
+                calendar(*[event(f"u{i}", "DTSTART:20270124T100000") for i in range(5000)]),
+                NAIROBI,
+                DAYS,
+            ).sessions
+        )
+        == 5000
+    )

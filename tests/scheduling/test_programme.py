@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduling import programme, tz, vocabulary
-from scheduling.errors import FilterError, UnknownZoneError
+from scheduling.errors import FilterError, OutsideFestivalError, UnknownZoneError
 from scheduling.programme import Filters
 from scheduling.slots import Slot
-from scheduling.window import window_for
+from scheduling.window import Window, window_for
 from tests.scheduling.test_slots import make_slot
 
 KIRI = make_slot(
@@ -531,3 +531,30 @@ def test_check_day_in_window_refuses_a_day_the_festival_misses_in_the_viewer_zon
 
     assert caught.value.code == "time.outside_festival"
     assert "2027-01-24, 2027-01-25" in caught.value.message
+
+
+def test_coverage_of_a_window_ending_inside_an_hour_counts_that_hour() -> None:
+    # A window that does not end on the hour (the festival's do; a hand-made one need not).
+    window = Window(
+        day=date(2027, 1, 24),
+        starts_at_utc=datetime(2027, 1, 24, 9, 0, tzinfo=UTC),
+        ends_at_utc=datetime(2027, 1, 24, 11, 30, tzinfo=UTC),
+        first_zone="Europe/London",
+        last_zone="Europe/London",
+    )
+    # 11:15 to 11:45 in London (UTC+0 in January): only in the window's last, partial hour.
+    late = make_slot("late", "2027-01-24 11:15", "Europe/London", 30)
+
+    hours = programme.coverage([late], window)
+
+    assert [(h.starts_at_utc.hour, h.live) for h in hours] == [(9, 0), (10, 0), (11, 1)]
+
+
+def test_check_day_in_window_without_a_day_filter_has_nothing_to_refuse() -> None:
+    jan24 = window_for(date(2027, 1, 24))
+    with_day = programme.parse_filters({"lang": ["fr"], "day": ["2027-01-22"]})
+    without_day = programme.parse_filters({"lang": ["fr"]})
+
+    with pytest.raises(OutsideFestivalError):
+        programme.check_day_in_window(with_day, jan24, "Asia/Tokyo")
+    programme.check_day_in_window(without_day, jan24, "Asia/Tokyo")  # does not raise
