@@ -186,8 +186,12 @@ async def session_download(request: Request) -> Response:
     )
     # A download is about this one session: no retention rule, it is shown whatever its status.
     body = ical.build_calendar([slot], info, site_links(settings), state(request).feed_cache.events)
-    modified = _latest(slot.updated_at_utc, slot.cancelled_at_utc, slot.starts_at_utc)
-    feed = RenderedFeed(body, make_etag(body), modified, None, request_now(request))
+    # Last-Modified is when this representation last changed (RFC 9110 §8.8.2.1): the session's
+    # last edit or cancellation, never a future date such as its start, which would answer a
+    # client revalidating with If-Modified-Since 304 after a cancellation or an earlier move.
+    now = request_now(request)
+    modified = min(_latest(slot.updated_at_utc, slot.cancelled_at_utc, ical.EPOCH), now)
+    feed = RenderedFeed(body, make_etag(body), modified, None, now)
     download = f"{slot.title}.ics" if _wants_download(request) else None
     return feed_response(request, state(request).feed_cache, feed, CALENDAR_TYPE, download)
 

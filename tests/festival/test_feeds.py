@@ -19,8 +19,15 @@ from festival.settings import Settings
 from festival.state import app_state
 from festival.stores import programme as store
 from scheduling.clock import FixedClock
+from scheduling.slots import Slot
 from tests.dbtools import with_db
-from tests.js.icaljs import IcalJs, icalendar_instants, icaljs_instants, require_icaljs
+from tests.js.icaljs import (
+    IcalJs,
+    icalendar_calendar_texts,
+    icalendar_instants,
+    icaljs_instants,
+    require_icaljs,
+)
 
 EDITION = "learningplanet-2027"
 FEED = f"/editions/{EDITION}/calendar.ics"
@@ -159,6 +166,84 @@ def test_a_change_regenerates_the_feed_with_a_higher_sequence(
     assert parsedate_to_datetime(after.headers["last-modified"]) == clock.now()
 
 
+def later_session(settings: Settings, after: datetime) -> Slot:
+    """A published session starting at least 3 hours after ``after``: a future start."""
+
+    async def load(db: AsyncSession) -> Slot:
+        slots = await store.list_slots(db, await store.get_edition(db, EDITION))
+        return next(s for s in slots if s.starts_at_utc > after + timedelta(hours=3))
+
+    return with_db(settings, load)
+
+
+def http_time(header: str) -> datetime:
+    return parsedate_to_datetime(header).astimezone(UTC)
+
+
+def test_session_feed_after_a_cancellation_is_modified(
+    demo_client: TestClient, demo_settings: Settings, clock: FixedClock
+) -> None:
+    session = later_session(demo_settings, clock.now())
+    uid = session.uid
+    path = f"/sessions/{uid}/calendar.ics"
+    first = demo_client.get(path)
+    # The representation's last change, not the (future) start (RFC 9110 §8.8.2.1).
+    assert session.updated_at_utc is not None
+    changed = session.updated_at_utc.replace(microsecond=0)
+    assert http_time(first.headers["last-modified"]) == changed < clock.now()
+    clock.advance(60)
+    change_session(demo_settings, uid, clock.now(), status="cancelled")
+
+    by_date = demo_client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
+    by_tag = demo_client.get(path, headers={"If-None-Match": first.headers["etag"]})
+
+    for response in (by_date, by_tag):
+        assert response.status_code == 200
+        (event,) = events(response.content).values()
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert http_time(response.headers["last-modified"]) == clock.now()
+    # Once the client has the new copy, it is current by either validator.
+    again = {
+        "If-Modified-Since": by_date.headers["last-modified"],
+        "If-None-Match": by_date.headers["etag"],
+    }
+    for name, value in again.items():
+        assert demo_client.get(path, headers={name: value}).status_code == 304
+
+
+def test_session_feed_after_a_move_to_an_earlier_time_is_modified(
+    demo_client: TestClient, demo_settings: Settings, clock: FixedClock
+) -> None:
+    session = later_session(demo_settings, clock.now())
+    uid, start = session.uid, session.local_start
+    path = f"/sessions/{uid}/calendar.ics"
+    first = demo_client.get(path)
+    (before,) = events(first.content).values()
+    clock.advance(60)
+    change_session(demo_settings, uid, clock.now(), local_start=start - timedelta(hours=2))
+
+    by_date = demo_client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
+    by_tag = demo_client.get(path, headers={"If-None-Match": first.headers["etag"]})
+
+    for response in (by_date, by_tag):
+        assert response.status_code == 200
+        (after,) = events(response.content).values()
+        assert after["DTSTART"].dt == before["DTSTART"].dt - timedelta(hours=2)
+        assert http_time(response.headers["last-modified"]) == clock.now()
+
+
+def test_session_feed_last_modified_is_never_later_than_now(
+    demo_client: TestClient, demo_settings: Settings, clock: FixedClock
+) -> None:
+    uid = later_session(demo_settings, clock.now()).uid
+    # Stamped by a worker whose clock runs an hour ahead of this one's.
+    change_session(demo_settings, uid, clock.now() + timedelta(hours=1), title="Ahead")
+
+    response = demo_client.get(f"/sessions/{uid}/calendar.ics")
+
+    assert http_time(response.headers["last-modified"]) == clock.now()
+
+
 def test_cancelled_session_stays_cancelled_for_the_retention_then_leaves(
     demo_client: TestClient, demo_settings: Settings, clock: FixedClock
 ) -> None:
@@ -185,9 +270,29 @@ def test_filtered_feeds_select_what_the_api_selects(demo_client: TestClient) -> 
         assert set(events(feed.content)) == published, query
 
 
-def test_filtered_feed_is_named_after_its_filters(demo_client: TestClient) -> None:
-    calendar = Calendar.from_ical(demo_client.get(f"{FEED}?lang=fr&kind=workshop").content)
-    assert str(calendar["X-WR-CALNAME"]).endswith("(French, Workshop)")
+def test_filtered_feed_is_named_after_its_filters(demo_client: TestClient, icaljs: IcalJs) -> None:
+    body = demo_client.get(f"{FEED}?lang=fr&kind=workshop").content
+    # Read as TEXT (RFC 5545 §3.3.11) by both parsers; the strict reading refuses a bare comma.
+    texts = icalendar_calendar_texts(body)
+    assert texts["x-wr-calname"].endswith("(French, Workshop)")
+    assert texts["name"] == texts["x-wr-calname"]
+    assert icaljs(body)["calendar"] == texts
+
+
+def test_every_feeds_calendar_texts_are_escaped(
+    demo_client: TestClient, demo_settings: Settings
+) -> None:
+    uid = first_published_uid(demo_settings)
+    organisations = demo_client.get("/api/organisations").json()["organisations"]
+    paths = [FEED, f"{FEED}?lang=fr&kind=workshop&q=city", f"/sessions/{uid}/calendar.ics"]
+    paths += [f"/organisations/{org['slug']}/calendar.ics" for org in organisations]
+    described = 0
+    for path in paths:
+        texts = icalendar_calendar_texts(demo_client.get(path).content)  # strict: fails unescaped
+        assert texts["name"] == texts["x-wr-calname"], path
+        described += "x-wr-caldesc" in texts
+    # The demo's descriptions have commas: the check above really met some.
+    assert described >= 2
 
 
 def test_bad_filter_is_a_clear_400(demo_client: TestClient) -> None:
