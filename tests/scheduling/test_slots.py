@@ -126,3 +126,12 @@ def test_slot_equality_ignores_extra() -> None:
     two = make_slot("a", "2027-01-24 09:00", "Europe/Paris", extra={"note": "y"})
     assert one == two
     assert hash(one) == hash(two)
+
+
+@pytest.mark.parametrize(
+    ("status", "cancelled"), [("cancelled", True), ("published", False), ("draft", False)]
+)
+def test_slot_is_cancelled_only_with_the_cancelled_status(status: str, cancelled: bool) -> None:
+    slot = make_slot("c", "2027-01-24 09:00", "Europe/Paris", status=status)
+
+    assert slot.is_cancelled is cancelled
