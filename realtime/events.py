@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from realtime.frames import EventFrame
 from realtime.identity import Identity
 
 PUBLIC = "public"
@@ -54,7 +55,7 @@ class Event:
     def visible_to(self, moderator: bool) -> bool:
         return self.visibility == PUBLIC or (moderator and self.visibility == MODERATOR)
 
-    def frame(self) -> dict[str, Any]:
+    def frame(self) -> EventFrame:
         """The client-facing frame of this event."""
         return {"type": self.kind, "seq": self.seq, "at": self.at_utc, "data": self.data}
 

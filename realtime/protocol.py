@@ -9,12 +9,14 @@ Everything here is documented in docs/protocol.md (a test keeps the two in step)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from realtime.errors import ProtocolError, RoomError
+from realtime.frames import ErrorFrame, OkFrame, Ref, ServerFrame, TransientFrame
 from realtime.rooms.room import FEATURES
 
 #: Largest client frame accepted, in bytes of UTF-8 (larger ones get ``frame.too_large``).
@@ -74,11 +76,11 @@ class ClientFrame:
     """A parsed, shape-checked client frame (its ``data`` is checked by the feature)."""
 
     type: str
-    ref: str | int | None
-    data: dict[str, Any]
+    ref: Ref
+    data: dict[str, Any]  # checked by the feature that takes it
 
 
-def _ref_of(obj: Any) -> str | int | None:
+def _ref_of(obj: Any) -> Ref:
     """The frame's ``ref`` if it is usable, so even a refused frame gets its reply matched."""
     if isinstance(obj, dict):
         ref = obj.get("ref")
@@ -124,21 +126,24 @@ def parse(raw: str | bytes) -> ClientFrame:
     return ClientFrame(kind, ref, data)
 
 
-def encode(frame: dict[str, Any]) -> str:
+def encode(frame: ServerFrame) -> str:
     """Encode a server frame once; the same string goes to every recipient."""
     return orjson.dumps(frame, option=orjson.OPT_UTC_Z).decode("utf-8")
 
 
-def ok(ref: str | int | None, data: dict[str, Any] | None = None) -> str:
-    return encode({"type": "ok", "ref": ref, "data": data or {}})
+def ok(ref: Ref, data: Mapping[str, object] | None = None) -> str:
+    frame: OkFrame = {"type": "ok", "ref": ref, "data": data or {}}
+    return encode(frame)
 
 
-def error(ref: str | int | None, exc: RoomError) -> str:
-    return encode({"type": "error", "ref": ref, "data": exc.as_data()})
+def error(ref: Ref, exc: RoomError) -> str:
+    frame: ErrorFrame = {"type": "error", "ref": ref, "data": exc.as_data()}
+    return encode(frame)
 
 
-def transient(kind: str, data: dict[str, Any]) -> str:
-    return encode({"type": kind, "data": data})
+def transient(kind: str, data: Mapping[str, object]) -> str:
+    frame: TransientFrame = {"type": kind, "data": data}
+    return encode(frame)
 
 
 def batch(frames: list[str]) -> str:

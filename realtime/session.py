@@ -17,6 +17,7 @@ from typing import Any
 
 from realtime import fields, protocol
 from realtime.errors import ProtocolError, RateLimitedError, RoomError
+from realtime.frames import Ref
 from realtime.identity import Identity, default_name, validate_display_name
 from realtime.limits import Limits, TokenBucket
 
@@ -39,7 +40,7 @@ class Reply:
 class JoinRequest:
     """Ask the room for replay after ``last_seq`` (None: a snapshot)."""
 
-    ref: str | int | None
+    ref: Ref
     last_seq: int | None
     identity: Identity
 
@@ -48,7 +49,7 @@ class JoinRequest:
 class Forward:
     """Hand a command to the room."""
 
-    ref: str | int | None
+    ref: Ref
     type: str
     data: dict[str, Any]
 
@@ -118,7 +119,7 @@ class Session:
     def join_failed(self) -> None:
         self.phase = Phase.AWAITING_JOIN
 
-    def refuse(self, exc: RoomError, ref: str | int | None, now: float) -> list[Action]:
+    def refuse(self, exc: RoomError, ref: Ref, now: float) -> list[Action]:
         """An error reply; and the close when this refusal was one too many."""
         actions: list[Action] = [Reply(protocol.error(ref, exc))]
         if self.strikes.take(now) > 0:

@@ -50,6 +50,7 @@ SANS_IO_CORE = (
     "realtime.identity",
     "realtime.limits",
     "realtime.errors",
+    "realtime.frames",
     "realtime.snapshots",
     "realtime.lease",
     "realtime.backplane",

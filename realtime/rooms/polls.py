@@ -8,7 +8,7 @@ A poll's id is the ``seq`` of its ``poll.opened`` event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from realtime import fields
 from realtime.errors import ConflictError, InvalidError, NotFoundError
@@ -21,6 +21,14 @@ MAX_QUESTION_CHARS = 200
 MAX_OPTION_CHARS = 80
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 RESULTS = ("live", "after_vote")
+
+
+class Tally(TypedDict):
+    """A poll's running count: voters, and the counts where the viewer may see them."""
+
+    id: int
+    total: int
+    counts: NotRequired[list[int]]
 
 
 @dataclass(slots=True)
@@ -39,8 +47,8 @@ class Poll:
             not self.open or self.results == "live" or viewer.moderator or viewer.id in self.voters
         )
 
-    def tally(self, with_counts: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "total": len(self.voters)}
+    def tally(self, with_counts: bool) -> Tally:
+        out: Tally = {"id": self.id, "total": len(self.voters)}
         if with_counts:
             out["counts"] = list(self.counts)
         return out
@@ -55,7 +63,7 @@ class Poll:
             "open": self.open,
             "my_choices": self.voters.get(viewer.id),
         }
-        return out | self.tally(self.results_visible_to(viewer))
+        return {**out, **self.tally(self.results_visible_to(viewer))}
 
 
 @dataclass(slots=True)

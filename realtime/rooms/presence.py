@@ -8,13 +8,28 @@ workers (:meth:`Presence.shared`); until then the count is this process's own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from realtime.identity import Identity
 from realtime.rooms.feature import Feature
 
 #: Moderators see at most this many names (the count is always exact).
 WHO_LIMIT = 500
+
+
+class PersonView(TypedDict):
+    """Someone in the room, as moderators see them."""
+
+    id: str
+    name: str
+    moderator: bool
+
+
+class PresenceView(TypedDict):
+    """How many are in the room, and (for moderators) who."""
+
+    count: int
+    who: NotRequired[list[PersonView]]
 
 
 def describe(identity: Identity) -> str:
@@ -84,9 +99,9 @@ class Presence:
         known = self.people.get(identity_id)
         return known[0].name if known else None
 
-    def who(self) -> list[dict[str, Any]]:
+    def who(self) -> list[PersonView]:
         if self.everyone is not None and self.total is not None:
-            found: list[dict[str, Any]] = [
+            found: list[PersonView] = [
                 {"id": key, "name": info[1:], "moderator": info[:1] == "1"}
                 for key, info in self.everyone.items()
             ]
@@ -97,7 +112,7 @@ class Presence:
             {"id": i.id, "name": i.name, "moderator": i.moderator} for i, _ in people[:WHO_LIMIT]
         ]
 
-    def view(self, moderator: bool) -> dict[str, Any]:
+    def view(self, moderator: bool) -> PresenceView:
         if moderator:
             return {"count": self.count, "who": self.who()}
         return {"count": self.count}

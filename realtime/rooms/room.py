@@ -7,9 +7,10 @@ end, features switched off) and asks the feature; ``apply`` folds an event into 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from realtime.errors import ForbiddenError
 from realtime.events import Context, Event, Outcome, iso
@@ -156,7 +157,16 @@ def commit(state: RoomState, ctx: Context, outcome: Outcome) -> list[Event]:
     return events
 
 
-def you(state: RoomState, viewer: Identity, now: datetime) -> dict[str, Any]:
+class You(TypedDict):
+    """Who the viewer is in the room."""
+
+    id: str
+    name: str
+    moderator: bool
+    muted_until: str | None  # ISO 8601 UTC, while muted
+
+
+def you(state: RoomState, viewer: Identity, now: datetime) -> You:
     """Who the viewer is in this room (sent with the join reply)."""
     until = moderation.muted_until(state.moderation, viewer.id, now)
     return {
@@ -179,7 +189,10 @@ def is_fresh(state: RoomState, viewer: Identity) -> bool:
 
 
 def snapshot(
-    state: RoomState, viewer: Identity, now: datetime, presence: dict[str, Any] | None = None
+    state: RoomState,
+    viewer: Identity,
+    now: datetime,
+    presence: Mapping[str, object] | None = None,
 ) -> dict[str, Any]:
     """Everything a participant needs to draw the room, as of ``state.seq``.
 
