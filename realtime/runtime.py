@@ -43,7 +43,6 @@ from realtime.quota import take_shared
 from realtime.replica import Replica
 from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
-from realtime.rooms.moderation import connections_to_close
 from realtime.rooms.presence import Presence
 from realtime.rooms.reactions import ReactionWindow
 from realtime.snapshots import SnapshotCache
@@ -380,7 +379,7 @@ class RoomRuntime:
         self.audience.events(fresh)
         self.metrics.events_delivered(len(fresh))
         for event in fresh:
-            for identity_id in connections_to_close(event):
+            for identity_id in room.connections_to_close(event):
                 self.audience.close_identity(identity_id, protocol.CLOSE_BANNED, "banned")
 
     def broker_changed(self, status: BrokerStatus) -> None:

@@ -83,7 +83,7 @@ class JoinReply(TypedDict):
 
     mode: str  # "snapshot" or "replay"
     seq: int  # the room's head: what follows the join is numbered after it
-    you: dict[str, object]
+    you: room.You
     status: str
     presence: dict[str, int]
 

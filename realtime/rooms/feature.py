@@ -88,6 +88,8 @@ class Feature(Generic[S]):
     personal: Callable[[RoomState, Identity], bool] | None = None
     #: The host's on/off switch its commands need (one of lifecycle.FEATURES), if any.
     switch: str | None = None
+    #: The identities whose connections one of its events ends once committed (a ban's).
+    closes: Callable[[Event], list[str]] | None = None
 
     def client_types(self) -> dict[str, str]:
         """Every client message type it takes, with its one-line doc."""

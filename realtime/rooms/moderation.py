@@ -166,4 +166,5 @@ FEATURE: Feature[ModerationState] = Feature(
         "user.unknown": "There is no participant with this identity in the room.",
     },
     apply=apply,
+    closes=connections_to_close,
 )

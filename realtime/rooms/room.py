@@ -146,6 +146,13 @@ def apply(state: RoomState, event: Event) -> bool:
     return True
 
 
+def connections_to_close(event: Event) -> list[str]:
+    """The identities whose connections in the room a committed ``event`` ends (closed with
+    4003, ``CLOSE_BANNED``), as its feature says."""
+    closes = _FEATURE_OF_KIND[event.kind].closes
+    return [] if closes is None else closes(event)
+
+
 def commit(state: RoomState, ctx: Context, outcome: Outcome) -> list[Event]:
     """Give the outcome's drafts the next sequence numbers and fold them in."""
     events = [

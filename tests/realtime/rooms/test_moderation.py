@@ -73,3 +73,17 @@ def test_moderation_audit_trail_lists_every_moderator_action(driver: Driver) -> 
         ("mod.banned", "u:host"),
     ]
     assert entries[-1]["data"] == {"target": {"id": "g:bob", "name": "Bob"}}
+
+
+def test_moderation_a_committed_ban_closes_the_targets_connections(driver: Driver) -> None:
+    driver.do(ALICE, "chat.send", text="hi")
+    driver.do(HOST, "mod.mute", id=ALICE.id, minutes=1)
+    driver.do(HOST, "mod.ban", id=ALICE.id)
+    driver.do(HOST, "mod.unban", id=ALICE.id)
+    closing = [(e.kind, room.connections_to_close(e)) for e in driver.events]
+    assert closing == [
+        ("chat.message", []),
+        ("mod.muted", []),
+        ("mod.banned", [ALICE.id]),
+        ("mod.unbanned", []),
+    ]
