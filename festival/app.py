@@ -18,7 +18,7 @@ from festival.feedcache import FeedCache
 from festival.logs import configure_logging
 from festival.metrics import Metrics
 from festival.routes import errors
-from festival.settings import Settings
+from festival.settings import Settings, settings_or_exit, warn_generated_secret
 from festival.state import AppState
 from festival.stores.rooms import DatabaseCatalog, SqlEventStore
 from festival.templating import make_templates
@@ -79,8 +79,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             stack.push_async_callback(state.engine.dispose)
             if settings.check_migrations:
                 await migrate.ensure_migrated(state.engine)
-            if settings.secret_key_generated:
-                log.warning("running with a generated SECRET_KEY (development only)")
+            warn_generated_secret(settings)
             # The rooms: the event writer, then the hub (and its broker); closed in reverse.
             await state.event_store.start()
             stack.push_async_callback(state.event_store.close)
@@ -112,7 +111,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
 def asgi() -> Starlette:
     """Factory for `uvicorn --factory festival.app:asgi` (reads the environment once)."""
-    settings = Settings.from_env()
+    settings = settings_or_exit()
     configure_logging(settings.log_format)
     return serving_app(settings)
 

@@ -1,33 +1,42 @@
-"""The `festival` command: serve, demo, migrate, tz-check."""
+"""The `festival` command: one entry point for serving, seeding, migrating and checking.
+
+Exit status, the same for every command: 0 done; 1 the command ran and reports a problem
+(tz-check: a session needs an organiser's decision; import-ics: nothing to import); 2 a usage
+or configuration error (a bad option or variable, the database unreachable or not migrated,
+the port in use), said in one line on stderr; 3 import-ics imported some events and left
+others out.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
+import shutil
+import socket
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
-from festival.settings import Settings
+from festival.logs import logging_to_stderr
+from festival.settings import (
+    Settings,
+    SettingsError,
+    requested_log_format,
+    warn_generated_secret,
+)
+
+log = logging.getLogger("festival.cli")
+
+#: A usage or configuration error (argparse uses 2 for bad options too).
+EXIT_CONFIG = 2
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
-    import uvicorn
-
-    os.environ.setdefault("DATABASE_URL", settings.database_url)
-    if workers > 1 and not settings.redis_url:
-        logging.getLogger("festival").warning(
-            "%d workers without REDIS_URL: each worker serves its own copy of every live room, "
-            "so people on different workers will not see each other. Set REDIS_URL.",
-            workers,
-        )
-    if workers > 1:
-        uvicorn.run("festival.app:asgi", factory=True, host=host, port=port, workers=workers)
-    else:
-        from festival.app import serving_app
-
-        uvicorn.run(serving_app(settings), host=host, port=port)
+class ConfigurationError(Exception):
+    """Something the operator must change before the command can run (one line, exit 2)."""
 
 
 def shown_url(database_url: str) -> str:
@@ -37,11 +46,136 @@ def shown_url(database_url: str) -> str:
     return make_url(database_url).render_as_string(hide_password=True)
 
 
+def _unusable_database(exc: BaseException, database_url: str) -> ConfigurationError | None:
+    """The one-line reason when ``exc`` says the database cannot be reached or opened."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    # Connecting fails as OperationalError (SQLite), InterfaceError, or a bare DBAPIError
+    # (asyncpg: no such database, wrong password); its other subclasses (IntegrityError...)
+    # are about a statement, not about reaching the database.
+    if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DBAPIError:
+        reason = (str(exc.orig).strip() or type(exc.orig).__name__).splitlines()[0]
+    elif isinstance(exc, OSError):
+        reason = str(exc)  # refused, unknown host, timeout: asyncpg raises these unwrapped
+    else:
+        return None
+    return ConfigurationError(
+        f"cannot use the database {shown_url(database_url)}: {reason} (check DATABASE_URL)"
+    )
+
+
+def _check_sqlite_file(database_url: str) -> None:
+    """A SQLite file that cannot be opened, said before any command starts on it.
+
+    Opened here with the standard library: aiosqlite's worker thread, when its connection
+    fails, can outlive the event loop and print a traceback of its own after the one line.
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return
+    try:
+        sqlite3.connect(url.database).close()  # creates the file, as every command would
+    except sqlite3.Error as exc:
+        raise ConfigurationError(
+            f"cannot use the database {shown_url(database_url)}: {exc} (check DATABASE_URL)"
+        ) from None
+
+
+# -- serving ----------------------------------------------------------------------------------
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse early, with the way out, when the port is taken (uvicorn says only Errno 98)."""
+    # The same socket family and options uvicorn binds with; closed again at once.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigurationError(
+                    f"port {port} on {host} is already in use (another server?): "
+                    "choose another with --port N or PORT=N"
+                ) from None
+            raise ConfigurationError(
+                f"cannot listen on {host} port {port}: {exc.strerror} (check --host/HOST)"
+            ) from None
+
+
+def _check_database(settings: Settings) -> None:
+    """The database answers and is migrated, or one line saying what to do."""
+    from festival import db as dbmod
+    from festival import migrate
+
+    async def check() -> None:
+        engine = dbmod.make_engine(settings.database_url)
+        try:
+            await migrate.ensure_migrated(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    _check_port(host, port)
+    _check_database(settings)
+    if workers <= 1:
+        from festival.app import serving_app
+
+        # log_config=None: uvicorn's records go through festival.logs, in LOG_FORMAT.
+        uvicorn.run(serving_app(settings), host=host, port=port, log_config=None)
+        return
+    # Worker processes start afresh and read the environment (festival.app:asgi).
+    os.environ.setdefault("DATABASE_URL", settings.database_url)
+    if not settings.redis_url:
+        log.warning(
+            "%d workers without REDIS_URL: each worker serves its own copy of every live room, "
+            "so people on different workers will not see each other. Set REDIS_URL.",
+            workers,
+        )
+    if settings.secret_key_generated:
+        # One development key for all the workers of this run, said once here: with a key of
+        # its own each worker would refuse the cookies the others signed.
+        warn_generated_secret(settings)
+        os.environ["SECRET_KEY"] = settings.secret_key
+    shared: Path | None = None
+    if settings.metrics_dir is None:
+        # Without a directory to share, each scrape answers for whichever worker took it.
+        shared = Path(tempfile.mkdtemp(prefix=f"festival-metrics-{port}-"))
+        os.environ["METRICS_DIR"] = str(shared)
+        log.info("the %d workers share their /metrics figures in %s", workers, shared)
+    try:
+        uvicorn.run(
+            "festival.app:asgi",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+        )
+    finally:
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+# -- the commands -----------------------------------------------------------------------------
+
+
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     from festival import migrate
 
-    migrate.upgrade(settings.database_url)
-    print(f"database migrated to {migrate.head_revision()}: {shown_url(settings.database_url)}")
+    before = migrate.upgrade(settings.database_url)
+    head = migrate.head_revision()
+    said = f"database migrated to {head}" if before != head else f"database already at {head}"
+    print(f"{said}: {shown_url(settings.database_url)}")
     return 0
 
 
@@ -53,25 +187,21 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from festival import demo, migrate
 
-    migrate.upgrade(settings.database_url)
+    if migrate.upgrade(settings.database_url) != migrate.head_revision():
+        print(f"database migrated to {migrate.head_revision()}")
     summary = asyncio.run(demo.seed_database(settings.database_url))
     print(summary)
     if args.no_serve:
         return 0
-    print(f"serving the demo festival on http://{args.host}:{args.port}")
+    print(f"serving the demo festival on http://{args.host}:{args.port}", flush=True)
     _serve(settings, args.host, args.port, 1)
     return 0
 
 
 def cmd_tz_check(settings: Settings, args: argparse.Namespace) -> int:
     from festival import tzcheck
-    from festival.migrate import NotMigratedError
 
-    try:
-        moved = asyncio.run(tzcheck.run(settings.database_url, apply=args.apply))
-    except NotMigratedError as exc:
-        print(f"festival tz-check: {exc}", file=sys.stderr)
-        return 2
+    moved = asyncio.run(tzcheck.run(settings.database_url, apply=args.apply))
     for line in moved.lines():
         print(line)
     print(moved.summary(applied=args.apply))
@@ -80,18 +210,15 @@ def cmd_tz_check(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_import_ics(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-    from pathlib import Path
 
     from festival import importer
-    from festival.errors import FestivalError
-    from festival.migrate import NotMigratedError
+    from festival.errors import FestivalError, NotFoundError
     from scheduling.errors import SchedulingError
 
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
-        print(f"festival import-ics: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 2
+        raise ConfigurationError(f"cannot read {args.file}: {exc.strerror}") from None
     try:
         return asyncio.run(
             importer.import_file(
@@ -105,24 +232,62 @@ def cmd_import_ics(settings: Settings, args: argparse.Namespace) -> int:
                 now=datetime.now(UTC),
             )
         )
-    except (SchedulingError, FestivalError, NotMigratedError) as exc:
+    except NotFoundError as exc:
+        raise ConfigurationError(f"{exc.message} ({exc.code})") from None
+    except (SchedulingError, FestivalError) as exc:
         code = getattr(exc, "code", "error")
-        print(f"festival import-ics: nothing imported: {exc} ({code})", file=sys.stderr)
-        return 1
+        _say_error(args, f"nothing imported: {exc} ({code})")
+        return importer.IMPORTED_NOTHING
+
+
+def _import_language(value: str) -> str:
+    """``--language``: the web form's rule (scheduling.ics_import.import_language)."""
+    from scheduling.ics_import import IcsImportError, import_language
+
+    try:
+        return import_language(value)
+    except IcsImportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+IMPORT_EPILOG = """\
+exit status: 0 every event imported (with --dry-run: would be); 1 nothing to import (the file
+cannot be read as a calendar, or none of its events can be imported); 2 a usage or
+configuration error (bad option, unknown organisation or edition, database unreachable or not
+migrated); 3 some events imported, the others left out (each listed with its reason)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="festival", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="festival",
+        epilog="exit status: 0 done; 1 a problem the command reports; 2 a usage or "
+        "configuration error (one line on stderr); 3 import-ics left some events out.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def server_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        p.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="address to listen on (default: $HOST or 127.0.0.1; 0.0.0.0 for every interface)",
+        )
         # argparse applies ``type`` to string defaults too: a bad $PORT is a usage error.
-        p.add_argument("--port", type=int, default=os.environ.get("PORT") or "8000")
+        p.add_argument(
+            "--port",
+            type=int,
+            default=os.environ.get("PORT") or "8000",
+            help="port to listen on (default: $PORT or 8000)",
+        )
 
     serve = sub.add_parser("serve", help="serve the app with uvicorn")
     server_args(serve)
-    serve.add_argument("--workers", type=int, default=os.environ.get("WEB_CONCURRENCY") or "1")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.environ.get("WEB_CONCURRENCY") or "1",
+        help="worker processes sharing the port (default: $WEB_CONCURRENCY or 1); more than "
+        "one needs REDIS_URL for the live rooms",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="migrate, seed the demo festival (idempotent), and serve")
@@ -137,22 +302,61 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--apply", action="store_true", help="write the re-derived times")
     check.set_defaults(func=cmd_tz_check)
 
-    imp = sub.add_parser("import-ics", help="import sessions from an .ics file as drafts")
+    imp = sub.add_parser(
+        "import-ics",
+        help="import sessions from an .ics file as drafts",
+        description="Import sessions from an .ics file as drafts: all or nothing, after a "
+        "preview that lists every event left out and why.",
+        epilog=IMPORT_EPILOG,
+    )
     imp.add_argument("file", help="the .ics file (UTF-8)")
     imp.add_argument("--organisation", required=True, help="organisation slug")
     imp.add_argument("--edition", default="", help="edition slug (default: FESTIVAL_EDITION)")
-    imp.add_argument("--language", default="en", help="language of events that give none")
+    imp.add_argument(
+        "--language",
+        default="en",
+        type=_import_language,
+        help="language code of events that give none, such as en or sw (default: en)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="show the preview, save nothing")
     imp.set_defaults(func=cmd_import_ics)
+
+    parser.description = f"The festival platform's command: {', '.join(sub.choices)}."
     return parser
 
 
+def _say_error(args: argparse.Namespace, message: str) -> None:
+    """One line on stderr: ``festival <command>: ...``, or a JSON record with LOG_FORMAT=json."""
+    if getattr(args, "log_format", "text") == "json":
+        log.error("%s", message, extra={"command": args.command})
+    else:
+        print(f"festival {args.command}: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    result: int = args.func(settings, args)
-    return result
+    args.log_format = requested_log_format(os.environ)
+    with logging_to_stderr(args.log_format):
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            _say_error(args, str(exc))
+            return EXIT_CONFIG
+        from festival.migrate import NotMigratedError
+
+        try:
+            _check_sqlite_file(settings.database_url)
+            result: int = args.func(settings, args)
+        except (ConfigurationError, NotMigratedError) as exc:
+            _say_error(args, str(exc))
+            return EXIT_CONFIG
+        except Exception as exc:
+            unusable = _unusable_database(exc, settings.database_url)
+            if unusable is None:
+                raise
+            _say_error(args, str(unusable))
+            return EXIT_CONFIG
+        return result
 
 
 if __name__ == "__main__":

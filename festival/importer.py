@@ -162,6 +162,17 @@ async def imported_sessions(
 
 # -- the command line -------------------------------------------------------------------------
 
+#: ``festival import-ics`` exit status (its --help and the README say the same; 2 is a usage or
+#: configuration error, decided by festival.cli).
+IMPORTED_ALL, IMPORTED_NOTHING, IMPORTED_SOME = 0, 1, 3
+
+
+def exit_status(preview: ImportPreview) -> int:
+    """What the import did (or, in a dry run, would do): all, nothing, or some left out."""
+    if not preview.can_apply:
+        return IMPORTED_NOTHING
+    return IMPORTED_SOME if preview.skipped else IMPORTED_ALL
+
 
 class ProgressPrinter:
     """Progress lines for large files: every ``step`` events and at the end of each phase."""
@@ -223,12 +234,12 @@ async def import_file(
                 write(line)
             if not apply:
                 write("dry run: nothing was saved")
-                return 0
+                return exit_status(preview)
             if not preview.can_apply:
                 write("nothing to import")
-                return 1
+                return exit_status(preview)
             created = await apply_import(db, preview, now, progress)
         write(f"imported {len(created)} draft sessions")
-        return 0
+        return exit_status(preview)
     finally:
         await engine.dispose()

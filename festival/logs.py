@@ -3,6 +3,11 @@
 ``LOG_FORMAT=json`` (``Settings.log_format``) gives structured logs for a log pipeline: each
 record is ``{"ts", "level", "logger", "message", "pid"}`` plus ``exception`` when there is one
 and any ``extra={...}`` fields the caller passed. Timestamps are UTC with a ``Z``.
+
+Every record of the process goes through the one handler installed here, uvicorn's own
+(startup, access, errors) included, so that ``json`` means every line. Alembic's per-start
+chatter (plugin set-up, "Context impl", each step of an upgrade) is kept below WARNING:
+``festival migrate`` says in one line what it did.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,9 +24,13 @@ FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 #: Attributes every LogRecord has; anything else on a record came from ``extra=``.
+#: ``color_message`` is uvicorn's copy of the message with terminal colours: not for a pipeline.
 _STANDARD = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
+    | {"message", "asctime", "color_message"}
 )
+#: Loggers that say too much at INFO for every start; their warnings and errors still show.
+QUIET = ("alembic",)
 
 
 class JsonFormatter(logging.Formatter):
@@ -57,3 +68,27 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    for name in QUIET:
+        logging.getLogger(name).setLevel(level if level <= logging.DEBUG else logging.WARNING)
+
+
+@contextmanager
+def logging_to_stderr(log_format: str, level: int = logging.INFO) -> Iterator[None]:
+    """``configure_logging`` for the length of a command, then the previous set-up again.
+
+    A command run in-process (the tests call ``festival.cli.main``) must not leave its
+    handler on the root logger of the process that called it.
+    """
+    names = ("", "uvicorn", "uvicorn.error", "uvicorn.access", *QUIET)
+    saved = [
+        (logger, logger.handlers[:], logger.level, logger.propagate)
+        for logger in map(logging.getLogger, names)
+    ]
+    configure_logging(log_format, level)
+    try:
+        yield
+    finally:
+        for logger, handlers, was_level, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.setLevel(was_level)
+            logger.propagate = propagate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from festival.db import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -33,9 +36,15 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (blocking; call from sync code or a thread)."""
+def upgrade(database_url: str, revision: str = "head") -> str | None:
+    """Apply migrations up to ``revision`` (blocking; call from sync code or a thread).
+
+    Returns the revision the database was at before (None: no tables yet), so that the caller
+    can say in one line whether anything ran (alembic's own lines are quiet: festival.logs).
+    """
+    before = asyncio.run(_revision_at(database_url))
     command.upgrade(alembic_config(database_url), revision)
+    return before
 
 
 def downgrade(database_url: str, revision: str) -> None:
@@ -49,6 +58,14 @@ def _current(connection: Connection) -> str | None:
 async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
+
+
+async def _revision_at(database_url: str) -> str | None:
+    engine = make_engine(database_url)
+    try:
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
 
 
 async def ensure_migrated(engine: AsyncEngine) -> None:

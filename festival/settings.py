@@ -118,6 +118,11 @@ def _trusted_proxies(value: str | None) -> tuple[str, ...]:
     return entries
 
 
+def requested_log_format(environ: Mapping[str, str]) -> str:
+    """LOG_FORMAT as far as it can be honoured while reporting that the settings are unusable."""
+    return "json" if (environ.get("LOG_FORMAT") or "").strip().lower() == "json" else "text"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with the embedded defaults."""
@@ -163,12 +168,9 @@ class Settings:
         secret = env.get("SECRET_KEY", "")
         generated = not secret
         if generated:
+            # Said by the process that signs with it (warn_generated_secret), not here: every
+            # command builds settings, and most of them sign nothing.
             secret = secrets.token_urlsafe(32)
-            log.warning(
-                "SECRET_KEY is not set: using a random development key. Sessions and guest "
-                "cookies will not survive a restart and differ between workers. "
-                "Set SECRET_KEY in production."
-            )
         retention = (env.get("CANCELLED_RETENTION_DAYS") or "30").strip()
         # Not str.isdigit(): it accepts "²", which int() then refuses with a bare ValueError.
         if re.fullmatch(r"[0-9]{1,5}", retention) is None:
@@ -208,3 +210,30 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+GENERATED_SECRET_WARNING = (
+    "SECRET_KEY is not set: using a random development key. Sessions and guest cookies will "
+    "not survive a restart, and processes that do not share it refuse each other's cookies. "
+    "Set SECRET_KEY in production."
+)
+
+
+def warn_generated_secret(settings: Settings) -> None:
+    """Say once, in a process that signs cookies with it, that the key is a throwaway one."""
+    if settings.secret_key_generated:
+        log.warning(GENERATED_SECRET_WARNING)
+
+
+def settings_or_exit(environ: Mapping[str, str] | None = None) -> Settings:
+    """``Settings.from_env()`` for a server process: an unusable value is one logged line and
+    exit status 2 (a configuration error, as for ``festival``), not a traceback."""
+    from festival.logs import configure_logging
+
+    env = os.environ if environ is None else environ
+    try:
+        return Settings.from_env(env)
+    except SettingsError as exc:
+        configure_logging(requested_log_format(env))
+        log.error("%s", exc)
+        raise SystemExit(2) from None

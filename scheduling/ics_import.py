@@ -81,6 +81,18 @@ class IcsEmptyError(IcsImportError):
     code = "import.empty"
 
 
+def import_language(value: str) -> str:
+    """The language of events that name none, as the admin form and ``festival import-ics`` take it.
+
+    A two- or three-letter code (ISO 639), as an event's own ``LANGUAGE`` is read; empty means
+    English.
+    """
+    code = value.strip().lower() or "en"
+    if not _LANGUAGE.fullmatch(code):
+        raise IcsImportError(f"{code!r} is not a language code such as 'en' or 'sw'.")
+    return code
+
+
 # Reasons an event is left out (stable codes, shown with a sentence).
 ALL_DAY = "all_day"
 RECURRING = "recurring"

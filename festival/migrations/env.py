@@ -1,8 +1,14 @@
-"""Alembic environment: runs migrations over the app's async engine."""
+"""Alembic environment: runs migrations over the app's async engine.
+
+Two callers: festival.migrate (``festival migrate``, the tests), which passes the URL or a
+connection; and the ``alembic`` command with the repository's alembic.ini, which takes the
+database from ``DATABASE_URL`` as ``festival`` does.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -10,6 +16,7 @@ from sqlmodel import SQLModel
 
 import festival.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from festival.db import make_engine
+from festival.settings import settings_or_exit
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -41,8 +48,9 @@ def run() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
-    assert url
+    if config.config_file_name is not None:  # the alembic command: its ini's loggers
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
+    url = config.get_main_option("sqlalchemy.url") or settings_or_exit().database_url
     asyncio.run(_run_async(url))
 
 

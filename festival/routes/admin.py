@@ -5,7 +5,6 @@ on every view and on confirmation, and the confirmation saves every session or n
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -26,7 +25,12 @@ from festival.stores import programme as store
 from festival.templating import render
 from festival.viewer import request_now
 from scheduling.errors import SchedulingError
-from scheduling.ics_import import MAX_IMPORT_BYTES, IcsImportError, IcsTooLargeError
+from scheduling.ics_import import (
+    MAX_IMPORT_BYTES,
+    IcsImportError,
+    IcsTooLargeError,
+    import_language,
+)
 
 #: Multipart overhead allowed on top of the file itself before the body is refused unread.
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -101,9 +105,7 @@ async def upload(request: Request) -> Response:
         async with session_scope(state(request).sessions) as db:
             edition = await store.get_edition(db, fields.get("edition", ""))
             org = await store.get_organisation(db, fields.get("organisation", ""))
-            language = (fields.get("language") or "en").strip().lower()
-            if not re.fullmatch(r"[a-z]{2,3}", language):
-                raise IcsImportError(f"{language!r} is not a language code such as 'en' or 'sw'.")
+            language = import_language(fields.get("language") or "")
             # Refuses, with its reason, a file that cannot be imported at all.
             await importer.preview_import(db, data, edition, org, language)
             assert edition.id is not None and org.id is not None

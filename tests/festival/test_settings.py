@@ -5,15 +5,21 @@ from __future__ import annotations
 import logging
 
 import pytest
+from starlette.testclient import TestClient
 
+from festival.app import create_app
 from festival.settings import (
     DEFAULT_DATABASE_URL,
+    GENERATED_SECRET_WARNING,
     ROOT,
     Settings,
     SettingsError,
     normalise_database_url,
+    requested_log_format,
+    warn_generated_secret,
 )
 from realtime.limits import Rate
+from tests.conftest import make_settings
 
 
 def test_from_env_defaults_are_the_embedded_ones() -> None:
@@ -131,18 +137,43 @@ def test_from_env_refuses_an_unsupported_database_url() -> None:
         Settings.from_env({"DATABASE_URL": "mysql://u@h/db", "SECRET_KEY": "s"})
 
 
-def test_from_env_generated_secret_logs_a_loud_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="festival.settings"):
+def test_from_env_generated_secret_is_random_and_logs_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Every command builds settings; only a process that signs says the key is a throwaway.
+    with caplog.at_level(logging.DEBUG, logger="festival.settings"):
         first = Settings.from_env({})
         second = Settings.from_env({})
 
-    warnings = [r for r in caplog.records if r.name == "festival.settings"]
-    assert [r.levelno for r in warnings] == [logging.WARNING, logging.WARNING]
-    assert "SECRET_KEY is not set" in warnings[0].getMessage()
-    assert "Set SECRET_KEY in production" in warnings[0].getMessage()
+    assert [r for r in caplog.records if r.name == "festival.settings"] == []
     assert first.secret_key_generated is True
     assert len(first.secret_key) >= 32
     assert first.secret_key != second.secret_key
+
+
+def test_warn_generated_secret_logs_one_loud_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="festival.settings"):
+        warn_generated_secret(Settings.from_env({}))
+        warn_generated_secret(Settings.from_env({"SECRET_KEY": "set-by-the-operator"}))
+
+    warnings = [r for r in caplog.records if r.name == "festival.settings"]
+    assert [(r.levelno, r.getMessage()) for r in warnings] == [
+        (logging.WARNING, GENERATED_SECRET_WARNING)
+    ]
+    assert "Set SECRET_KEY in production" in GENERATED_SECRET_WARNING
+
+
+def test_app_warns_once_at_startup_with_a_generated_secret(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(database_url).with_(secret_key_generated=True)
+    with caplog.at_level(logging.WARNING, logger="festival.settings"):
+        with TestClient(create_app(settings)) as client:
+            client.get("/healthz")
+            client.get("/healthz")
+
+    said = [r.getMessage() for r in caplog.records if r.name == "festival.settings"]
+    assert said == [GENERATED_SECRET_WARNING]
 
 
 def test_from_env_given_secret_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
@@ -254,3 +285,13 @@ def test_from_env_warns_that_uvicorn_proxy_headers_would_bypass_trusted_proxies(
     with caplog.at_level(logging.WARNING, logger="festival.settings"):
         Settings.from_env({"SECRET_KEY": "k", "FORWARDED_ALLOW_IPS": "*"})
     assert [r.getMessage() for r in caplog.records if "FORWARDED_ALLOW_IPS" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("json", "json"), (" JSON ", "json"), ("text", "text"), ("xml", "text")]
+)
+def test_requested_log_format_honours_json_even_when_other_settings_fail(
+    value: str, expected: str
+) -> None:
+    assert requested_log_format({"LOG_FORMAT": value, "DATABASE_URL": "mysql://x"}) == expected
+    assert requested_log_format({}) == "text"
