@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import shutil
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -21,6 +25,7 @@ from festival import db as dbmod
 from festival import migrate
 from festival.app import create_app
 from tests.conftest import PG_URL, PostgresTemplates, _pg_admin, _pg_url_for, make_settings
+from tests.festival.commands import ROOT, environment, run
 
 MODEL_TABLES = frozenset(SQLModel.metadata.tables)
 
@@ -168,3 +173,53 @@ def test_readyz_is_503_while_the_database_is_behind(blank_database_url: str) -> 
     assert body["status"] == "unavailable"
     assert body["checks"]["database"].startswith("error: NotMigratedError: The database is at")
     assert "Run `festival migrate`" in body["checks"]["database"]
+
+
+# -- the alembic command, as docs/architecture.md tells a developer to run it ------------------
+
+ALEMBIC = str(Path(sys.executable).with_name("alembic"))
+
+
+def test_alembic_check_finds_nothing_to_generate_on_a_migrated_database(
+    database_url: str,
+) -> None:
+    done = run([ALEMBIC, "check"], environment(DATABASE_URL=database_url))
+
+    assert (done.status, done.out) == (0, "No new upgrade operations detected.\n")
+
+
+def test_alembic_check_fails_on_a_database_behind_the_models(
+    unmigrated_database_url: str,
+) -> None:
+    done = run([ALEMBIC, "check"], environment(DATABASE_URL=unmigrated_database_url))
+
+    assert done.status != 0
+    assert "Target database is not up to date." in done.err
+
+
+def test_alembic_revision_autogenerate_writes_what_the_database_lacks(tmp_path: Path) -> None:
+    # A copy of the repository's alembic.ini and migrations, so that nothing is written into
+    # the repository. The database has the schema of the revision before head but is stamped
+    # head: as if the models had gained the last revision's tables since.
+    shutil.copy(ROOT / "alembic.ini", tmp_path / "alembic.ini")
+    shutil.copytree(
+        ROOT / "festival" / "migrations",
+        tmp_path / "festival" / "migrations",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}"
+    migrate.upgrade(url, revision_before_head())
+    command.stamp(migrate.alembic_config(url), "head")
+    missing = MODEL_TABLES - table_names(url)
+
+    done = run(
+        [ALEMBIC, "-c", str(tmp_path / "alembic.ini"), "revision", "--autogenerate"]
+        + ["--rev-id", "9999", "-m", "probe"],
+        environment(DATABASE_URL=url),
+    )
+
+    assert done.status == 0, done.err
+    written = (tmp_path / "festival" / "migrations" / "versions" / "9999_probe.py").read_text()
+    created = set(re.findall(r"op\.create_table\(\s*['\"](\w+)['\"]", written))
+    assert missing and created == missing
+    assert f"down_revision: str | None = {migrate.head_revision()!r}" in written
