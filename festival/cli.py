@@ -131,7 +131,15 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         from festival.app import serving_app
 
         # log_config=None: uvicorn's records go through festival.logs, in LOG_FORMAT.
-        uvicorn.run(serving_app(settings), host=host, port=port, log_config=None)
+        # proxy_headers=False: the client address is decided behind TRUSTED_PROXIES only
+        # (festival/addresses.py), never by uvicorn's FORWARDED_ALLOW_IPS.
+        uvicorn.run(
+            serving_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            proxy_headers=False,
+        )
         return
     # Worker processes start afresh and read the environment (festival.app:asgi).
     os.environ.setdefault("DATABASE_URL", settings.database_url)
@@ -160,6 +168,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             port=port,
             workers=workers,
             log_config=None,
+            proxy_headers=False,
         )
     finally:
         if shared is not None:

@@ -72,6 +72,7 @@ def serve(
     paths: Sequence[str] = ("/healthz",),
     workers: int = 1,
     timeout: float = 60,
+    headers: Mapping[str, str] | None = None,
 ) -> Served:
     """Start a server on a port it chose itself (``--port 0``), fetch ``paths``, stop it.
 
@@ -85,7 +86,8 @@ def serve(
     try:
         base = _wait_ready(process, out_path, err_path, workers, timeout)
         for path in paths:
-            with urllib.request.urlopen(base + path, timeout=10) as response:
+            request = urllib.request.Request(base + path, headers=dict(headers or {}))
+            with urllib.request.urlopen(request, timeout=10) as response:
                 responses[path] = response.read().decode()
     finally:
         process.send_signal(signal.SIGTERM)

@@ -537,3 +537,27 @@ def test_a_sqlite_file_is_opened_before_the_command_starts(tmp_path: Path) -> No
         f"cannot use the database {url}: unable to open database file (check DATABASE_URL)"
     )
     assert (tmp_path / "new.db").exists()
+
+
+@pytest.mark.e2e
+def test_serve_leaves_the_client_address_to_trusted_proxies(tmp_path: Path) -> None:
+    # uvicorn's own proxy headers trust 127.0.0.1 by default: it would log (and hand the app)
+    # whatever X-Forwarded-For a local peer claims. festival/addresses.py decides instead.
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    migrate.upgrade(normalise_database_url(url))
+    env = environment(DATABASE_URL=url, SECRET_KEY="s", LOG_FORMAT="json")
+
+    served = serve(
+        [FESTIVAL, "serve", "--port", "0"],
+        env,
+        tmp_path,
+        paths=["/healthz?claimed"],
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+
+    access = [
+        entry["message"]
+        for entry in map(json.loads, served.err_lines)
+        if entry["logger"] == "uvicorn.access" and "claimed" in entry["message"]
+    ]
+    assert [message.split(" - ")[0].rsplit(":", 1)[0] for message in access] == ["127.0.0.1"]
