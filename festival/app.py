@@ -6,15 +6,18 @@ import logging
 import zoneinfo
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
-from festival import auth, gcpauses, migrate, routes
+from festival import auth, cookies, gcpauses, migrate, routes
 from festival import db as dbmod
 from festival.feedcache import FeedCache
+from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
 from festival.metrics import Metrics
 from festival.routes import errors
@@ -64,6 +67,18 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     )
 
 
+class FestivalApp(Starlette):
+    """Starlette with the security headers outermost, so the server-error page has them too
+    (Starlette puts its ServerErrorMiddleware outside every middleware given to it)."""
+
+    def __init__(self, headers: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.security_headers = headers
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), self.security_headers)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     """Build the ASGI app. The engine is created here; migrations are checked at startup."""
     # Zones must come from the tzdata package on every host, for every library that asks
@@ -88,7 +103,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await stack.enter_async_context(state.metrics.sharing())
             yield
 
-    app = Starlette(
+    app = FestivalApp(
+        security_headers(settings),
         debug=settings.debug,
         routes=routes.table(settings),
         middleware=[
@@ -99,7 +115,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 session_cookie=auth.SESSION_COOKIE,
                 max_age=auth.SESSION_MAX_AGE,
                 same_site="lax",
-                https_only=settings.site_url.startswith("https://"),
+                https_only=cookies.secure(settings),
             ),
         ],
         exception_handlers=dict(errors.handlers),

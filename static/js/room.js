@@ -170,7 +170,11 @@ class RoomApp {
     const area = document.getElementById("reaction-burst");
     for (const [emoji, count] of Object.entries(counts)) {
       for (let i = 0; i < Math.min(count, 8); i += 1) {
-        const bubble = el("span", { class: "bubble", text: emoji, style: `--x:${Math.random()}` });
+        const bubble = el("span", {
+          class: "bubble",
+          text: emoji,
+          style: { "--x": Math.random() },
+        });
         area.append(bubble);
         setTimeout(() => bubble.remove(), 2000);
       }

@@ -7,9 +7,11 @@ A real uvicorn server over a demo SQLite database, and Debian's Chromium driven 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ from tests.e2e.browser import chromium
 pytestmark = pytest.mark.e2e
 
 HOME_SCREENSHOT = Path("/tmp/home.png")
+EDITION = Settings().default_edition
 
 
 def _free_port() -> int:
@@ -160,3 +163,47 @@ def test_browser_home_page_fits_a_phone(server_url: str, browser: Any) -> None:
         assert HOME_SCREENSHOT.stat().st_size > 0
     finally:
         context.close()
+
+
+def test_browser_pages_run_under_the_content_security_policy(server_url: str, browser: Any) -> None:
+    # The policy blocks silently (a console message, no exception): listen for both.
+    with urllib.request.urlopen(f"{server_url}/api/editions/{EDITION}/sessions") as answer:
+        uid = json.load(answer)["sessions"][0]["uid"]
+    paths = [
+        "/",
+        "/programme",
+        f"/sessions/{uid}",
+        "/organisations",
+        "/editions",
+        f"/editions/{EDITION}/calendar",
+        "/agenda",
+        "/admin/login",
+        "/no/such/page",
+        f"/rooms/lobby-{EDITION}",
+    ]
+    WITHOUT_TIMES = {"/admin/login", "/no/such/page"}  # pages with no viewer zone
+    context = browser.new_context(timezone_id="Asia/Kathmandu")
+    problems: list[str] = []
+    policies: set[str | None] = set()
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on(
+            "console",
+            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        for path in paths:
+            response = page.goto(f"{server_url}{path}")
+            assert response is not None
+            policies.add(response.headers.get("content-security-policy"))
+            if path not in WITHOUT_TIMES:
+                _wait_for_zone(page, "Asia/Kathmandu")  # timezone.js ran (and reloaded once)
+            page.wait_for_load_state("load")
+        # The room's script ran. (This server speaks no WebSocket, ws="none": the room browser
+        # tests show the room's socket opening under the same policy.)
+        page.locator("#room[data-connection]").wait_for(state="attached")
+    finally:
+        context.close()
+
+    assert len(policies) == 1 and None not in policies
+    assert problems == []

@@ -8,6 +8,12 @@ export function el(tag, attrs = {}, ...children) {
     else if (key === "text") node.textContent = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else if (key === "dataset") Object.assign(node.dataset, value);
+    // Through the CSSOM: the site's Content-Security-Policy refuses style="" attributes.
+    else if (key === "style") {
+      for (const [property, setting] of Object.entries(value)) {
+        node.style.setProperty(property, String(setting));
+      }
+    }
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   for (const child of children) {

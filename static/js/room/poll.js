@@ -84,7 +84,7 @@ export class PollPanel {
       const mine = poll.my_choices?.includes(index);
       return el("li", { class: mine ? "mine" : "" },
         el("span", { class: "poll-label", text: option, dir: "auto" }),
-        el("span", { class: "poll-bar", style: `--share:${count / most}` }),
+        el("span", { class: "poll-bar", style: { "--share": count / most } }),
         el("span", { class: "poll-count", text: count }));
     }));
   }
