@@ -17,9 +17,7 @@ def secure(settings: Settings) -> bool:
     return settings.site_url.startswith("https://")
 
 
-def set_cookie(
-    response: Response, settings: Settings, name: str, value: str, max_age: int
-) -> None:
+def set_cookie(response: Response, settings: Settings, name: str, value: str, max_age: int) -> None:
     """A site-wide, HttpOnly, SameSite=Lax cookie (``Secure`` by the rule above)."""
     response.set_cookie(
         name,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from festival import auth, labels, links, times, views
+from festival import auth, cookies, labels, links, times, views
 from festival.settings import Settings
 from festival.state import state
 from festival.viewer import Viewer, remember_zone
@@ -90,5 +90,5 @@ def render(
         request, template, full, status_code=status_code
     )
     if viewer is not None:
-        remember_zone(response, viewer, secure=request.url.scheme == "https")
+        remember_zone(response, viewer, secure=cookies.secure(state(request).settings))
     return response

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth
+from festival import auth, cookies
 from festival.db import session_scope
 from festival.errors import BadRequestError
 from festival.models import Agenda
@@ -38,14 +38,8 @@ def _token(request: Request) -> str | None:
 
 
 def _remember(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(
-        AGENDA_COOKIE,
-        token,
-        max_age=AGENDA_COOKIE_MAX_AGE,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
+    cookies.set_cookie(
+        response, state(request).settings, AGENDA_COOKIE, token, AGENDA_COOKIE_MAX_AGE
     )
 
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from festival import auth
+from festival import auth, cookies
 from festival.errors import NotFoundError
 from festival.settings import Settings
 from festival.state import state
@@ -54,10 +54,6 @@ def new_guest_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _secure(settings: Settings) -> bool:
-    return settings.site_url.startswith("https://")
-
-
 def set_cookie_header(settings: Settings, token: str) -> str:
     """A Set-Cookie header for the WebSocket handshake response."""
     cookie: SimpleCookie = SimpleCookie()
@@ -67,7 +63,7 @@ def set_cookie_header(settings: Settings, token: str) -> str:
     morsel["path"] = "/"
     morsel["httponly"] = True
     morsel["samesite"] = "Lax"
-    if _secure(settings):
+    if cookies.secure(settings):
         morsel["secure"] = True
     return morsel.OutputString()
 
@@ -113,14 +109,8 @@ async def room_page(request: Request) -> Response:
     }
     response = render(request, "room/room.html", context, viewer=viewer)
     if token is None:
-        response.set_cookie(
-            GUEST_COOKIE,
-            guest_cookie_value(settings, new_guest_token()),
-            max_age=GUEST_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=_secure(settings),
-        )
+        value = guest_cookie_value(settings, new_guest_token())
+        cookies.set_cookie(response, settings, GUEST_COOKIE, value, GUEST_MAX_AGE)
     return response
 
 

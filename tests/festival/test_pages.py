@@ -563,3 +563,17 @@ def test_programme_day_outside_the_festival_is_a_400_with_the_reason(
     assert (
         "The festival does not fall on 2027-03-01 in your time zone (Europe/Paris)" in response.text
     )
+
+
+def test_room_page_links_only_http_join_urls(demo_settings: Settings, clock: FixedClock) -> None:
+    uid = asyncio.run(_add_hostile_session(demo_settings.database_url))
+
+    with TestClient(create_app(demo_settings, clock=clock)) as client:
+        hostile = client.get(f"/rooms/session-{uid}")
+        joinable = [s for s in api_sessions(client) if s["join_url"].startswith("https://")]
+        safe = client.get(f"/rooms/session-{joinable[0]['uid']}")
+
+    assert hostile.status_code == 200
+    assert "javascript:" not in hostile.text
+    assert 'id="room-join"' not in hostile.text
+    assert f'<a href="{joinable[0]["join_url"]}" rel="noopener"' in safe.text
