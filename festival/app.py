@@ -14,7 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from festival import auth, cookies, gcpauses, migrate, routes
+from festival import auth, cookies, gcpauses, migrate, routes, tzcheck
 from festival import db as dbmod
 from festival.feedcache import FeedCache
 from festival.headers import SecurityHeaders, security_headers
@@ -94,6 +94,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             stack.push_async_callback(state.engine.dispose)
             if settings.check_migrations:
                 await migrate.ensure_migrated(state.engine)
+                await tzcheck.warn_when_stale(state.sessions)
             warn_generated_secret(settings)
             # The rooms: the event writer, then the hub (and its broker); closed in reverse.
             await state.event_store.start()

@@ -2,13 +2,17 @@
 
 After a tzdata update changes a country's rules, the organiser's wall time stays the truth and
 the UTC instants move. This lists what moved and, with ``apply``, writes it (bumping the
-revision so calendar clients see a new SEQUENCE).
+revision so calendar clients see a new SEQUENCE). Every app start runs the same check read-only
+and warns when something is stale (``warn_when_stale``).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from festival import db as dbmod
 from festival import migrate
@@ -16,6 +20,8 @@ from festival.models import FestivalSession
 from festival.stores import programme
 from scheduling import tz
 from scheduling.errors import SchedulingError
+
+log = logging.getLogger("festival.tzcheck")
 
 
 @dataclass
@@ -63,20 +69,46 @@ def recheck(row: FestivalSession, report: TzCheckReport) -> Moved | None:
     return None
 
 
+async def check(db: AsyncSession, apply_at: datetime | None = None) -> TzCheckReport:
+    """Re-derive every session; with ``apply_at``, write the ones that moved at that instant."""
+    report = TzCheckReport()
+    for row in await programme.all_session_rows(db):
+        report.checked += 1
+        moved = recheck(row, report)
+        if moved is None:
+            continue
+        report.moved.append(moved)
+        if apply_at is not None:
+            await programme.update_session(db, row, now=apply_at)
+    return report
+
+
 async def run(database_url: str, apply: bool = False) -> TzCheckReport:
     engine = dbmod.make_engine(database_url)
-    report = TzCheckReport()
     try:
         await migrate.ensure_migrated(engine)
         async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
-            for row in await programme.all_session_rows(db):
-                report.checked += 1
-                moved = recheck(row, report)
-                if moved is None:
-                    continue
-                report.moved.append(moved)
-                if apply:
-                    await programme.update_session(db, row, now=datetime.now(UTC))
+            return await check(db, datetime.now(UTC) if apply else None)
     finally:
         await engine.dispose()
+
+
+async def warn_when_stale(sessions: async_sessionmaker[AsyncSession]) -> TzCheckReport:
+    """At startup: warn when stored UTC instants disagree with this process's tzdata.
+
+    Servers with another tzdata would otherwise write other wall times under the same SEQUENCE;
+    ``festival tz-check --apply`` re-derives and bumps them. Nothing is written here.
+    """
+    async with sessions() as db:
+        report = await check(db)
+    if report.moved or report.errors:
+        log.warning(
+            "tzdata %s: %d of %d sessions have stored UTC times this tz database puts elsewhere "
+            "and %d have a wall time that no longer exists; run `festival tz-check` to list "
+            "them (--apply writes the new times)",
+            tz.TZDATA_VERSION,
+            len(report.moved),
+            report.checked,
+            len(report.errors),
+        )
     return report

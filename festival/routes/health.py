@@ -9,11 +9,12 @@ from starlette.routing import Route
 
 from festival import migrate
 from festival.state import state
+from scheduling import tz
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """The process is up."""
-    return JSONResponse({"status": "ok"})
+    """The process is up, and which tz database decides its times (the same on every worker)."""
+    return JSONResponse({"status": "ok", "tzdata": tz.TZDATA_VERSION})
 
 
 async def readyz(request: Request) -> JSONResponse:

@@ -1,3 +1,4 @@
+import tzdata  # type: ignore[import-untyped]
 from starlette.testclient import TestClient
 
 from festival.app import create_app
@@ -6,10 +7,11 @@ from scheduling.clock import FixedClock
 from tests.redis_server import free_port
 
 
-def test_healthz_reports_ok(client: TestClient) -> None:
+def test_healthz_reports_ok_and_the_tz_database_version(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    # The version read from the package itself, not from the code under test.
+    assert response.json() == {"status": "ok", "tzdata": tzdata.IANA_VERSION}
 
 
 def test_readyz_reports_database_ready(client: TestClient) -> None:

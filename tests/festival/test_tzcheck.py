@@ -6,20 +6,26 @@ instead: it is what an older tz database would have computed (Nepal was UTC+05:3
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import tzdata  # type: ignore[import-untyped]
 from sqlalchemy import update
 from sqlalchemy.sql import Executable
 from sqlmodel import col
+from starlette.testclient import TestClient
 
 from festival import db as dbmod
 from festival import tzcheck
+from festival.app import create_app
 from festival.migrate import NotMigratedError
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import programme
 from scheduling import tz
 from scheduling.errors import NonexistentTimeError
+from tests.conftest import make_settings
 
 CREATED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 KATHMANDU_WALL = datetime.fromisoformat("2027-01-24 09:00")  # naive: a wall time
@@ -178,3 +184,38 @@ async def test_tzcheck_summary_names_tzdata_and_counts(database_url: str) -> Non
 async def test_tzcheck_refuses_an_unmigrated_database(unmigrated_database_url: str) -> None:
     with pytest.raises(NotMigratedError, match="festival migrate"):
         await tzcheck.run(unmigrated_database_url)
+
+
+# -- at every start ---------------------------------------------------------------------------
+
+
+def test_app_start_warns_when_stored_instants_are_stale(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    uid = asyncio.run(
+        add_session(database_url, "Kathmandu lecture", KATHMANDU_WALL, "Asia/Kathmandu")
+    )
+    asyncio.run(tamper_utc(database_url, uid, KATHMANDU_OLD_UTC))
+
+    with caplog.at_level(logging.WARNING, logger="festival"):
+        with TestClient(create_app(make_settings(database_url))) as client:
+            assert client.get("/healthz").status_code == 200  # it starts all the same
+
+    warnings = [r.getMessage() for r in caplog.records if r.name == "festival.tzcheck"]
+    assert warnings == [
+        f"tzdata {tzdata.IANA_VERSION}: 1 of 1 sessions have stored UTC times this tz database "
+        "puts elsewhere and 0 have a wall time that no longer exists; run `festival tz-check` "
+        "to list them (--apply writes the new times)"
+    ]
+
+
+def test_app_start_is_quiet_when_stored_instants_agree(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    asyncio.run(add_session(database_url, "Kathmandu lecture", KATHMANDU_WALL, "Asia/Kathmandu"))
+
+    with caplog.at_level(logging.DEBUG, logger="festival"):
+        with TestClient(create_app(make_settings(database_url))):
+            pass
+
+    assert [r.getMessage() for r in caplog.records if r.name == "festival.tzcheck"] == []
