@@ -144,7 +144,8 @@ def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:
     from festival import migrate
     from festival.db import make_engine, make_sessionmaker, session_scope
     from festival.models import Edition, Organisation
-    from festival.stores.programme import SessionInput, create_session, session_uid
+    from festival.sessions import SessionInput, create_session, session_uid
+    from scheduling.clock import SystemClock
 
     if postgres:
         url = fresh_postgres(postgres)
@@ -167,7 +168,7 @@ def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:
                 uid = session_uid(f"bench-{n}")
                 start = datetime(2027, 1, 24, 10, 0)  # noqa: DTZ001 - wall time in its zone
                 data = SessionInput(f"Bench room {n}", start, "Europe/Paris", 60)
-                await create_session(db, edition, org, data, uid=uid)
+                await create_session(db, edition, org, data, SystemClock(), uid=uid)
                 names.append(f"session-{uid}")
         await engine.dispose()
         return names

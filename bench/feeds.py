@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from festival import db as dbmod
-from festival import migrate
+from festival import migrate, sessions
 from festival.app import create_app
 from festival.models import Edition, Organisation
 from festival.settings import Settings
@@ -75,11 +75,11 @@ async def seed(url: str, count: int) -> list[str]:
                     tz.to_utc(wall, org.tz_name)
                 except Exception:  # noqa: BLE001 - a gap/fold wall time: take the next hour
                     wall += timedelta(hours=1)
-                row = await store.create_session(
+                row = await sessions.create_session(
                     db,
                     edition,
                     org,
-                    store.SessionInput(
+                    sessions.SessionInput(
                         title=f"Session {i}: learning together around the world",
                         local_start=wall,
                         tz_name=org.tz_name,
@@ -90,7 +90,7 @@ async def seed(url: str, count: int) -> list[str]:
                         hosts=(f"Host {i}",),
                         fold=0,
                     ),
-                    now=NOW - timedelta(days=30),
+                    FixedClock(NOW - timedelta(days=30)),
                 )
                 uids.append(row.uid)
     finally:
@@ -191,7 +191,7 @@ async def measure(
         clock.advance(60)
         async with dbmod.session_scope(maker) as db:
             row = await store.get_session_row(db, uids[(n * 97) % len(uids)])
-            await store.update_session(db, row, now=clock.now(), title=f"Changed {n}")
+            await sessions.update_session(db, row, clock, title=f"Changed {n}")
         coding = "gzip" if n % 2 else "identity"
         t = time.perf_counter()
         status, headers, body = await get(app, FEED, {"accept-encoding": coding})

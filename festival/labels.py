@@ -134,6 +134,14 @@ SDG_NAMES: dict[int, str] = {
 }
 
 
+def plural(count: int, one: str, other: str) -> str:
+    """The form of a phrase that goes with ``count``: ``1 time zone``, ``2 time zones``.
+
+    English has two forms; the message catalogue will ask the locale (CLDR plural rules) here.
+    """
+    return one if count == 1 else other
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code.lower(), code)
 

@@ -58,6 +58,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["zone_offset"] = times.zone_offset
     env.globals["zone_choices"] = views.zone_choices
     env.globals["SDG_NAMES"] = labels.SDG_NAMES
+    env.globals["plural"] = labels.plural
     # templates/calendar/ partials and forms
     env.globals["calendar_links"] = lambda slot: links.session_links(settings, slot)
     env.globals["feed_links"] = lambda path: links.feed_links(settings, path)

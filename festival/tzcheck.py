@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from festival import db as dbmod
 from festival import migrate
 from festival.models import FestivalSession
+from festival.sessions import derive_time, update_session
 from festival.stores import programme
 from scheduling import tz
+from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError
 
 log = logging.getLogger("festival.tzcheck")
@@ -58,9 +60,9 @@ class TzCheckReport:
 
 def recheck(row: FestivalSession, report: TzCheckReport) -> Moved | None:
     try:
-        _zone, _fold, starts, _ends = programme.derive_utc(
+        starts = derive_time(
             row.local_start, row.tz_name, row.duration_minutes, row.fold
-        )
+        ).starts_at_utc
     except SchedulingError as exc:
         report.errors.append(f"{row.uid} {row.title!r}: {exc.message}")
         return None
@@ -69,8 +71,8 @@ def recheck(row: FestivalSession, report: TzCheckReport) -> Moved | None:
     return None
 
 
-async def check(db: AsyncSession, apply_at: datetime | None = None) -> TzCheckReport:
-    """Re-derive every session; with ``apply_at``, write the ones that moved at that instant."""
+async def check(db: AsyncSession, apply_with: Clock | None = None) -> TzCheckReport:
+    """Re-derive every session; with a clock, write the ones that moved at its "now"."""
     report = TzCheckReport()
     for row in await programme.all_session_rows(db):
         report.checked += 1
@@ -78,17 +80,19 @@ async def check(db: AsyncSession, apply_at: datetime | None = None) -> TzCheckRe
         if moved is None:
             continue
         report.moved.append(moved)
-        if apply_at is not None:
-            await programme.update_session(db, row, now=apply_at)
+        if apply_with is not None:
+            await update_session(db, row, apply_with)
     return report
 
 
-async def run(database_url: str, apply: bool = False) -> TzCheckReport:
+async def run(database_url: str, apply: bool = False, clock: Clock | None = None) -> TzCheckReport:
+    """``festival tz-check``; with ``apply``, writes at ``clock``'s "now" (the system's by
+    default, as for ``create_app``: this is where a command starts)."""
     engine = dbmod.make_engine(database_url)
     try:
         await migrate.ensure_migrated(engine)
         async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
-            return await check(db, datetime.now(UTC) if apply else None)
+            return await check(db, (clock or SystemClock()) if apply else None)
     finally:
         await engine.dispose()
 

@@ -99,6 +99,7 @@ RECURRING = "recurring"
 OUTSIDE_FESTIVAL = "outside_festival"
 UNKNOWN_ZONE = "unknown_zone"
 NONEXISTENT_TIME = "nonexistent_time"
+OUT_OF_RANGE = "out_of_range"
 NO_START = "no_start"
 NO_TITLE = "no_title"
 BAD_DURATION = "duration"
@@ -412,6 +413,27 @@ def propose(
     _check_readable(event)
     if event.get("DTSTART") is None:
         raise _Skip(NO_START, "it has no start time (DTSTART)")
+    try:
+        return _timed(event, index, title, organiser_zone, festival_days, default_languages)
+    except OverflowError:
+        # Python dates hold the years 1 to 9999: DTSTART:99991231T235959Z seen from a zone east
+        # of UTC, or DURATION:P100000000W, does not fit in one (RFC 5545 allows any year).
+        raise _Skip(
+            OUT_OF_RANGE,
+            "its start, end or duration reaches beyond the years 1 to 9999, where no calendar "
+            "date exists; check DTSTART, DTEND and DURATION",
+        ) from None
+
+
+def _timed(
+    event: Component,
+    index: int,
+    title: str,
+    organiser_zone: str,
+    festival_days: Sequence[date],
+    default_languages: tuple[str, ...],
+) -> ProposedSession:
+    """The rest of :func:`propose`, once the event has a title and a start to read."""
     start = _moment(event["DTSTART"], organiser_zone, "start")
     notes = list(start.notes)
     ends_at = _end(event, start, organiser_zone, notes)

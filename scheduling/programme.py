@@ -273,6 +273,22 @@ def _aware(now: datetime) -> datetime:
     return now
 
 
+def counted_sessions(slots: Iterable[Slot]) -> list[Slot]:
+    """The sessions a festival, an edition or an organisation counts: the published ones.
+
+    The one definition behind every count people read (home page, API ``session_count``,
+    organisations page, ``festival demo``). A cancelled session is still listed, struck through,
+    but will not take place; a draft is its organiser's alone. A list's own length ("12 of 216
+    sessions", the API's ``count``) is another thing: it counts what it lists.
+    """
+    return [slot for slot in slots if slot.status == SessionStatus.PUBLISHED]
+
+
+def session_count(slots: Iterable[Slot]) -> int:
+    """How many of ``slots`` count (:func:`counted_sessions`)."""
+    return len(counted_sessions(slots))
+
+
 def live_now(slots: Iterable[Slot], now: datetime) -> list[Slot]:
     """Published slots running at ``now`` (start <= now < end), the soonest to end first."""
     now = _aware(now)

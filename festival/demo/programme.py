@@ -23,7 +23,7 @@ from festival.demo.data import (
 )
 from festival.demo.topics import TOPICS
 from festival.models import OrganisationKind
-from festival.stores.programme import SessionInput, session_uid
+from festival.sessions import SessionInput, session_uid
 from scheduling import tz
 from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 

@@ -19,9 +19,13 @@ from festival.db import make_engine, make_sessionmaker, session_scope
 from festival.demo.data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
 from festival.demo.programme import DemoOrganisation, build_programme
 from festival.models import Edition, FestivalSession, Organisation
+from festival.sessions import SessionInput, create_session, update_session
 from festival.settings import normalise_database_url
 from festival.stores import programme
-from festival.stores.programme import SessionInput
+from scheduling.clock import Clock, FixedClock, SystemClock
+from scheduling.programme import counted_sessions, session_count
+from scheduling.slots import Slot
+from scheduling.vocabulary import SessionStatus
 
 #: When the demo programme says it was published: fixed, so two seeds of a fresh database are
 #: identical to the byte (and feeds built from them carry the same ETags on every host).
@@ -30,11 +34,16 @@ DEMO_PUBLISHED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 @dataclass
 class SeedReport:
+    """What seeding did. Sessions are counted as everywhere else (``programme.session_count``);
+    created / updated / unchanged are rows, drafts and cancelled sessions included."""
+
     editions: int = 0
     organisations: int = 0
     sessions: int = 0
     flagship_sessions: int = 0
-    zones: int = 0
+    zones: int = 0  # of the flagship's counted sessions
+    cancelled: int = 0
+    drafts: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -43,7 +52,8 @@ class SeedReport:
         return (
             f"demo festival: {self.editions} editions, {self.organisations} organisations, "
             f"{self.sessions} sessions ({self.flagship_sessions} on "
-            f"{FLAGSHIP_DAY:%d %B %Y}) in {self.zones} zones "
+            f"{FLAGSHIP_DAY:%d %B %Y}) in {self.zones} zones; not counted: {self.cancelled} "
+            f"cancelled, {self.drafts} drafts "
             f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
         )
 
@@ -130,9 +140,13 @@ def _session_fields(edition: Edition, org: Organisation, data: SessionInput) -> 
     }
 
 
-async def seed(db: AsyncSession, now: datetime | None = None) -> SeedReport:
-    """Create or update the demo festival in ``db`` (the caller commits)."""
-    moment = now or datetime.now(UTC)
+async def seed(db: AsyncSession, clock: Clock) -> SeedReport:
+    """Create or update the demo festival in ``db`` (the caller commits).
+
+    New sessions say they were published at ``DEMO_PUBLISHED_AT``; changes are made at ``clock``.
+    """
+    published = FixedClock(DEMO_PUBLISHED_AT)
+    moment = clock.now()
     plan = build_programme()
     editions = await _seed_editions(db, moment)
     organisations = await _seed_organisations(db, plan.organisations)
@@ -140,35 +154,43 @@ async def seed(db: AsyncSession, now: datetime | None = None) -> SeedReport:
         row.uid: row for row in await programme.all_session_rows(db)
     }
     report = SeedReport(editions=len(EDITIONS), organisations=len(plan.organisations))
-    zones: set[str] = set()
     for session in plan.sessions:
         edition = editions[session.edition_slug]
         org = organisations[session.organisation_slug]
         row = rows.get(session.uid)
         if row is None:
-            await programme.create_session(
-                db, edition, org, session.data, uid=session.uid, now=DEMO_PUBLISHED_AT
-            )
+            await create_session(db, edition, org, session.data, published, uid=session.uid)
             report.created += 1
         elif changes := _changes(row, _session_fields(edition, org, session.data)):
-            await programme.update_session(db, row, now=moment, **changes)
+            await update_session(db, row, clock, **changes)
             report.updated += 1
         else:
             report.unchanged += 1
-        report.sessions += 1
-        if session.edition_slug == FLAGSHIP_SLUG:
-            report.flagship_sessions += 1
-            zones.add(session.data.tz_name)
-    report.zones = len(zones)
+    _count(report, await programme.list_slots(db, statuses=()), {s.uid for s in plan.sessions})
     return report
 
 
-async def seed_database(database_url: str) -> str:
-    """Seed the demo festival into an already-migrated database; return a one-line summary."""
+def _count(report: SeedReport, slots: list[Slot], planned: set[str]) -> None:
+    """Count the demo's sessions as the site does (the home page, the API)."""
+    mine = [slot for slot in slots if slot.uid in planned]
+    counted = counted_sessions(mine)
+    flagship = [slot for slot in counted if slot.edition_slug == FLAGSHIP_SLUG]
+    report.sessions = len(counted)
+    report.flagship_sessions = session_count(flagship)
+    report.zones = len({slot.tz_name for slot in flagship})
+    report.cancelled = sum(1 for slot in mine if slot.status == SessionStatus.CANCELLED)
+    report.drafts = sum(1 for slot in mine if slot.status == SessionStatus.DRAFT)
+
+
+async def seed_database(database_url: str, clock: Clock | None = None) -> str:
+    """Seed the demo festival into an already-migrated database; return a one-line summary.
+
+    ``clock`` defaults to the system's, as for ``create_app``: this is where a command starts.
+    """
     engine = make_engine(normalise_database_url(database_url))
     try:
         async with session_scope(make_sessionmaker(engine)) as db:
-            report = await seed(db)
+            report = await seed(db, clock or SystemClock())
     finally:
         await engine.dispose()
     return report.summary()

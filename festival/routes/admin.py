@@ -158,6 +158,8 @@ async def preview_page(request: Request) -> Response:
         "organisation": org,
         "preview": preview,
         "created": created,
+        "already": request.query_params.get("already") == "1"
+        and pending.applied_at_utc is not None,
     }
     return _page(request, "admin/preview.html", context)
 
@@ -168,18 +170,20 @@ async def confirm(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
     now = request_now(request)
+    token = request.path_params["token"]
     async with session_scope(state(request).sessions) as db:
-        pending, edition, org = await _pending(db, request.path_params["token"])
-        if pending.applied_at_utc is not None:
-            return RedirectResponse(f"/admin/import/{pending.token}", status_code=303)
+        # Claimed first: of two confirmations at once, one imports and the other is told so.
+        claimed = await importer.claim_import(db, token, now)
+        pending, edition, org = await _pending(db, token)
+        if not claimed:
+            return RedirectResponse(f"/admin/import/{token}?already=1", status_code=303)
         preview = await importer.preview_import(
             db, pending.content.encode("utf-8"), edition, org, pending.language
         )
         created = await importer.apply_import(db, preview, now)
-        pending.applied_at_utc = now
         pending.created_count = len(created)
         db.add(pending)
-    return RedirectResponse(f"/admin/import/{pending.token}", status_code=303)
+    return RedirectResponse(f"/admin/import/{token}", status_code=303)
 
 
 routes: list[BaseRoute] = [

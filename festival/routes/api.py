@@ -213,7 +213,7 @@ async def edition_detail(request: Request) -> Response:
         slots = await store.list_slots(db, edition)
     body = edition_json(request, edition)
     body["window"] = window_json(window.window_for_dates(edition.days))
-    body["session_count"] = len(slots)
+    body["session_count"] = programme.session_count(slots)
     return JSONResponse(body)
 
 

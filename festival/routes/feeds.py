@@ -127,7 +127,7 @@ async def edition_feed(request: Request) -> Response:
 
         async def build() -> tuple[bytes, datetime]:
             edition = await store.get_edition(db, slug)
-            slots = await agenda_store.feed_slots(db, edition_id=edition.id)
+            slots = await store.feed_slots(db, edition_id=edition.id)
             chosen = programme.apply_filters(slots, filters, zone)
             summary = _filter_summary(filters)
             query = filters.to_query() + ([("tz", zone)] if asked_zone else [])
@@ -155,7 +155,7 @@ async def organisation_feed(request: Request) -> Response:
 
         async def build() -> tuple[bytes, datetime]:
             org = await store.get_organisation(db, slug)
-            slots = await agenda_store.feed_slots(db, organisation_id=org.id)
+            slots = await store.feed_slots(db, organisation_id=org.id)
             settings = state(request).settings
             info = ical.CalendarInfo(
                 name=f"{org.name} · #LearningPlanet",
@@ -246,7 +246,7 @@ async def _export(request: Request, fmt: str) -> Response:
 
         async def build() -> tuple[bytes, datetime]:
             edition = await store.get_edition(db, slug)
-            slots = await agenda_store.feed_slots(db, edition_id=edition.id)
+            slots = await store.feed_slots(db, edition_id=edition.id)
             info = programme_info(state(request).settings, edition)
             maker = exports.schedule_xml_bytes if fmt == "xml" else exports.schedule_json_bytes
             return maker(slots, info), _latest(version.last_modified_utc, edition.updated_at_utc)

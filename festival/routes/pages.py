@@ -67,7 +67,7 @@ async def _home(request: Request, slug: str | None) -> Response:
         "soon": soon[:HOME_LIST_LIMIT],
         "soon_count": len(soon),
         "timeline": timeline,
-        "session_count": len(slots),
+        "session_count": programme.session_count(slots),
         "programme_url": programme_url(edition, request),
     }
     return render(request, "home/index.html", context, viewer=viewer)
@@ -198,9 +198,10 @@ async def organisations_page(request: Request) -> Response:
     async with state(request).sessions() as db:
         organisations = await store.list_organisations(db)
         slots = await store.list_slots(db)
-    counts: dict[str, int] = {}
+    by_organisation: dict[str, list[Slot]] = {}
     for slot in slots:
-        counts[slot.organisation_slug] = counts.get(slot.organisation_slug, 0) + 1
+        by_organisation.setdefault(slot.organisation_slug, []).append(slot)
+    counts = {slug: programme.session_count(own) for slug, own in by_organisation.items()}
     context = {"organisations": organisations, "counts": counts}
     return render(request, "organisation/index.html", context, viewer=viewer)
 

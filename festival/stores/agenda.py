@@ -21,7 +21,7 @@ from festival.models import (
     FestivalSession,
     Organisation,
 )
-from festival.stores.programme import to_slot
+from festival.stores.programme import slot_query, to_slot
 from scheduling.slots import Slot
 from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
 
@@ -125,16 +125,13 @@ async def remove_session(db: AsyncSession, agenda: Agenda, uid: str, now: dateti
 async def agenda_slots(db: AsyncSession, agenda: Agenda) -> list[Slot]:
     """The agenda's sessions (published and cancelled), by UTC start."""
     query = (
-        select(FestivalSession, Organisation, Edition)
+        slot_query()
         .join(AgendaItem, col(AgendaItem.session_id) == col(FestivalSession.id))
-        .join(Organisation, col(FestivalSession.organisation_id) == col(Organisation.id))
-        .join(Edition, col(FestivalSession.edition_id) == col(Edition.id))
         .where(col(AgendaItem.agenda_id) == agenda.id)
         .where(col(FestivalSession.status).in_(PUBLIC_STATUSES))
         .order_by(col(FestivalSession.starts_at_utc), col(FestivalSession.uid))
     )
-    result = await db.execute(query)
-    return [to_slot(row, org, ed.slug) for row, org, ed in result.all()]
+    return [to_slot(row) for row in (await db.execute(query)).all()]
 
 
 async def agenda_uids(db: AsyncSession, agenda: Agenda) -> set[str]:
@@ -187,87 +184,3 @@ async def data_version(db: AsyncSession) -> DataVersion:
         max_organisation_id=int(row[5]),
         editions_changed_utc=row[6],
     )
-
-
-_SLOT_COLUMNS = (
-    FestivalSession.id,
-    FestivalSession.uid,
-    Edition.slug,
-    FestivalSession.title,
-    FestivalSession.summary,
-    FestivalSession.kind,
-    FestivalSession.languages,
-    FestivalSession.audience,
-    FestivalSession.sdgs,
-    FestivalSession.hosts,
-    FestivalSession.tz_name,
-    FestivalSession.local_start,
-    FestivalSession.duration_minutes,
-    FestivalSession.starts_at_utc,
-    FestivalSession.ends_at_utc,
-    Organisation.slug,
-    Organisation.name,
-    Organisation.country,
-    FestivalSession.stream,
-    FestivalSession.join_url,
-    FestivalSession.capacity,
-    FestivalSession.status,
-    FestivalSession.revision,
-    FestivalSession.updated_at_utc,
-    FestivalSession.cancelled_at_utc,
-)
-
-
-async def feed_slots(
-    db: AsyncSession,
-    edition_id: int | None = None,
-    organisation_id: int | None = None,
-    statuses: tuple[str, ...] = PUBLIC_STATUSES,
-) -> list[Slot]:
-    """Sessions as Slots for feeds and exports, by UTC start then uid.
-
-    The same Slots as ``stores.programme.list_slots``, read as plain columns: building three
-    ORM objects per row costs ten times more, which a 2,000-session feed notices.
-    """
-    query: Any = (
-        select(*[col(c) for c in _SLOT_COLUMNS])
-        .join(Organisation, col(FestivalSession.organisation_id) == col(Organisation.id))
-        .join(Edition, col(FestivalSession.edition_id) == col(Edition.id))
-        .where(col(FestivalSession.status).in_(statuses))
-        .order_by(col(FestivalSession.starts_at_utc), col(FestivalSession.uid))
-    )
-    if edition_id is not None:
-        query = query.where(col(FestivalSession.edition_id) == edition_id)
-    if organisation_id is not None:
-        query = query.where(col(FestivalSession.organisation_id) == organisation_id)
-    result = await db.execute(query)
-    return [
-        Slot(
-            id=r[0],
-            uid=r[1],
-            edition_slug=r[2],
-            title=r[3],
-            summary=r[4],
-            kind=r[5],
-            languages=tuple(r[6]),
-            audience=r[7],
-            sdgs=tuple(r[8]),
-            hosts=tuple(r[9]),
-            tz_name=r[10],
-            local_start=r[11],
-            duration_minutes=r[12],
-            starts_at_utc=r[13],
-            ends_at_utc=r[14],
-            organisation_slug=r[15],
-            organisation_name=r[16],
-            country=r[17],
-            stream=r[18],
-            join_url=r[19],
-            capacity=r[20],
-            status=r[21],
-            revision=r[22],
-            updated_at_utc=r[23],
-            cancelled_at_utc=r[24],
-        )
-        for r in result.all()
-    ]

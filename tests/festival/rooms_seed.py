@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from festival.db import make_engine, make_sessionmaker, session_scope
 from festival.models import Edition, Organisation
-from festival.stores.programme import SessionInput, create_session
+from festival.sessions import SessionInput, create_session
+from scheduling.clock import SystemClock
 
 EDITION = "testfest-2027"
 LOBBY = f"lobby-{EDITION}"
@@ -42,6 +43,7 @@ async def seed_rooms(database_url: str) -> None:
                     90,
                     join_url="https://video.example/live",
                 ),
+                SystemClock(),
                 uid=LIVE_UID,
             )
             await create_session(
@@ -54,6 +56,7 @@ async def seed_rooms(database_url: str) -> None:
                     "Africa/Nairobi",
                     60,
                 ),
+                SystemClock(),
                 uid=LATER_UID,
             )
     finally:

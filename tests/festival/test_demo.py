@@ -10,10 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
+from starlette.testclient import TestClient
 
 from festival import demo
 from festival.db import make_engine, make_sessionmaker, session_scope
 from festival.models import Edition, FestivalSession, Organisation
+from festival.sessions import session_uid
+from festival.settings import Settings
 from festival.stores import programme
 from scheduling import tz, window
 from scheduling.slots import Slot
@@ -40,7 +43,7 @@ class Snapshot:
         return [s for s in self.slots if s.edition_slug == FLAGSHIP]
 
     def by_uid(self, edition: str, organisation: str, number: int) -> Slot:
-        uid = programme.session_uid(f"{edition}/{organisation}/{number}")
+        uid = session_uid(f"{edition}/{organisation}/{number}")
         return next(s for s in self.slots if s.uid == uid)
 
 
@@ -262,3 +265,26 @@ async def test_demo_seed_restores_an_edited_session_and_bumps_its_revision(
     assert "(created 0, updated 1, " in summary
     assert (after.title, after.revision) == (before.title, 2)
     assert after.starts_at_utc == before.starts_at_utc
+
+
+def test_demo_terminal_home_page_and_api_count_the_same_sessions(
+    demo_settings: Settings, demo_client: TestClient
+) -> None:
+    """One count everywhere: the published sessions (cancelled ones are listed, not counted)."""
+    summary = asyncio.run(demo.seed_database(demo_settings.database_url))  # changes nothing
+    editions = demo_client.get("/api/editions").json()["editions"]
+    listed = demo_client.get(f"/api/editions/{FLAGSHIP}/sessions").json()["sessions"]
+    published = [s for s in listed if s["status"] == "published"]
+
+    terminal = re.search(r" (\d+) sessions \((\d+) on 24 January 2027\)", summary)
+    home = re.search(r"See the whole programme \((\d+) sessions\)", demo_client.get("/").text)
+    api = [demo_client.get(f"/api/editions/{e['slug']}").json()["session_count"] for e in editions]
+    by_organisation = re.findall(
+        r" · (\d+) sessions?</span>", demo_client.get("/organisations").text
+    )
+
+    assert terminal is not None and home is not None
+    flagship_api = api[[e["slug"] for e in editions].index(FLAGSHIP)]
+    assert int(terminal.group(2)) == int(home.group(1)) == flagship_api == len(published)
+    assert int(terminal.group(1)) == sum(api) == sum(map(int, by_organisation))
+    assert len(listed) > len(published)  # the demo has cancelled sessions, so this can differ

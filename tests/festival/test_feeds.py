@@ -15,6 +15,7 @@ from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
+from festival import sessions
 from festival.settings import Settings
 from festival.state import app_state
 from festival.stores import programme as store
@@ -54,7 +55,7 @@ def first_published_uid(settings: Settings) -> str:
 def change_session(settings: Settings, uid: str, now: datetime, **changes: Any) -> None:
     async def change(db: AsyncSession) -> None:
         row = await store.get_session_row(db, uid)
-        await store.update_session(db, row, now=now, **changes)
+        await sessions.update_session(db, row, FixedClock(now), **changes)
 
     with_db(settings, change)
 
@@ -364,12 +365,11 @@ def test_stamps_are_utc_and_feed_times_equal_api_instants(demo_client: TestClien
 
 def test_feed_slots_are_the_stores_slots(demo_settings: Settings) -> None:
     """The column query feeds use gives exactly the Slots of stores.programme.list_slots."""
-    from festival.stores import agenda as agenda_store
 
     async def both(db: AsyncSession) -> tuple[list[Any], list[Any]]:
         edition = await store.get_edition(db, EDITION)
         statuses = ("published", "cancelled")
-        fast = await agenda_store.feed_slots(db, edition_id=edition.id, statuses=statuses)
+        fast = await store.feed_slots(db, edition_id=edition.id, statuses=statuses)
         slow = await store.list_slots(db, edition, statuses=statuses)
         return fast, slow
 

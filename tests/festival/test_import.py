@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival import auth, cli, importer
+from festival import auth, cli, importer, sessions
 from festival.app import create_app
 from festival.models import CalendarImport, FestivalSession
 from festival.settings import Settings
@@ -166,18 +168,18 @@ def test_import_is_all_or_nothing(admin_settings: Settings) -> None:
         preview = await importer.preview_import(db, GOOD, edition, org)
         # Someone else takes the uid of the third session between preview and save.
         third_uid = preview.sessions[2][0]
-        await store.create_session(
+        await sessions.create_session(
             db,
             edition,
             org,
-            store.SessionInput(
+            sessions.SessionInput(
                 title="Taken",
                 local_start=datetime.fromisoformat("2027-01-24 08:00"),
                 tz_name="Africa/Nairobi",
                 duration_minutes=30,
             ),
+            FixedClock(NOW),
             uid=third_uid,
-            now=NOW,
         )
         await db.commit()
         await importer.apply_import(db, preview, NOW)
@@ -307,6 +309,60 @@ def test_upload_without_csrf_token_is_refused(admin_client: TestClient) -> None:
     assert response.status_code == 403
 
 
+#: Times no Python date holds (years 1 to 9999), seen from Nairobi (UTC+3), and one good event.
+OUT_OF_RANGE = ics(
+    "UID:end-of-time\r\nSUMMARY:End of time\r\nDTSTART:99991231T235959Z\r\nDURATION:PT1H",
+    "UID:start-of-time\r\nSUMMARY:Start of time\r\n"
+    "DTSTART;TZID=Africa/Nairobi:00010101T000000\r\nDURATION:PT1H",
+    "UID:forever\r\nSUMMARY:Forever\r\nDTSTART:20270124T100000Z\r\nDURATION:P100000000W",
+    "UID:fine\r\nSUMMARY:A fine session\r\nDTSTART:20270124T100000Z\r\nDURATION:PT1H",
+)
+
+
+def test_out_of_range_times_are_left_out_with_their_reason(
+    admin_client: TestClient, admin_settings: Settings
+) -> None:
+    assert sign_in(admin_client) == 303
+    response = upload(admin_client, OUT_OF_RANGE)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    preview_url = response.headers["location"]  # type: ignore[attr-defined]
+    page = admin_client.get(preview_url)
+
+    assert page.status_code == 200
+    assert "Will be created (1 of 4 events)" in page.text
+    assert page.text.count("<code>out_of_range</code>") == 3
+    assert "beyond the years 1 to 9999" in page.text
+    confirm = admin_client.post(
+        preview_url + "/confirm", data={"csrf_token": token_from(page.text)}, follow_redirects=False
+    )
+    assert confirm.status_code == 303
+    assert list(session_titles(admin_settings).values()) == ["A fine session"]
+
+
+def test_concurrent_confirms_import_once_and_tell_the_others(
+    admin_client: TestClient, admin_settings: Settings
+) -> None:
+    assert sign_in(admin_client) == 303
+    preview_url = upload(admin_client, GOOD).headers["location"]  # type: ignore[attr-defined]
+    token = token_from(admin_client.get(preview_url).text)
+
+    def confirm() -> Any:
+        return admin_client.post(
+            preview_url + "/confirm", data={"csrf_token": token}, follow_redirects=False
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(pool.map(lambda _: confirm(), range(4)))
+
+    assert [r.status_code for r in responses] == [303] * 4
+    locations = sorted(r.headers["location"] for r in responses)
+    assert locations == [preview_url] + [preview_url + "?already=1"] * 3
+    assert len(session_titles(admin_settings)) == 3
+    told = admin_client.get(preview_url + "?already=1").text
+    assert "This import had already been confirmed: nothing more was saved." in told
+    assert "Imported: 3 draft sessions were created." in told
+
+
 # -- the command line -------------------------------------------------------------------------
 
 
@@ -351,3 +407,26 @@ def test_cli_import_reports_a_bad_file_and_imports_nothing(
     )
     err = capsys.readouterr().err
     assert "nothing imported" in err and "(import.encoding)" in err
+
+
+def test_cli_import_leaves_out_of_range_times_out_with_their_reason(
+    admin_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "times.ics"
+    path.write_bytes(OUT_OF_RANGE)
+    monkeypatch.setenv("DATABASE_URL", admin_settings.database_url)
+    args = ["import-ics", str(path), "--organisation", ORG_SLUG, "--edition", EDITION]
+
+    status = cli.main(args)
+
+    out = capsys.readouterr().out
+    assert "4 events in the file: 1 to import as drafts" in out
+    for number, title in [(1, "End of time"), (2, "Start of time"), (3, "Forever")]:
+        assert f"  - #{number} {title}: its start, end or duration reaches beyond" in out
+    assert out.count("(out_of_range)") == 3
+    assert "imported 1 draft sessions" in out
+    assert list(session_titles(admin_settings).values()) == ["A fine session"]
+    assert status == importer.IMPORTED_SOME  # some events left out

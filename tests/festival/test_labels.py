@@ -71,3 +71,10 @@ def test_templates_name_vocabulary_values_through_the_labels() -> None:
     ]
 
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("count", "form"), [(0, "time zones"), (1, "time zone"), (2, "time zones")]
+)
+def test_plural_picks_the_form_that_goes_with_the_count(count: int, form: str) -> None:
+    assert labels.plural(count, "time zone", "time zones") == form

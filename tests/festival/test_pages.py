@@ -16,6 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from festival import db as dbmod
+from festival import sessions
 from festival.app import create_app
 from festival.models import Edition, Organisation
 from festival.settings import Settings
@@ -477,11 +478,11 @@ async def _add_hostile_session(database_url: str) -> str:
             )
             db.add(organisation)
             await db.flush()
-            row = await store.create_session(
+            row = await sessions.create_session(
                 db,
                 edition,
                 organisation,
-                store.SessionInput(
+                sessions.SessionInput(
                     title="<script>alert(1)</script> & friends",
                     summary="</p><script>alert(3)</script>",
                     local_start=datetime.combine(date(2027, 1, 24), time(13, 30)),
@@ -490,8 +491,8 @@ async def _add_hostile_session(database_url: str) -> str:
                     hosts=("<i>host</i>",),
                     join_url="javascript:alert(4)",
                 ),
+                FixedClock(FESTIVAL_NOON),
                 uid="hostile-session",
-                now=FESTIVAL_NOON,
             )
             await db.commit()
             return row.uid

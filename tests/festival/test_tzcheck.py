@@ -18,12 +18,13 @@ from sqlmodel import col
 from starlette.testclient import TestClient
 
 from festival import db as dbmod
-from festival import tzcheck
+from festival import sessions, tzcheck
 from festival.app import create_app
 from festival.migrate import NotMigratedError
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import programme
 from scheduling import tz
+from scheduling.clock import FixedClock
 from scheduling.errors import NonexistentTimeError
 from tests.conftest import make_settings
 
@@ -53,10 +54,10 @@ async def add_session(url: str, title: str, wall: datetime, zone: str) -> str:
             )
             db.add_all([edition, org])
             await db.flush()
-            data = programme.SessionInput(
+            data = sessions.SessionInput(
                 title=title, local_start=wall, tz_name=zone, duration_minutes=60
             )
-            row = await programme.create_session(db, edition, org, data, now=CREATED)
+            row = await sessions.create_session(db, edition, org, data, FixedClock(CREATED))
             return row.uid
     finally:
         await engine.dispose()

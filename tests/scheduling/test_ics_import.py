@@ -419,3 +419,28 @@ def test_nul_bytes_nested_components_and_too_many_events_refuse_the_file() -> No
         )
         == 5000
     )
+
+
+@pytest.mark.parametrize(
+    ("uid", "lines", "organiser_zone"),
+    [
+        ("end-of-time", ("DTSTART:99991231T235959Z", "DURATION:PT1H"), NAIROBI),
+        ("start-of-time", ("DTSTART:00010101T000000Z", "DURATION:PT1H"), "America/Caracas"),
+        ("start-of-time-here", ("DTSTART;TZID=Africa/Nairobi:00010101T000000",), NAIROBI),
+        ("floating-end", ("DTSTART:99991231T233000", "DURATION:PT1H"), "America/Caracas"),
+        ("forever", ("DTSTART:20270124T100000Z", "DURATION:P100000000W"), NAIROBI),
+        ("never-ends", ("DTSTART:20270124T100000Z", "DTEND:99991231T235959Z"), NAIROBI),
+    ],
+)
+def test_times_beyond_year_9999_or_before_year_1_are_left_out_with_a_reason(
+    uid: str, lines: tuple[str, ...], organiser_zone: str
+) -> None:
+    plan = plan_import(
+        calendar(event(uid, *lines), event("fine", "DTSTART:20270124T100000Z", "DURATION:PT1H")),
+        organiser_zone,
+        DAYS,
+    )
+
+    assert [s.source_uid for s in plan.sessions] == ["fine"]
+    assert [(s.source_uid, s.code) for s in plan.skipped] == [(uid, ics_import.OUT_OF_RANGE)]
+    assert "beyond the years 1 to 9999" in plan.skipped[0].reason

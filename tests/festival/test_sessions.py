@@ -1,0 +1,236 @@
+"""festival.sessions: session rules (fields, UTC from the wall time, the revision, the clock)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from festival import sessions
+from festival.errors import BadRequestError
+from festival.models import Edition, FestivalSession, Organisation
+from festival.sessions import SessionInput
+from festival.settings import Settings
+from scheduling import tz
+from scheduling.clock import FixedClock
+from scheduling.errors import AmbiguousTimeError, NonexistentTimeError
+from tests.dbtools import with_db
+
+#: Far from the test run's own time, so a stamp taken from the system clock cannot pass.
+CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+EDITED = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+KATHMANDU_WALL = datetime.fromisoformat("2027-01-24 09:00")  # naive: a wall time
+#: Clocks in Paris jump from 02:00 to 03:00 on 28 March 2027 ...
+PARIS_GAP_WALL = datetime.fromisoformat("2027-03-28 02:30")
+#: ... and go back from 03:00 to 02:00 on 31 October 2027.
+PARIS_FOLD_WALL = datetime.fromisoformat("2027-10-31 02:30")
+
+
+def entered(**changes: Any) -> SessionInput:
+    base = SessionInput("Learning by the river", KATHMANDU_WALL, "Asia/Kathmandu", 60)
+    return dataclasses.replace(base, **changes)
+
+
+# -- fields -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"title": "   "}, "A title is required"),
+        ({"title": "x" * 201}, "the title is longer than 200 characters"),
+        ({"duration_minutes": 4}, "the duration must be between 5 minutes and 24 hours"),
+        ({"duration_minutes": 24 * 60 + 1}, "the duration must be between 5 minutes and 24 hours"),
+        ({"kind": "keynote"}, "unknown kind 'keynote'"),
+        ({"audience": "elders"}, "unknown audience 'elders'"),
+        ({"status": "archived"}, "unknown status 'archived'"),
+        ({"sdgs": (4, 18)}, "SDG tags are numbers from 1 to 17"),
+        ({"sdgs": (0,)}, "SDG tags are numbers from 1 to 17"),
+        ({"capacity": 0}, "capacity must be at least 1"),
+    ],
+)
+def test_validate_input_refuses_each_problem_with_its_reason(
+    changes: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        sessions.validate_input(entered(**changes))
+
+    assert caught.value.code == "session.invalid"
+    assert problem.lower() in caught.value.message.lower()
+
+
+def test_validate_input_accepts_every_vocabulary_value_and_the_limits() -> None:
+    for data in (
+        entered(kind="qa", audience="educators", status="cancelled", sdgs=(1, 17)),
+        entered(title="x" * 200, duration_minutes=5, capacity=1),
+        entered(duration_minutes=24 * 60),
+    ):
+        sessions.validate_input(data)
+
+
+def test_validate_input_says_every_problem_at_once() -> None:
+    with pytest.raises(BadRequestError) as caught:
+        sessions.validate_input(entered(title="", kind="talk", capacity=0))
+
+    assert caught.value.message == (
+        "A title is required; unknown kind 'talk'; capacity must be at least 1."
+    )
+
+
+# -- time -------------------------------------------------------------------------------------
+
+
+def test_session_time_derives_utc_from_the_wall_time_in_the_canonical_zone() -> None:
+    when = sessions.session_time(entered(tz_name="Asia/Katmandu", duration_minutes=90))
+
+    assert when == sessions.SessionTime(
+        "Asia/Kathmandu",
+        KATHMANDU_WALL,
+        0,
+        datetime(2027, 1, 24, 3, 15, tzinfo=UTC),
+        datetime(2027, 1, 24, 4, 45, tzinfo=UTC),
+    )
+
+
+def test_session_time_refuses_a_gap_and_an_unsaid_fold() -> None:
+    with pytest.raises(NonexistentTimeError):
+        sessions.session_time(entered(local_start=PARIS_GAP_WALL, tz_name="Europe/Paris"))
+    with pytest.raises(AmbiguousTimeError):
+        sessions.session_time(entered(local_start=PARIS_FOLD_WALL, tz_name="Europe/Paris"))
+
+    second = sessions.session_time(
+        entered(local_start=PARIS_FOLD_WALL, tz_name="Europe/Paris", fold=1)
+    )
+    assert (second.fold, second.starts_at_utc) == (1, datetime(2027, 10, 31, 1, 30, tzinfo=UTC))
+
+
+def test_session_time_keeps_an_instant_it_is_handed_when_it_shows_the_wall_time() -> None:
+    instant = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # the second 02:30 in Paris
+    data = entered(
+        local_start=PARIS_FOLD_WALL, tz_name="Europe/Paris", fold=1, starts_at_utc=instant
+    )
+
+    when = sessions.session_time(data)
+
+    assert when == sessions.SessionTime(
+        "Europe/Paris", PARIS_FOLD_WALL, 1, instant, instant + timedelta(minutes=60)
+    )
+
+
+@pytest.mark.parametrize(
+    ("instant", "fold"),
+    [
+        (datetime(2027, 1, 24, 3, 30, tzinfo=UTC), None),  # 09:15 in Kathmandu, not 09:00
+        (datetime(2027, 10, 31, 0, 30, tzinfo=UTC), 1),  # the first 02:30 in Paris, not the second
+    ],
+)
+def test_session_time_refuses_an_instant_that_does_not_show_the_wall_time(
+    instant: datetime, fold: int | None
+) -> None:
+    if fold is None:
+        data = entered(starts_at_utc=instant)
+    else:
+        data = entered(
+            local_start=PARIS_FOLD_WALL, tz_name="Europe/Paris", fold=fold, starts_at_utc=instant
+        )
+
+    with pytest.raises(BadRequestError) as caught:
+        sessions.session_time(data)
+
+    assert caught.value.code == "session.invalid"
+
+
+def test_session_uid_never_changes_for_a_natural_key() -> None:
+    """Calendars keep a session by its UID: the namespace and the key decide it, forever."""
+    assert sessions.session_uid("learningplanet-2027/kiritimati-schools/1") == (
+        "5fbadf5a-1d1f-54fd-a798-5b1574d441a8"
+    )
+    assert sessions.session_uid("a") != sessions.session_uid("b")
+
+
+# -- create and update, on SQLite and PostgreSQL ------------------------------------------------
+
+
+async def _place(db: AsyncSession) -> tuple[Edition, Organisation]:
+    edition = Edition(
+        slug="sessions-2027",
+        name="Sessions",
+        first_day=date(2027, 1, 24),
+        last_day=date(2027, 1, 24),
+    )
+    org = Organisation(slug="river", name="River", country="NP", tz_name="Asia/Kathmandu")
+    db.add_all([edition, org])
+    await db.flush()
+    return edition, org
+
+
+def test_create_session_stamps_the_clock_and_derives_utc(settings: Settings) -> None:
+    async def create(db: AsyncSession) -> FestivalSession:
+        edition, org = await _place(db)
+        return await sessions.create_session(
+            db, edition, org, entered(tz_name="Asia/Katmandu"), FixedClock(CREATED), uid="s-1"
+        )
+
+    row = with_db(settings, create)
+
+    assert (row.uid, row.tz_name, row.local_start, row.fold) == (
+        "s-1",
+        "Asia/Kathmandu",
+        KATHMANDU_WALL,
+        0,
+    )
+    assert (row.starts_at_utc, row.ends_at_utc) == (
+        datetime(2027, 1, 24, 3, 15, tzinfo=UTC),
+        datetime(2027, 1, 24, 4, 15, tzinfo=UTC),
+    )
+    assert (row.created_at_utc, row.updated_at_utc, row.cancelled_at_utc) == (
+        CREATED,
+        CREATED,
+        None,
+    )
+    assert row.revision == 1
+
+
+def test_create_session_of_a_cancelled_session_says_when(settings: Settings) -> None:
+    async def create(db: AsyncSession) -> FestivalSession:
+        edition, org = await _place(db)
+        data = entered(status="cancelled")
+        return await sessions.create_session(db, edition, org, data, FixedClock(CREATED))
+
+    row = with_db(settings, create)
+
+    assert row.cancelled_at_utc == CREATED
+
+
+def test_update_session_rederives_utc_bumps_the_revision_and_stamps_the_clock(
+    settings: Settings,
+) -> None:
+    async def create_then_move(db: AsyncSession) -> FestivalSession:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        later = KATHMANDU_WALL + timedelta(hours=2)
+        return await sessions.update_session(
+            db, row, FixedClock(EDITED), local_start=later, status="cancelled"
+        )
+
+    row = with_db(settings, create_then_move)
+
+    assert row.starts_at_utc == tz.to_utc(KATHMANDU_WALL + timedelta(hours=2), "Asia/Kathmandu")
+    assert row.ends_at_utc == row.starts_at_utc + timedelta(minutes=60)
+    assert (row.revision, row.created_at_utc, row.updated_at_utc) == (2, CREATED, EDITED)
+    assert row.cancelled_at_utc == EDITED
+
+
+def test_update_session_refuses_an_unknown_field(settings: Settings) -> None:
+    async def create_then_change(db: AsyncSession) -> None:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        await sessions.update_session(db, row, FixedClock(EDITED), colour="green")
+
+    with pytest.raises(BadRequestError) as caught:
+        with_db(settings, create_then_change)
+
+    assert caught.value.message == "unknown session field 'colour'"
