@@ -32,7 +32,11 @@ class Replica:
     """One room's log as this process holds it; ``deliver`` fans fresh events out, in order."""
 
     def __init__(
-        self, info: RoomInfo, store: EventStore, deliver: Callable[[list[Event]], None]
+        self,
+        info: RoomInfo,
+        store: EventStore,
+        deliver: Callable[[list[Event]], None],
+        reach_wait_seconds: float = REACH_WAIT_SECONDS,
     ) -> None:
         self.name = info.name
         self.state = room.RoomState(info)
@@ -41,8 +45,10 @@ class Replica:
         #: The members here have been sent every event up to this seq.
         self.delivered_seq = 0
         self._deliver = deliver
+        self.reach_wait_seconds = reach_wait_seconds
         self._advanced = asyncio.Event()
         self._catching_up: asyncio.Task[None] | None = None
+        self._gap_again = False  # a gap was seen while catching up: catch up once more after
         self._announcing: set[asyncio.Task[None]] = set()
 
     async def load(self) -> None:
@@ -80,8 +86,17 @@ class Replica:
     def catch_up(self) -> None:
         """Read what the broker skipped from the store in the background, then deliver it."""
         if self._catching_up is not None and not self._catching_up.done():
+            # The running read may have been answered before what this gap misses was stored.
+            self._gap_again = True
             return
-        self._catching_up = asyncio.get_running_loop().create_task(self.read_missing())
+        self._catching_up = asyncio.get_running_loop().create_task(self._catch_up())
+
+    async def _catch_up(self) -> None:
+        again = True
+        while again:
+            self._gap_again = False
+            await self.read_missing()
+            again = self._gap_again
 
     async def since(self, last_seq: int | None) -> tuple[int, str | None, list[Event]]:
         """For a client that last saw ``last_seq``: the head it joins at, why it gets a snapshot
@@ -94,7 +109,16 @@ class Replica:
         reason = snapshot_reason(last_seq, head)
         if reason is not None:
             return head, reason, []
-        return head, None, await replay(self.recent, self.store, self.name, last_seq or 0, head)
+        replayed = await replay(self.recent, self.store, self.name, last_seq or 0, head)
+        while self.state.seq > head:
+            # Delivered while the store was read, to the members only: the joiner gets later
+            # events only, so these must be in its replay.
+            more = await replay(self.recent, self.store, self.name, head, self.state.seq)
+            if not more:
+                raise RuntimeError(f"room {self.name}: store ends at {head}, delivered more")
+            head = more[-1].seq
+            replayed += more
+        return head, None, replayed
 
     def restored(self, publish: Callable[[Message], Coroutine[Any, Any, None]]) -> None:
         """The broker is back: read what other workers stored meanwhile, and tell them this
@@ -111,7 +135,7 @@ class Replica:
         if head is not None:
             # The previous holder published before it let go: its events are on their way.
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + REACH_WAIT_SECONDS
+            deadline = loop.time() + self.reach_wait_seconds
             while self.state.seq < head and (remaining := deadline - loop.time()) > 0:
                 self._advanced.clear()
                 with contextlib.suppress(TimeoutError):
@@ -124,10 +148,17 @@ class Replica:
         """After a failed write the state holds events that were never stored: rebuild it from
         the store, and deliver what the store holds that the members have not had (another
         worker's). Raises what reading the store raises."""
-        delivered = self.delivered_seq
         events = await self.store.read(self.name, 0)
+        # Meanwhile the broker may have brought events past what the read answered: they are
+        # stored (only stored events are published), so read on until the state holds them.
+        while (last := events[-1].seq if events else 0) < self.delivered_seq:
+            more = await self.store.read(self.name, last)
+            if not more:
+                raise RuntimeError(f"room {self.name}: store ends at {last}, delivered more")
+            events += more
+        # What the members were sent while the store was read is not missed: only after it.
+        missed = [event for event in events if event.seq > self.delivered_seq]
         self.reset(events)
-        missed = [event for event in events if event.seq > delivered]
         if missed:
             self._deliver(missed)
 
