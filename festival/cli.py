@@ -249,6 +249,70 @@ def cmd_import_ics(settings: Settings, args: argparse.Namespace) -> int:
         return importer.IMPORTED_NOTHING
 
 
+def _read_new_password(args: argparse.Namespace) -> str:
+    """The new admin's password: the first line of stdin, or typed twice at a prompt."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ConfigurationError(
+            "no terminal to type a password in: give it on stdin with --password-stdin"
+        )
+    first = getpass.getpass("Password for the new admin: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise ConfigurationError("the two passwords differ; nothing created")
+    return first
+
+
+def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from festival import db as dbmod
+    from festival import migrate
+    from festival.auth import passwords
+    from festival.errors import BadRequestError
+    from festival.stores import accounts as store
+
+    try:
+        email = store.check_email(args.email)
+        password = _read_new_password(args)
+        passwords.check_new_password(password, email=email)
+    except BadRequestError as exc:
+        raise ConfigurationError(exc.message) from None
+    hashed = passwords.hash_password_sync(password)
+
+    async def create() -> str | None:
+        engine = dbmod.make_engine(settings.database_url)
+        try:
+            await migrate.ensure_migrated(engine)
+            async with dbmod.session_scope(dbmod.make_sessionmaker(engine)) as db:
+                now = datetime.now(UTC)
+                try:
+                    await store.create_account(
+                        db,
+                        email=email,
+                        name=args.name,
+                        password_hash=hashed,
+                        now=now,
+                        is_admin=True,
+                    )
+                except store.EmailTakenError as exc:
+                    return exc.message
+                # ADMIN_PASSWORD is retired from now on: its sign-ins end at once.
+                await store.revoke_bootstrap_signins(db, now)
+            return None
+        finally:
+            await engine.dispose()
+
+    problem = asyncio.run(create())
+    if problem is not None:
+        _say_error(args, f"{problem} Nothing created.")
+        return 1
+    print(f"admin account created for {email}: sign in at {settings.site_url}/signin")
+    return 0
+
+
 def _import_language(value: str) -> str:
     """``--language``: the web form's rule (scheduling.ics_import.import_language)."""
     from scheduling.ics_import import IcsImportError, import_language
@@ -329,6 +393,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="show the preview, save nothing")
     imp.set_defaults(func=cmd_import_ics)
+
+    admin = sub.add_parser(
+        "createadmin",
+        help="create an admin account (retires ADMIN_PASSWORD)",
+        description="Create an admin account that signs in at /signin with its email address "
+        "and password. Once one exists, ADMIN_PASSWORD no longer signs anyone in.",
+        epilog="exit status: 0 created; 1 an account with this address exists; 2 a usage or "
+        "configuration error (bad address, password too short, database not migrated).",
+    )
+    admin.add_argument("--email", required=True, help="the admin's email address")
+    admin.add_argument("--name", default="", help="the name shown to others (default: from email)")
+    admin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of prompting (scripts)",
+    )
+    admin.set_defaults(func=cmd_createadmin)
 
     parser.description = f"The festival platform's command: {', '.join(sub.choices)}."
     return parser

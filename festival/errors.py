@@ -5,6 +5,7 @@ FestivalError
  ├── NotFoundError        *.not_found    404
  ├── BadRequestError      request.invalid 400
  └── ForbiddenError       auth.forbidden 403
+      └── SignInRequiredError  auth.signin_required 403 (a GET page: 303 to /signin)
 
 scheduling.errors.SchedulingError codes map to 400 (422 for form time errors is not used: a
 wrong time is a bad request the user can fix, and the message says how).
@@ -39,3 +40,10 @@ class BadRequestError(FestivalError):
 class ForbiddenError(FestivalError):
     status_code = 403
     code = "auth.forbidden"
+
+
+class SignInRequiredError(ForbiddenError):
+    """Nobody is signed in where an account is needed: pages asked for with GET redirect to
+    the sign-in page (and back), everything else is a 403."""
+
+    code = "auth.signin_required"

@@ -40,7 +40,7 @@ def test_every_command_of_festival_help_is_in_the_readme(
 
     listed = help_commands(capsys)
 
-    assert listed == ["serve", "demo", "migrate", "tz-check", "import-ics"]
+    assert listed == ["serve", "demo", "migrate", "tz-check", "import-ics", "createadmin"]
     assert set(listed) == documented
 
 

@@ -1,5 +1,6 @@
 """Database records, one module per area; importing this package registers every table."""
 
+from festival.models.accounts import *  # noqa: F403
 from festival.models.agenda import *  # noqa: F403
 from festival.models.programme import (
     Edition,

@@ -44,14 +44,18 @@ def _page(
     return response
 
 
-def _signin_redirect(request: Request) -> Response | None:
-    if auth.is_admin(request):
+async def _signin_redirect(request: Request) -> Response | None:
+    """None for an admin; nobody signed in goes to the admin sign-in (ADMIN_PASSWORD, or on to
+    /signin once admin accounts exist); a signed-in organiser is refused."""
+    account = await auth.current_account(request)
+    if account is not None:
+        await auth.require_admin(request)
         return None
     return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
 
 
 async def dashboard(request: Request) -> Response:
-    redirect = _signin_redirect(request)
+    redirect = await _signin_redirect(request)
     if redirect is not None:
         return redirect
     async with state(request).sessions() as db:
@@ -72,7 +76,7 @@ async def _choices(request: Request) -> dict[str, Any]:
 
 
 async def import_form(request: Request) -> Response:
-    redirect = _signin_redirect(request)
+    redirect = await _signin_redirect(request)
     if redirect is not None:
         return redirect
     return _page(request, "admin/import.html", await _choices(request))
@@ -98,7 +102,7 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], str, bytes]:
 
 async def upload(request: Request) -> Response:
     """Read the file, store it as a pending import, and show the preview (PRG)."""
-    auth.require_admin(request)
+    await auth.require_admin(request)
     fields: dict[str, str] = {}
     try:
         fields, filename, data = await _read_upload(request)
@@ -140,7 +144,7 @@ async def _pending(db: Any, token: str) -> tuple[CalendarImport, Edition, Organi
 
 async def preview_page(request: Request) -> Response:
     """The preview (before confirmation) or the list of sessions made (after)."""
-    redirect = _signin_redirect(request)
+    redirect = await _signin_redirect(request)
     if redirect is not None:
         return redirect
     async with state(request).sessions() as db:
@@ -166,7 +170,7 @@ async def preview_page(request: Request) -> Response:
 
 async def confirm(request: Request) -> Response:
     """Save every previewed session as a draft, or nothing."""
-    auth.require_admin(request)
+    await auth.require_admin(request)
     form = await request.form()
     await auth.verify_csrf(request, form)
     now = request_now(request)

@@ -5,12 +5,14 @@ the feeds, the error page elsewhere. ``handlers`` is what ``create_app`` install
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from festival.errors import FestivalError
+from festival.auth.guards import SIGNIN_PATH
+from festival.errors import FestivalError, SignInRequiredError
 from festival.templating import render
 from scheduling.errors import SchedulingError
 
@@ -33,6 +35,14 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
 
 async def festival_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FestivalError)
+    if (
+        isinstance(exc, SignInRequiredError)
+        and request.method in ("GET", "HEAD")
+        and not wants_json(request)
+    ):
+        # A page for signed-in people: sign in, then come back here.
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{SIGNIN_PATH}?next={quote(back, safe='/')}", status_code=303)
     return error_response(request, exc.status_code, exc.code, exc.message)
 
 

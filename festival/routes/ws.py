@@ -1,8 +1,10 @@
 """Live rooms over the web: the room pages ``/rooms/{room}`` and the WebSocket ``/ws/rooms/{room}``.
 
 Who is who: every browser gets one signed guest cookie (``festival_guest``, signed with
-``settings.secret_key``) holding a random token; its identity is ``g:<token>``. A signed-in admin
-(``festival.auth.is_admin``) joins as ``u:<token>`` with moderator rights. Display names are
+``settings.secret_key``) holding a random token; its identity is ``g:<token>``. Someone signed in
+who may moderate the room (``festival.auth.can_moderate_room``: admins everywhere, a session's
+hosts and organisers in its room) joins as ``u:<token>`` with moderator rights, decided when the
+connection opens. Display names are
 chosen in the page and checked by the room (realtime.identity).
 """
 
@@ -21,6 +23,7 @@ from festival import auth, cookies
 from festival.errors import NotFoundError
 from festival.settings import Settings
 from festival.state import state
+from festival.stores import accounts as accounts_store
 from festival.templating import render
 from festival.viewer import resolve_viewer
 from realtime import connection, protocol
@@ -68,9 +71,22 @@ def set_cookie_header(settings: Settings, token: str) -> str:
     return morsel.OutputString()
 
 
-def identity_for(conn: HTTPConnection, token: str) -> Identity:
-    """Admins are moderators; everyone else is a guest. The name comes with ``join``."""
-    if auth.is_admin(conn):
+async def may_moderate(conn: HTTPConnection, room: str) -> bool:
+    """Whether the signed-in person (if any) moderates ``room`` (festival/auth/account.py)."""
+    account = await auth.current_account(conn)
+    if account is None:
+        return False
+    if account.is_admin:
+        return True
+    async with state(conn).sessions() as db:
+        owner = await accounts_store.room_owner(db, room)
+    return auth.can_moderate_room(account, owner)
+
+
+async def identity_for(conn: HTTPConnection, token: str, room: str) -> Identity:
+    """The room's moderators join as users with moderator rights; everyone else is a guest.
+    The name comes with ``join``."""
+    if await may_moderate(conn, room):
         return Identity(USER_PREFIX + token, "", moderator=True)
     return Identity(GUEST_PREFIX + token, "")
 
@@ -87,8 +103,9 @@ async def room_socket(websocket: WebSocket) -> None:
         token = new_guest_token()
         headers.append((b"set-cookie", set_cookie_header(settings, token).encode("latin-1")))
     await websocket.accept(headers=headers)
-    identity = identity_for(websocket, token)
-    await connection.serve(websocket, state(websocket).hub, websocket.path_params["room"], identity)
+    room = websocket.path_params["room"]
+    identity = await identity_for(websocket, token, room)
+    await connection.serve(websocket, state(websocket).hub, room, identity)
 
 
 async def room_page(request: Request) -> Response:
@@ -103,7 +120,7 @@ async def room_page(request: Request) -> Response:
     token = read_guest_token(request)
     context = {
         "room": info,
-        "moderator": auth.is_admin(request),
+        "moderator": await may_moderate(request, info.name),
         "socket_path": f"/ws/rooms/{info.name}",
         "session_uid": info.name.removeprefix("session-") if info.kind == "session" else None,
     }
