@@ -444,3 +444,16 @@ def test_times_beyond_year_9999_or_before_year_1_are_left_out_with_a_reason(
     assert [s.source_uid for s in plan.sessions] == ["fine"]
     assert [(s.source_uid, s.code) for s in plan.skipped] == [(uid, ics_import.OUT_OF_RANGE)]
     assert "beyond the years 1 to 9999" in plan.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("given", "code"), [("sw", "sw"), (" FR ", "fr"), ("fil", "fil"), ("", "en"), ("  ", "en")]
+)
+def test_import_language_takes_a_two_or_three_letter_code(given: str, code: str) -> None:
+    assert ics_import.import_language(given) == code
+
+
+@pytest.mark.parametrize("given", ["Klingon!!", "e", "engl", "en-GB", "12"])
+def test_import_language_refuses_anything_else(given: str) -> None:
+    with pytest.raises(ics_import.IcsImportError, match="is not a language code"):
+        ics_import.import_language(given)

@@ -558,3 +558,16 @@ def test_check_day_in_window_without_a_day_filter_has_nothing_to_refuse() -> Non
     with pytest.raises(OutsideFestivalError):
         programme.check_day_in_window(with_day, jan24, "Asia/Tokyo")
     programme.check_day_in_window(without_day, jan24, "Asia/Tokyo")  # does not raise
+
+
+def test_counted_sessions_are_the_published_ones() -> None:
+    published = make_slot("p", "2027-01-24 09:00", "Europe/Paris")
+    cancelled = make_slot("c", "2027-01-24 10:00", "Europe/Paris", status="cancelled")
+    draft = make_slot("d", "2027-01-24 11:00", "Europe/Paris", status="draft")
+    other = make_slot("q", "2027-01-24 12:00", "Asia/Tokyo")
+
+    slots = [cancelled, published, draft, other]
+
+    assert programme.counted_sessions(slots) == [published, other]
+    assert programme.session_count(slots) == 2
+    assert programme.session_count([]) == 0
