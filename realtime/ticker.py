@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -120,21 +120,30 @@ class TickedRoom(Protocol):
 class Ticker:
     """Ticks one room every second, on the loop clock's whole seconds."""
 
-    def __init__(self, room: TickedRoom, clock: Clock, monotonic: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        room: TickedRoom,
+        clock: Clock,
+        monotonic: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        loop_time: Callable[[], float] | None = None,
+    ) -> None:
         self.room = room
         self.clock = clock
         self.monotonic = monotonic
+        self.sleep = sleep
+        self.loop_time = loop_time  # None: the running loop's clock
         self.ticks = 0
         self._status = room.state.status(clock.now())
 
     async def run(self) -> None:
         """Tick (and share) until cancelled."""
-        loop = asyncio.get_running_loop()
+        loop_time = self.loop_time or asyncio.get_running_loop().time
         while True:
             # On the loop clock's whole seconds: every room of this process ticks in the same
             # iteration, so their presence reports share one Redis round trip.
-            delay = TICK_SECONDS - loop.time() % TICK_SECONDS
-            await asyncio.sleep(delay if delay > TICK_SECONDS / 10 else delay + TICK_SECONDS)
+            delay = TICK_SECONDS - loop_time() % TICK_SECONDS
+            await self.sleep(delay if delay > TICK_SECONDS / 10 else delay + TICK_SECONDS)
             try:
                 mine = dict(self.room.reactions.counts)
                 self.tick()

@@ -49,7 +49,8 @@ class Gate:
 class GatedStore:
     """``inner`` with a gate before each append, one after it (stored, not yet returned: the
     worker has not published yet), one before each read and one after it (read, not yet
-    returned: what it returns may be out of date by then); counts the conflicts it saw."""
+    returned: what it returns may be out of date by then); counts the conflicts it saw, and
+    fails appends or reads when told to."""
 
     def __init__(self, inner: EventStore) -> None:
         self.inner = inner
@@ -59,9 +60,14 @@ class GatedStore:
         self.after_read = Gate()
         self.reads = 0
         self.conflicts = 0
+        #: Raised by the next appends or reads instead of going to ``inner`` (a database down).
+        self.append_error: Exception | None = None
+        self.read_error: Exception | None = None
 
     async def append(self, room: str, events: Sequence[Event]) -> None:
         await self.before_append.passing()
+        if self.append_error is not None:
+            raise self.append_error
         try:
             await self.inner.append(room, events)
         except SeqConflictError:
@@ -71,6 +77,8 @@ class GatedStore:
 
     async def read(self, room: str, after_seq: int, limit: int | None = None) -> list[Event]:
         await self.before_read.passing()
+        if self.read_error is not None:
+            raise self.read_error
         self.reads += 1
         found = await self.inner.read(room, after_seq, limit)
         await self.after_read.passing()

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from realtime import backplane
 from realtime.broker import MemoryBroker
-from realtime.errors import ForbiddenError, RateLimitedError
-from realtime.events import Context
+from realtime.errors import ForbiddenError, RateLimitedError, UnavailableError
+from realtime.events import Context, Event
 from realtime.fanout import Member
 from realtime.identity import Identity
+from realtime.limits import Limits
 from realtime.outbox import Outbox
 from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
-from realtime.runtime import RoomRuntime
+from realtime.runtime import QUEUE_LIMIT, RoomRuntime
 from realtime.snapshots import REPLAY_LIMIT
 from realtime.storage import MemoryEventStore
 from scheduling.clock import FixedClock
+from tests.redis_server import RedisServer, require_redis
 
 from .frames import decode_all, seqs
+from .gates import GatedStore
+from .workers import Workers
 
 INFO = RoomInfo("lobby-test", "Test lobby", "lobby")
 HOST = Identity("u:host", "Host", moderator=True)
@@ -270,3 +275,269 @@ async def test_runtime_fresh_joiners_share_one_encoded_snapshot(runtime: RoomRun
     host_snapshot = decode_all(host.outbox.take())[1]
     assert ana_snapshot is ben_snapshot
     assert host_snapshot["data"]["presence"]["count"] == 3  # moderators get their own
+
+
+# -- the write path when something fails: another worker's seq, the store, the room queue -------
+
+
+class Heard:
+    """A member whose frames the test awaits: its outbox wakes the test (no polling)."""
+
+    def __init__(self, name: str, moderator: bool = False, outbox: Outbox | None = None) -> None:
+        outbox = Outbox() if outbox is None else outbox
+        self.member = Member(Identity(f"g:{name}", name, moderator), outbox)
+        self.frames: list[dict[str, Any]] = []
+        self._woken = asyncio.Event()
+        self.member.outbox.on_ready = self._woken.set
+
+    def read(self) -> list[dict[str, Any]]:
+        self.frames += decode_all(self.member.outbox.take())
+        return self.frames
+
+    async def until(
+        self, condition: Callable[[list[dict[str, Any]]], bool]
+    ) -> list[dict[str, Any]]:
+        async with asyncio.timeout(5):
+            while not condition(self.read()):
+                self._woken.clear()
+                await self._woken.wait()
+        return self.frames
+
+    def reply(self, ref: str) -> dict[str, Any]:
+        return next(f for f in self.frames if f["type"] in ("ok", "error") and f["ref"] == ref)
+
+    def texts(self) -> list[tuple[int, str]]:
+        return [(f["seq"], f["data"]["text"]) for f in self.frames if f["type"] == "chat.message"]
+
+
+def replied(ref: str) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda frames: any(f["type"] in ("ok", "error") and f["ref"] == ref for f in frames)
+
+
+NOON = datetime(2027, 1, 24, 12, tzinfo=UTC)
+BEN = Identity("g:ben", "ben")
+
+
+def elsewhere(seq: int, text: str) -> Event:
+    """A chat message another worker decided and stored as ``seq``."""
+    return Event(seq, "chat.message", NOON, BEN.id, {"author": BEN.public(), "text": text})
+
+
+@pytest.fixture
+async def gated() -> AsyncIterator[tuple[RoomRuntime, GatedStore]]:
+    store = GatedStore(MemoryEventStore())
+    rt = RoomRuntime(INFO, store, MemoryBroker(), FixedClock(NOON), Limits.unlimited())
+    await rt.start()
+    yield rt, store
+    await rt.stop()
+
+
+async def joined(rt: RoomRuntime, name: str = "ana") -> Heard:
+    member = Heard(name)
+    await rt.join(member.member, "j", None)
+    return member
+
+
+async def test_runtime_seq_taken_elsewhere_reloads_and_decides_again(
+    gated: tuple[RoomRuntime, GatedStore], caplog: pytest.LogCaptureFixture
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    await store.inner.append(INFO.name, [elsewhere(1, "from another worker")])
+    rt.submit(ana.member, "c", "chat.send", {"text": "mine"}, 0.0)
+    await ana.until(replied("c"))
+    assert ana.reply("c") == {"type": "ok", "ref": "c", "data": {"seq": 2}}
+    assert ana.texts() == [(1, "from another worker"), (2, "mine")]
+    assert store.conflicts == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "room lobby-test: seq taken by another worker; deciding again"
+    ]
+
+
+async def test_runtime_seq_taken_again_after_reloading_answers_busy(
+    gated: tuple[RoomRuntime, GatedStore],
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    store.before_append.closed = True
+    rt.submit(ana.member, "c", "chat.send", {"text": "mine"}, 0.0)
+    await store.before_append.parked()
+    await store.inner.append(INFO.name, [elsewhere(1, "first elsewhere")])
+    store.before_append.let_one()
+    await store.before_append.parked()  # decided again, as seq 2...
+    await store.inner.append(INFO.name, [elsewhere(2, "second elsewhere")])  # ...taken too
+    store.before_append.open()
+    await ana.until(replied("c"))
+    busy = {"code": "server.busy", "message": "The room is busy; try again."}
+    assert ana.reply("c") == {"type": "error", "ref": "c", "data": busy}
+    assert ana.texts() == [(1, "first elsewhere"), (2, "second elsewhere")]
+    assert (store.conflicts, rt.state.seq) == (2, 2)
+
+
+async def test_runtime_unreadable_store_after_a_conflict_closes_the_room(
+    gated: tuple[RoomRuntime, GatedStore],
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    closed: list[RoomRuntime] = []
+    rt.on_broken = closed.append
+    await store.inner.append(INFO.name, [elsewhere(1, "from another worker")])
+    store.read_error = OSError("the database is gone")
+    rt.submit(ana.member, "c", "chat.send", {"text": "mine"}, 0.0)
+    await ana.until(lambda frames: ana.member.outbox.close_code is not None)
+    assert (ana.member.outbox.close_code, ana.member.outbox.reason) == (1011, "room unavailable")
+    assert closed == [rt]
+
+
+async def test_runtime_store_failure_answers_and_keeps_nothing(
+    gated: tuple[RoomRuntime, GatedStore],
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    store.append_error = OSError("disk full")
+    rt.submit(ana.member, "lost", "chat.send", {"text": "not kept"}, 0.0)
+    await ana.until(replied("lost"))
+    store.append_error = None
+    rt.submit(ana.member, "kept", "chat.send", {"text": "kept"}, 0.0)
+    await ana.until(replied("kept"))
+    failed = {
+        "code": "server.unavailable",
+        "message": "The server could not store this; try again.",
+    }
+    assert ana.reply("lost") == {"type": "error", "ref": "lost", "data": failed}
+    assert ana.reply("kept") == {"type": "ok", "ref": "kept", "data": {"seq": 1}}
+    assert ana.texts() == [(1, "kept")]
+
+
+async def test_runtime_stopping_refuses_the_joins_still_waiting(
+    gated: tuple[RoomRuntime, GatedStore],
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    store.before_append.closed = True
+    rt.submit(ana.member, "c", "chat.send", {"text": "stuck"}, 0.0)
+    await store.before_append.parked()  # the actor is busy
+    waiting = asyncio.create_task(rt.join(person("ben"), "j", None))
+    await asyncio.sleep(0)  # the join is queued behind the stuck write
+    await rt.stop()
+    with pytest.raises(UnavailableError, match="The room is closing; reconnect."):
+        await waiting
+    assert (ana.member.outbox.close_code, ana.member.outbox.reason) == (1001, "server going away")
+
+
+async def test_runtime_full_queue_answers_busy(gated: tuple[RoomRuntime, GatedStore]) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    store.before_append.closed = True
+    rt.submit(ana.member, 0, "chat.send", {"text": "stuck"}, 0.0)
+    await store.before_append.parked()
+    for n in range(1, QUEUE_LIMIT + 1):
+        rt.submit(ana.member, n, "chat.send", {"text": f"{n}"}, 0.0)
+    with pytest.raises(UnavailableError) as full:
+        rt.submit(ana.member, "one too many", "chat.send", {"text": "x"}, 0.0)
+    assert (full.value.code, str(full.value)) == (
+        "server.busy",
+        "The room is overloaded; try again.",
+    )
+    store.before_append.open()
+
+
+async def test_runtime_reactions_and_queries_are_answered_at_once(runtime: RoomRuntime) -> None:
+    host = person("host", moderator=True)
+    await runtime.join(host, None, None)
+    frames_of(host)
+    runtime.submit(host, "r", "react", {"emoji": "🎉"}, 100.0)
+    runtime.submit(host, None, "react", {"emoji": "🎉"}, 100.0)
+    runtime.submit(host, "q", "mod.audit", {}, 100.0)
+    assert frames_of(host) == [
+        {"type": "ok", "ref": "r", "data": {}},
+        {"type": "ok", "ref": "q", "data": {"entries": []}},
+    ]
+    assert runtime.reactions.counts == {"🎉": 2}
+
+
+class Counted:
+    """A metrics sink that counts (what festival/metrics.py hands to Prometheus)."""
+
+    def __init__(self) -> None:
+        self.delivered = 0
+        self.dropped = 0
+
+    def events_delivered(self, count: int) -> None:
+        self.delivered += count
+
+    def slow_client_dropped(self) -> None:
+        self.dropped += 1
+
+
+async def test_runtime_cuts_off_a_member_too_slow_to_read_and_counts_it() -> None:
+    metrics = Counted()
+    rt = RoomRuntime(INFO, MemoryEventStore(), MemoryBroker(), FixedClock(NOON), metrics=metrics)
+    await rt.start()
+    try:
+        slow, ana = Heard("slow", outbox=Outbox(max_frames=2)), await joined(rt)
+        await rt.join(slow.member, "j", None)
+        for n in range(3):
+            rt.submit(ana.member, n, "chat.send", {"text": f"m{n}"}, 0.0)
+            await ana.until(replied(n))  # type: ignore[arg-type]
+        assert (slow.member.outbox.close_code, slow.member.outbox.reason) == (4000, "too slow")
+        assert (metrics.dropped, metrics.delivered, rt.presence.count) == (1, 3, 1)
+    finally:
+        await rt.stop()
+
+
+async def test_runtime_head_of_another_worker_makes_it_read_the_store(
+    gated: tuple[RoomRuntime, GatedStore],
+) -> None:
+    rt, store = gated
+    ana = await joined(rt)
+    await store.inner.append(INFO.name, [elsewhere(1, "stored, never published")])
+    await rt.broker.publish(rt.channel, backplane.encode(backplane.Head(INFO.name, 1)))
+    await ana.until(lambda frames: ana.texts() != [])
+    assert ana.texts() == [(1, "stored, never published")]
+    await rt.broker.publish(rt.channel, backplane.encode(backplane.Head(INFO.name, 1)))
+    assert store.reads == 2  # the load, and one catch-up: a head it holds asks for nothing
+
+
+# -- with a Redis broker: a lease to take, a broker that can go away ----------------------------
+
+
+async def test_runtime_unreadable_room_after_taking_the_lease_answers_and_lets_go() -> None:
+    workers = Workers(require_redis())
+    store = GatedStore(MemoryEventStore())
+    try:
+        rt = await workers.add(store)
+        ana = await joined(rt)
+        store.read_error = OSError("the database is gone")  # the new holder must read first
+        rt.submit(ana.member, "c", "chat.send", {"text": "x"}, 0.0)
+        await ana.until(replied("c"))
+        unreadable = {
+            "code": "server.unavailable",
+            "message": "The server could not read the room; try again.",
+        }
+        assert ana.reply("c") == {"type": "error", "ref": "c", "data": unreadable}
+        assert rt.lease.held is False
+    finally:
+        await workers.close()
+
+
+async def test_runtime_stored_but_unpublished_events_are_delivered_here(
+    private_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    workers = Workers(private_redis.url)
+    store = GatedStore(MemoryEventStore())
+    try:
+        rt = await workers.add(store)
+        ana = await joined(rt)
+        store.after_append.closed = True
+        rt.submit(ana.member, "c", "chat.send", {"text": "stored, then Redis went away"}, 0.0)
+        await store.after_append.parked()
+        private_redis.stop()
+        await ana.until(lambda frames: any(f["type"] == "room.degraded" for f in frames))
+        store.after_append.open()
+        await ana.until(replied("c"))
+        assert ana.reply("c") == {"type": "ok", "ref": "c", "data": {"seq": 1}}
+        assert ana.texts() == [(1, "stored, then Redis went away")]
+        assert any("publishing failed" in r.getMessage() for r in caplog.records)
+    finally:
+        await workers.close()
