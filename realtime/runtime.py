@@ -244,6 +244,7 @@ class RoomRuntime:
                     # decide once more.
                     then = "deciding again" if again else "giving up"
                     log.warning("room %s: seq taken by another worker; %s", self.name, then)
+                    self.lease.lost()  # it was not ours alone: claim it before the next batch
                     await self._recover()
                     if self._broken:
                         return

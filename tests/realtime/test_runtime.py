@@ -15,6 +15,7 @@ from realtime.errors import ForbiddenError, RateLimitedError, UnavailableError
 from realtime.events import Context, Event
 from realtime.fanout import Member
 from realtime.identity import Identity
+from realtime.lease import LeasePolicy
 from realtime.limits import Limits
 from realtime.outbox import Outbox
 from realtime.rooms import room
@@ -539,5 +540,38 @@ async def test_runtime_stored_but_unpublished_events_are_delivered_here(
         assert ana.reply("c") == {"type": "ok", "ref": "c", "data": {"seq": 1}}
         assert ana.texts() == [(1, "stored, then Redis went away")]
         assert any("publishing failed" in r.getMessage() for r in caplog.records)
+    finally:
+        await workers.close()
+
+
+async def test_runtime_after_a_conflict_claims_the_lease_again_before_writing() -> None:
+    """Redis forgot worker one's lease and worker two took it: one's next write conflicts. From
+    then on one must not count on the lease it thought it held: it asks for it again (and two,
+    which would otherwise keep it for a minute, lets go) instead of writing on its belief."""
+    workers, inner = Workers(require_redis()), MemoryEventStore()
+    store_one, store_two = GatedStore(inner), GatedStore(inner)
+    try:
+        one = await workers.add(store_one)
+        two = await workers.add(store_two, LeasePolicy(idle_seconds=60))
+        ana, ben = await joined(one), await joined(two, "ben")
+        one.submit(ana.member, "first", "chat.send", {"text": "first"}, 0.0)
+        await ben.until(lambda frames: ben.texts() == [(1, "first")])
+        store_one.before_append.closed = True
+        one.submit(ana.member, "a", "chat.send", {"text": "a"}, 0.0)
+        await store_one.before_append.parked()
+        await workers.forget_shared()
+        two.submit(ben.member, "b", "chat.send", {"text": "b"}, 0.0)
+        await ben.until(replied("b"))
+        store_one.before_append.open()
+        await ana.until(replied("a"))
+        assert (ana.reply("a")["data"], store_one.conflicts, two.lease.held) == (
+            {"seq": 3},
+            1,
+            True,
+        )
+        one.submit(ana.member, "a2", "chat.send", {"text": "a2"}, 0.0)
+        await ana.until(replied("a2"))
+        assert ana.reply("a2") == {"type": "ok", "ref": "a2", "data": {"seq": 4}}
+        assert (one.lease.held, two.lease.held) == (True, False)
     finally:
         await workers.close()
