@@ -69,12 +69,12 @@ class Hub:
             runtime.broker_changed(status)
 
     async def close(self) -> None:
-        """Stop every room (their connections are closed with 1001) and the broker."""
+        """Stop every room (connections closed with 1012, as uvicorn does) and the broker."""
         for handle in self._idle.values():
             handle.cancel()
         self._idle.clear()
         runtimes, self.runtimes = list(self.runtimes.values()), {}
-        await asyncio.gather(*(r.stop(protocol.CLOSE_GOING_AWAY) for r in runtimes))
+        await asyncio.gather(*(r.stop(protocol.CLOSE_SERVICE_RESTART) for r in runtimes))
         await asyncio.gather(*self._stopping, return_exceptions=True)
         await self.broker.close()
 

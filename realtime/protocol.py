@@ -9,6 +9,7 @@ Everything here is documented in docs/protocol.md (a test keeps the two in step)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +24,17 @@ from realtime.rooms.room import FEATURES
 MAX_FRAME_BYTES = 8 * 1024
 #: Longest accepted ``ref``.
 MAX_REF_CHARS = 64
+#: How far into a frame that cannot be parsed (not JSON, or too large) the server looks for its
+#: ``ref``, so that even that refusal can be matched (clients send ``ref`` before ``data``).
+REF_SCAN_CHARS = 512
 
-# Close codes (RFC 6455 §7.4.1 for 1000-1011; 4000-4999 are ours).
+# Close codes (RFC 6455 §7.4.1; 1012 is in IANA's registry of close codes; 4000-4999 are ours).
 CLOSE_NORMAL = 1000
-CLOSE_GOING_AWAY = 1001  # server shutting down or restarting: reconnect and resume
 CLOSE_POLICY = 1008  # persistent abuse (flooding after warnings) or a refused Origin
 CLOSE_SERVER_ERROR = 1011
+#: The server is restarting or shutting down (a deploy): reconnect and resume. uvicorn closes
+#: every connection with it at shutdown, and so do the rooms, whichever comes first.
+CLOSE_SERVICE_RESTART = 1012
 CLOSE_TOO_SLOW = 4000  # the client could not keep up: reconnect and resume from last seq
 CLOSE_IDLE = 4001  # nothing received for IDLE_TIMEOUT_SECONDS
 CLOSE_BANNED = 4003  # banned from this room: do not reconnect
@@ -36,13 +42,20 @@ CLOSE_ROOM_UNKNOWN = 4004  # no such room: do not reconnect
 
 CLOSE_CODES: dict[int, str] = {
     CLOSE_NORMAL: "normal closure",
-    CLOSE_GOING_AWAY: "server going away; reconnect with backoff and resume",
     CLOSE_POLICY: "policy violation: persistent abuse or a foreign Origin",
-    CLOSE_SERVER_ERROR: "unexpected server error; reconnect with backoff and resume",
+    CLOSE_SERVER_ERROR: "unexpected server error, or no answer to the keepalive ping; "
+    "reconnect with backoff and resume",
+    CLOSE_SERVICE_RESTART: "the server is restarting; reconnect with backoff and resume",
     CLOSE_TOO_SLOW: "too slow: the outgoing buffer overflowed; reconnect and resume",
     CLOSE_IDLE: "idle: no frame within the idle timeout; reconnect and resume",
     CLOSE_BANNED: "banned from the room; do not reconnect",
     CLOSE_ROOM_UNKNOWN: "the room does not exist; do not reconnect",
+}
+
+#: Closes the WebSocket server (uvicorn) sends by itself, before a frame reaches the room.
+SERVER_CLOSE_CODES: dict[int, str] = {
+    1007: "a text frame that is not UTF-8 (RFC 6455 §8.1); fix the client",
+    1009: "a frame larger than the server's WebSocket limit; fix the client",
 }
 
 #: A client should send something (``ping`` will do) at least this often.
@@ -91,6 +104,22 @@ def _ref_of(obj: Any) -> Ref:
     return None
 
 
+# A "ref" member in the raw text (inside a string its quotes would be escaped: no match).
+_REF_MEMBER = re.compile(r'"ref"\s*:\s*("(?:[^"\\\x00-\x1f]|\\.){0,400}"|-?\d{1,16})(?=\s*[,}])')
+
+
+def _scan_ref(raw: str) -> Ref:
+    """The ``ref`` of a frame that cannot be parsed, when the start of its text shows one."""
+    found = _REF_MEMBER.search(raw, 0, REF_SCAN_CHARS)
+    if found is None:
+        return None
+    try:
+        value = orjson.loads(found.group(1))
+    except orjson.JSONDecodeError:
+        return None
+    return _ref_of({"ref": value})
+
+
 def parse(raw: str | bytes) -> ClientFrame:
     """Parse one client frame; raises :class:`ProtocolError` (with ``ref`` when known)."""
     if isinstance(raw, bytes):
@@ -99,12 +128,13 @@ def parse(raw: str | bytes) -> ClientFrame:
         raise ProtocolError(
             f"Frames are limited to {MAX_FRAME_BYTES} bytes.",
             "frame.too_large",
+            ref=_scan_ref(raw),
             max_bytes=MAX_FRAME_BYTES,
         )
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise ProtocolError("The frame is not valid JSON.") from None
+        raise ProtocolError("The frame is not valid JSON.", ref=_scan_ref(raw)) from None
     ref = _ref_of(obj)
     if not isinstance(obj, dict):
         raise ProtocolError("A frame is a JSON object.")

@@ -145,7 +145,7 @@ class RoomRuntime:
             asyncio.create_task(self.ticker.run(), name=f"room {self.name} ticker"),
         ]
 
-    async def stop(self, code: int = protocol.CLOSE_GOING_AWAY) -> None:
+    async def stop(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:
         await self.broker.unsubscribe(self.channel)
         await cancel_and_wait(self._tasks)
         await self.replica.close()

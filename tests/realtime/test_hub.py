@@ -61,10 +61,10 @@ async def test_hub_stops_an_idle_room_and_reopens_it_from_the_store() -> None:
     await hub.close()
 
 
-async def test_hub_close_closes_connections_with_going_away() -> None:
+async def test_hub_close_closes_connections_with_service_restart() -> None:
     hub = make_hub()
     runtime = await hub.acquire("lobby-test")
     member = Member(Identity("g:a", "A"), Outbox())
     await runtime.join(member, None, None)
     await hub.close()
-    assert member.outbox.close_code == 1001
+    assert member.outbox.close_code == 1012

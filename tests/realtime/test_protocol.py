@@ -51,6 +51,32 @@ def test_protocol_parse_refuses_frames_over_the_limit_in_bytes() -> None:
     assert code_of(raw) == ("frame.too_large", None)
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('{"type":"chat.send","ref":"c1","data":{', ("frame.malformed", "c1")),
+        ('{"ref": 12 , "type":"chat.send","data":{"text":"x",}}', ("frame.malformed", 12)),
+        ('{"type":"qa.ask","ref":"a\\"b\\u00e9","data":{]', ("frame.malformed", 'a"b\u00e9')),
+        ('{"type":"chat.send","data":{"text":"say \\"ref\\":\\"x\\","', ("frame.malformed", None)),
+        ('{"type":"ping","ref":"' + "r" * 65 + '",', ("frame.malformed", None)),
+        ('{"type":"ping","ref":1.5,', ("frame.malformed", None)),
+        ('{"type":"ping","ref":true,', ("frame.malformed", None)),
+    ],
+)
+def test_protocol_parse_finds_the_ref_of_a_frame_that_is_not_json(
+    raw: str, expected: tuple[str, object]
+) -> None:
+    assert code_of(raw) == expected
+
+
+def test_protocol_parse_finds_the_ref_of_a_frame_too_large_when_it_comes_first() -> None:
+    text = "x" * protocol.MAX_FRAME_BYTES
+    first = orjson.dumps({"type": "chat.send", "ref": "c9", "data": {"text": text}}).decode()
+    last = orjson.dumps({"type": "chat.send", "data": {"text": text}, "ref": "c9"}).decode()
+    assert code_of(first) == ("frame.too_large", "c9")
+    assert code_of(last) == ("frame.too_large", None)  # past REF_SCAN_CHARS: not looked for
+
+
 def test_protocol_replies_echo_ref_and_carry_error_codes() -> None:
     assert orjson.loads(protocol.ok("r", {"seq": 3})) == {
         "type": "ok",
@@ -76,4 +102,4 @@ def test_protocol_batch_joins_encoded_frames_in_order() -> None:
 
 def test_protocol_close_codes_are_documented_constants() -> None:
     assert protocol.CLOSE_POLICY == 1008
-    assert set(protocol.CLOSE_CODES) == {1000, 1001, 1008, 1011, 4000, 4001, 4003, 4004}
+    assert set(protocol.CLOSE_CODES) == {1000, 1008, 1011, 1012, 4000, 4001, 4003, 4004}

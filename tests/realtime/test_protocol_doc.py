@@ -35,6 +35,7 @@ def table_names(doc: str) -> set[str]:
         pytest.param(set(EVENT_KINDS), id="room events"),
         pytest.param(set(CODES), id="error codes"),
         pytest.param({str(code) for code in protocol.CLOSE_CODES}, id="close codes"),
+        pytest.param({str(code) for code in protocol.SERVER_CLOSE_CODES}, id="server closes"),
     ],
 )
 def test_protocol_doc_has_a_row_for_every_name_in_the_code(doc: str, names: set[str]) -> None:
@@ -75,7 +76,7 @@ def test_protocol_doc_lists_nothing_the_code_does_not_have(doc: str) -> None:
         | set(EVENT_KINDS)
         | set(CODES)
         | {str(code) for code in protocol.CLOSE_CODES}
-        | {"1009"}  # uvicorn's own close for frames over --ws-max-size
+        | {str(code) for code in protocol.SERVER_CLOSE_CODES}  # uvicorn's own closes
     )
     assert sorted(table_names(doc) - known) == []
 
