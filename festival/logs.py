@@ -52,6 +52,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class ClientFaultsInOneLine(logging.Filter):
+    """uvicorn logs a whole traceback for a text frame that is not UTF-8, a client's fault it
+    answers by closing with 1007 (RFC 6455 §8.1): one line says all there is to say."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        fault = record.exc_info[1] if record.exc_info else None
+        if record.name.startswith("uvicorn") and isinstance(fault, UnicodeDecodeError):
+            record.msg = f"{record.getMessage()} ({fault.reason}); closed with 1007"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
     """Send every log record (ours, uvicorn's, the libraries') to stderr in ``log_format``."""
     if log_format not in FORMATS:
@@ -60,6 +74,7 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
     handler.setFormatter(
         JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
+    handler.addFilter(ClientFaultsInOneLine())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

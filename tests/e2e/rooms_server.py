@@ -33,11 +33,17 @@ class RoomServer:
     (``workers``: uvicorn's ``--workers``, processes sharing the one port)."""
 
     def __init__(
-        self, database_url: str, port: int | None = None, workers: int = 1, **env: str
+        self,
+        database_url: str,
+        port: int | None = None,
+        workers: int = 1,
+        log: Path | None = None,
+        **env: str,
     ) -> None:
         self.database_url = database_url
         self.port = port or free_port()
         self.workers = workers
+        self.log = log  # where the server's stderr goes (None: this process's)
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -70,7 +76,11 @@ class RoomServer:
             "warning",
             *(["--workers", str(self.workers)] if self.workers > 1 else []),
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        if self.log is None:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        else:
+            with self.log.open("ab") as log:
+                self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Frame, Opcode
 
 from tests.festival.rooms_seed import LOBBY, seed_rooms
 
@@ -238,3 +240,45 @@ async def test_rooms_server_sets_a_guest_cookie_on_the_handshake(
     cookie = client.ws.response.headers.get("set-cookie", "")
     await client.close()
     assert cookie.startswith("festival_guest=") and "HttpOnly" in cookie
+
+
+async def test_rooms_server_restart_closes_connections_with_1012(seeded_url: str) -> None:
+    server = RoomServer(seeded_url).start()
+    try:
+        client = await RoomClient.open(server.ws_url(LOBBY))
+        await client.join("Staying")
+        server.stop()  # SIGTERM: a graceful shutdown, as in a deploy
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await client.next()
+    finally:
+        server.stop()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+
+
+async def test_rooms_server_text_that_is_not_utf8_closes_with_1007_in_one_log_line(
+    seeded_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "server.log"
+    server = RoomServer(seeded_url, log=log).start()
+    try:
+        client = await RoomClient.open(server.ws_url(LOBBY))
+        await client.join("Bytes")
+        client.ws.protocol.send_frame(Frame(Opcode.TEXT, b'{"type":"ping","ref":"r"}\xff'))
+        client.ws.send_data()
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await client.next()
+        other = await RoomClient.open(server.ws_url(LOBBY))
+        joined = await other.join("Unaffected")
+        await other.close()
+    finally:
+        server.stop()
+    written = log.read_text("utf-8")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
+    assert joined["type"] == "ok"
+    assert [line.split(" ", 3)[3] for line in written.splitlines() if "UTF-8" in line] == [
+        "uvicorn.error Invalid UTF-8 sequence received from client. (invalid start byte);"
+        " closed with 1007"
+    ]
+    assert "Traceback" not in written

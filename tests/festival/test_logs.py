@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from festival import migrate
-from festival.logs import JsonFormatter, configure_logging, logging_to_stderr
+from festival.logs import (
+    ClientFaultsInOneLine,
+    JsonFormatter,
+    configure_logging,
+    logging_to_stderr,
+)
 from festival.settings import Settings, SettingsError, normalise_database_url
 from tests.festival.commands import FESTIVAL, ROOT, UVICORN_FACTORY, environment, serve
 
@@ -46,6 +51,24 @@ def test_json_formatter_includes_the_exception() -> None:
         failing.exc_info = sys.exc_info()
     entry = json.loads(JsonFormatter().format(failing))
     assert entry["exception"].splitlines()[-1] == "ValueError: boom"
+
+
+def test_a_clients_invalid_utf8_is_one_line_without_a_traceback() -> None:
+    try:
+        b"\xff".decode()
+    except UnicodeDecodeError:
+        fault = record("Invalid UTF-8 sequence received from client.")
+        fault.name = "uvicorn.error"
+        fault.exc_info = sys.exc_info()
+    other = record("failed")
+    other.exc_info = (ValueError, ValueError("boom"), None)
+    assert ClientFaultsInOneLine().filter(fault) and ClientFaultsInOneLine().filter(other)
+    entry = json.loads(JsonFormatter().format(fault))
+    assert (entry["message"], "exception" in entry) == (
+        "Invalid UTF-8 sequence received from client. (invalid start byte); closed with 1007",
+        False,
+    )
+    assert other.exc_info is not None  # only the client's fault is shortened
 
 
 def test_configure_logging_json_installs_the_formatter() -> None:
