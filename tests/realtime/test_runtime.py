@@ -423,7 +423,7 @@ async def test_runtime_stopping_refuses_the_joins_still_waiting(
     await rt.stop()
     with pytest.raises(UnavailableError, match="The room is closing; reconnect."):
         await waiting
-    assert (ana.member.outbox.close_code, ana.member.outbox.reason) == (1001, "server going away")
+    assert (ana.member.outbox.close_code, ana.member.outbox.reason) == (1012, "server going away")
 
 
 async def test_runtime_full_queue_answers_busy(gated: tuple[RoomRuntime, GatedStore]) -> None:
