@@ -75,3 +75,42 @@ def test_fanout_close_identity_closes_every_tab() -> None:
     audience.close_identity("g:x", 4003, "banned")
     assert [m.outbox.close_code for m in (*tabs, other)] == [4003, 4003, None]
     assert len(audience) == 1 and len(dropped) == 2
+
+
+def test_fanout_adding_or_removing_twice_counts_once() -> None:
+    left: list[Member] = []
+    audience = Audience(left.append)
+    host = member("h", moderator=True)
+    audience.add(host)
+    audience.add(host)
+    assert (len(audience), audience.moderators) == (1, 1)
+    audience.leave(host)
+    audience.leave(host)
+    audience.discard(host)
+    assert (len(audience), audience.moderators, left) == (0, 0, [host])
+
+
+def test_fanout_joiner_past_the_visible_events_gets_nothing_more() -> None:
+    audience = Audience(lambda m: None)
+    guest = member("g")
+    guest.floor = 1  # joined at seq 1: its replay held it
+    audience.add(guest)
+    audience.events([event(1), event(2, "private"), event(3, "moderator"), event(4)])
+    assert seqs(decode_all(guest.outbox.take())) == [4]
+    guest.floor = 4  # joined again at seq 4: nothing it may see comes after
+    audience.events([event(4), event(5, "private"), event(6, "moderator")])
+    assert guest.outbox.take() == []
+    guest.floor = 8  # its replay reached past these
+    audience.events([event(7), event(8)])
+    assert guest.outbox.take() == []
+
+
+def test_fanout_everyone_and_close_all() -> None:
+    audience = Audience(lambda m: None)
+    a, host = member("a"), member("h", moderator=True)
+    audience.add(a)
+    audience.add(host)
+    audience.everyone('{"type":"room.restored","data":{}}')
+    assert a.outbox.take() == host.outbox.take() == ['{"type":"room.restored","data":{}}']
+    audience.close_all(1001, "server going away")
+    assert (a.outbox.close_code, host.outbox.close_code, len(audience)) == (1001, 1001, 0)

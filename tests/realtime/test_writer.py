@@ -125,3 +125,67 @@ async def test_writer_task_cancelled_before_it_ran_leaves_no_unawaited_send() ->
         sys.unraisablehook = previous
     assert (socket.closed_waiting, socket.sent) == (1, [])
     assert ([str(warning.message) for warning in caught], unraisable) == ([], [])
+
+
+async def test_writer_send_that_yields_a_turn_finishes_in_its_task() -> None:
+    class Yielding(Socket):
+        async def send(self, message: dict[str, Any]) -> None:
+            await asyncio.sleep(0)  # a bare yield, as a busy transport may make
+            self.sent.append(message)
+
+    socket, outbox = Yielding(), Outbox()
+    writer = Writer(socket, outbox)
+    outbox.put('{"type":"a"}')
+    assert writer.task is not None and socket.sent == []
+    await writer.task
+    assert socket.texts() == [{"type": "a"}] and writer.task is None
+
+
+async def test_writer_close_alone_sends_the_close_frame() -> None:
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    outbox.close(4001, "idle")
+    await writer.stop(1.0)
+    assert socket.sent == [{"type": "websocket.close", "code": 4001, "reason": "idle"}]
+
+
+async def test_writer_messages_after_the_one_that_waited_follow_in_order() -> None:
+    socket, outbox = Socket(), Outbox()
+    big = '"' + "x" * (MAX_MESSAGE_CHARS - 10) + '"'
+    outbox.put(big)  # queued before the writer starts: one flush takes both, as two messages
+    outbox.put('{"type":"b"}')
+    writer = Writer(socket, outbox)
+    socket.writable.clear()
+    outbox.put('{"type":"c"}')
+    assert writer.task is not None and socket.sent == []
+    socket.writable.set()
+    await writer.task
+    after = {"type": "batch", "frames": [{"type": "b"}, {"type": "c"}]}
+    assert socket.texts() == ["x" * (MAX_MESSAGE_CHARS - 10), after]
+
+
+async def test_writer_peer_gone_while_a_send_waited_stops_quietly() -> None:
+    class Breaking(Socket):
+        async def send(self, message: dict[str, Any]) -> None:
+            await self.writable.wait()
+            raise OSError("connection reset")
+
+    socket, outbox = Breaking(), Outbox()
+    writer = Writer(socket, outbox)
+    socket.writable.clear()
+    outbox.put('{"type":"a"}')
+    assert writer.task is not None
+    socket.writable.set()
+    await writer.task
+    assert writer.closed.done() and writer.task is None
+
+
+async def test_writer_stop_gives_up_on_a_close_frame_that_cannot_go_out() -> None:
+    socket, outbox = Socket(), Outbox()
+    writer = Writer(socket, outbox)
+    socket.writable.clear()  # the peer reads nothing any more
+    outbox.put('{"type":"a"}')
+    outbox.close(4000, "too slow")
+    await writer.stop(0.01)
+    assert writer.closed.done() and writer.task is None
+    assert socket.sent == []
