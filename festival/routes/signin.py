@@ -40,7 +40,7 @@ async def login(request: Request) -> Response:
     """GET: the ADMIN_PASSWORD form; POST: check the password and sign in as the admin."""
     if await _admin_accounts_exist(request):
         # Retired: accounts sign in at /signin (a POST says so rather than trying the password).
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return _to_signin(auth.safe_next(request.query_params.get("next"), "/admin"))
         form = await request.form()
         await auth.verify_csrf(request, form)
@@ -50,7 +50,7 @@ async def login(request: Request) -> Response:
             f"{auth.SIGNIN_PATH}.",
             403,
         )
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return await _login_page(request)
     form = await request.form()
     await auth.verify_csrf(request, form)

@@ -1,0 +1,99 @@
+"""Hostile text in every field people type, rendered inert on every page that shows it.
+
+Each field gets its own payload (so a failure names the field): the page must show the escaped
+text where the field is shown, the raw markup nowhere, no ``javascript:`` link, and every HTML
+page carries the Content-Security-Policy. The pages are every HTML page of the authorization
+matrix's table, seen by someone signed out and by people signed in.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+from markupsafe import escape
+
+from scheduling.clock import FixedClock
+from tests.festival.organisers_seed import Texts
+from tests.festival.test_authz_matrix import ADMIN, ANON, ORG_A_ROLE, ROWS, Matrix, open_matrix
+
+PAYLOADS = Texts(
+    org_a_name="<script>alert('organisation')</script>",
+    session_title="<script>alert('title')</script>",
+    session_summary='"><img src=x onerror=alert("summary")>',
+    join_url="javascript:alert('join')",
+    person_name='"><img src=x onerror=alert("name")>',
+)
+#: The fields whose text is shown as text (the join URL is only ever a link).
+TEXT_FIELDS = ("org_a_name", "session_title", "session_summary", "person_name")
+
+#: Where each field must be seen, escaped (pages as anyone sees them).
+SHOWN = {
+    "/": {"org_a_name", "session_title"},
+    "/programme": {"org_a_name", "session_title"},
+    "/editions/{edition}": {"org_a_name", "session_title"},
+    "/editions/{edition}/programme": {"org_a_name", "session_title"},
+    "/sessions/{a_live}": {"org_a_name", "session_title", "session_summary"},
+    "/organisations": {"org_a_name"},
+    "/organisations/{org_a}": {"org_a_name", "session_title"},
+    "/rooms/{a_room}": {"session_title"},
+    "/editions/{edition}/calendar": {"org_a_name"},
+}
+#: A link whose address runs script.
+SCRIPT_LINK = re.compile(r"""(href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.I)
+VIEWERS = (ANON, ORG_A_ROLE, ADMIN)
+
+
+@pytest.fixture
+def hostile(database_url: str, clock: FixedClock) -> Iterator[Matrix]:
+    with open_matrix(database_url, clock, PAYLOADS) as m:
+        yield m
+
+
+def html_pages() -> list[str]:
+    """Every address of the matrix that someone may GET."""
+    found: list[str] = []
+    for r in ROWS:
+        if r.method == "GET" and any(o.status == 200 for o in r.outcomes) and r.url not in found:
+            found.append(r.url)
+    return found
+
+
+def problems_on(m: Matrix, role: str, url: str) -> list[str]:
+    address = url.format(**m.names)
+    response = m.request(role, "GET", address)
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return []
+    page = response.text
+    problems = []
+    if "content-security-policy" not in response.headers:
+        problems.append("no Content-Security-Policy")
+    for name in TEXT_FIELDS:
+        if getattr(PAYLOADS, name) in page:
+            problems.append(f"{name} unescaped")
+    if SCRIPT_LINK.search(page):
+        problems.append("a javascript: link")
+    for name in SHOWN.get(url, set()):
+        if str(escape(getattr(PAYLOADS, name))) not in page:
+            problems.append(f"{name} not shown (escaped)")
+    return [f"{address} as {role}: {p}" for p in problems]
+
+
+def test_xss_payloads_are_inert_on_every_page(hostile: Matrix) -> None:
+    pages = html_pages()
+    problems = [p for url in pages for role in VIEWERS for p in problems_on(hostile, role, url)]
+
+    assert set(SHOWN) <= set(pages)
+    assert problems == [], "\n".join(problems)
+
+
+def test_xss_payloads_are_text_in_the_exports(hostile: Matrix) -> None:
+    """The frab XML carries the title as text (escaped by the XML writer, read back intact)."""
+    response = hostile.request(
+        ANON, "GET", "/editions/{edition}/schedule.xml".format(**hostile.names)
+    )
+    titles = [e.text for e in ET.fromstring(response.content).iter("title")]
+
+    assert PAYLOADS.session_title in titles
