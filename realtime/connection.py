@@ -61,8 +61,10 @@ async def serve(
     room_name: str,
     identity: Identity,
     monotonic: Callable[[], float] = time.monotonic,
+    idle_timeout_seconds: float = protocol.IDLE_TIMEOUT_SECONDS,
 ) -> None:
-    """Run one accepted WebSocket in ``room_name`` until it closes."""
+    """Run one accepted WebSocket in ``room_name`` until it closes (with ``CLOSE_IDLE`` when
+    it sent nothing for ``idle_timeout_seconds``)."""
     outbox = Outbox(max_chars=hub.outbox_chars)
     writer = Writer(socket, outbox)
     try:
@@ -75,7 +77,7 @@ async def serve(
     member = Member(identity, outbox)
     try:
         session = Session(identity, monotonic(), hub.limits)
-        await _read(socket, session, runtime, member, monotonic)
+        await _read(socket, session, runtime, member, monotonic, idle_timeout_seconds)
     finally:
         runtime.leave(member)
         hub.release(runtime)
@@ -88,11 +90,12 @@ async def _read(
     runtime: RoomRuntime,
     member: Member,
     monotonic: Callable[[], float],
+    idle_timeout_seconds: float,
 ) -> None:
     outbox = member.outbox
     while outbox.close_code is None:
         try:
-            async with asyncio.timeout(protocol.IDLE_TIMEOUT_SECONDS):
+            async with asyncio.timeout(idle_timeout_seconds):
                 message = await socket.receive()
         except TimeoutError:
             outbox.close(protocol.CLOSE_IDLE, "idle")
@@ -128,13 +131,14 @@ async def _perform(
                 member.outbox.close(protocol.CLOSE_BANNED, "banned")
         else:
             session.joined()
-    elif isinstance(action, Forward):
+    else:
+        command: Forward = action  # all that is left of Action
         now = monotonic()
         try:
-            await runtime.take_shared(member.identity, action.type)
-            runtime.submit(member, action.ref, action.type, action.data, now)
+            await runtime.take_shared(member.identity, command.type)
+            runtime.submit(member, command.ref, command.type, command.data, now)
         except RateLimitedError as exc:
-            for refusal in session.refuse(exc, action.ref, now):
+            for refusal in session.refuse(exc, command.ref, now):
                 await _perform(refusal, session, runtime, member, monotonic)
         except RoomError as exc:
-            member.send(protocol.error(action.ref, exc))
+            member.send(protocol.error(command.ref, exc))

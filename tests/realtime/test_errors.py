@@ -23,3 +23,11 @@ def test_errors_unregistered_code_is_a_programming_error() -> None:
 
 def test_errors_codes_are_dotted_and_described() -> None:
     assert all("." in code and text.endswith(".") for code, text in CODES.items())
+
+
+def test_errors_codes_are_the_cores_and_each_features_once() -> None:
+    from realtime.errors import CORE_CODES
+    from realtime.rooms.room import FEATURES
+
+    declared = [*CORE_CODES, *(code for feature in FEATURES for code in feature.errors)]
+    assert (len(CODES), sorted(CODES)) == (len(declared), sorted(declared))

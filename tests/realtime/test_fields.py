@@ -61,3 +61,16 @@ def test_fields_posts_and_display_names_refuse_the_same_format_characters() -> N
     }
     names = {c for c in FORMAT_CHARACTERS if _refused(validate_display_name, f"a{c}b")}
     assert posts == names == set(FORMAT_CHARACTERS) - {"\u200d"}
+
+
+def test_fields_choice_and_nonce_refuse_what_is_not_allowed() -> None:
+    assert fields.choice({}, "results", ("live", "after_vote"), "live") == "live"
+    for bad in ({"results": "never"}, {"results": 1}):
+        with pytest.raises(InvalidError) as refused:
+            fields.choice(bad, "results", ("live", "after_vote"), "live")
+        assert refused.value.details == {"field": "results"}
+    assert (fields.nonce({}), fields.nonce({"nonce": "k1"})) == (None, "k1")
+    for bad_nonce in ("", "n" * 65, 7):
+        with pytest.raises(InvalidError) as refused:
+            fields.nonce({"nonce": bad_nonce})
+        assert refused.value.details == {"field": "nonce"}

@@ -54,3 +54,11 @@ def test_limits_types_without_an_action_are_not_limited_here() -> None:
     limits = IdentityLimits()
     for _ in range(1000):
         limits.check("quiz.standing", "g:a", False, 0.0)
+
+
+def test_limits_identity_limits_forget_full_buckets_of_every_action() -> None:
+    limits = IdentityLimits()
+    limits.check("chat.send", "g:a", False, 0.0)
+    limits.check("qa.upvote", "g:b", False, 0.0)
+    limits.forget_idle(1.0)  # chat refills in 2 s, votes in 0.5 s
+    assert {a: list(r.buckets) for a, r in limits.limiters.items()} == {"chat": ["g:a"], "vote": []}

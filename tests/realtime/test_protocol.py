@@ -61,6 +61,8 @@ def test_protocol_parse_refuses_frames_over_the_limit_in_bytes() -> None:
         ('{"type":"ping","ref":"' + "r" * 65 + '",', ("frame.malformed", None)),
         ('{"type":"ping","ref":1.5,', ("frame.malformed", None)),
         ('{"type":"ping","ref":true,', ("frame.malformed", None)),
+        ('{"type":"ping","ref":"a\\qb",', ("frame.malformed", None)),  # not a JSON escape
+        ('{"type":"ping","ref":007,', ("frame.malformed", None)),  # not a JSON number
     ],
 )
 def test_protocol_parse_finds_the_ref_of_a_frame_that_is_not_json(

@@ -153,3 +153,12 @@ def test_session_fuzzed_frames_never_crash_and_always_answer_with_known_codes(
                 session.joined()
             else:
                 assert isinstance(action, Forward | Close)
+
+
+def test_session_a_refused_join_can_be_sent_again() -> None:
+    session = Session(GUEST, now=0.0)
+    [request] = session.receive(frame("join", "j1", name="Ana"), 0.0)
+    session.join_failed()  # the room said no (say, the room was closing)
+    assert session.phase == Phase.AWAITING_JOIN
+    [again] = session.receive(frame("join", "j2", name="Ana"), 1.0)
+    assert (type(request), type(again), session.phase) == (JoinRequest, JoinRequest, Phase.JOINING)

@@ -99,3 +99,12 @@ def test_chat_send_refuses_right_to_left_overrides(driver: Driver) -> None:
     with pytest.raises(InvalidError) as refused:
         driver.do(ALICE, "chat.send", text="see \u202etxt.exe")
     assert (refused.value.code, driver.state.seq) == ("frame.data_invalid", 0)
+
+
+def test_chat_retry_keys_are_bounded_and_the_oldest_go_first(driver: Driver) -> None:
+    for n in range(chat.KEEP + 2):
+        driver.do(ALICE, "chat.send", text=f"m{n}", nonce=f"k{n}")
+    keys = driver.state.chat.nonces
+    assert (len(keys), (ALICE.id, "k0") in keys, keys[(ALICE.id, "k2")]) == (chat.KEEP, False, 3)
+    again = driver.do(ALICE, "chat.send", text="m0", nonce="k0")  # forgotten: stored again
+    assert (again.reply, driver.last().seq) == ({}, chat.KEEP + 3)

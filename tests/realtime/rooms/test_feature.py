@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
 from realtime import errors, limits, protocol
 from realtime.rooms import lifecycle, room
 from realtime.rooms.feature import Feature
+
+from .shaped import seeded_run
 
 BY_NAME = {feature.name: feature for feature in room.FEATURES}
 
@@ -71,3 +74,45 @@ def test_feature_state_is_one_part_per_stateful_feature() -> None:
     stateful = [f.name for f in room.FEATURES if f.new_state is not None]
     assert list(state.parts) == stateful
     assert BY_NAME["chat"].of(state) is state.chat
+
+
+@pytest.fixture(scope="module")
+def rich() -> room.RoomState:
+    """A room in which every feature holds something (a generated run)."""
+    return seeded_run(0, 600).driver.state
+
+
+@pytest.mark.parametrize("feature", room.FEATURES, ids=lambda f: f.name)
+def test_feature_ignores_event_kinds_it_does_not_have(
+    feature: Feature[object], rich: room.RoomState
+) -> None:
+    own = [e for seed in range(2) for e in seeded_run(seed, 600).driver.events]
+    own = [e for e in own if e.kind in feature.events]
+    # A feature whose events are about something (an ``id``) reads it from any event it gets.
+    about = [e for e in own if "id" in e.data] or own
+    for event in about:
+        foreign = replace(event, kind=event.kind.split(".")[0] + ".unheard_of")
+        state = copy.deepcopy(rich)
+        feature.fold(state, foreign)
+        assert state == rich, event.kind
+
+
+@pytest.mark.parametrize("feature", room.FEATURES, ids=lambda f: f.name)
+def test_feature_ignores_events_about_what_it_does_not_hold(
+    feature: Feature[object], rich: room.RoomState
+) -> None:
+    for event in [e for seed in range(2) for e in seeded_run(seed, 600).driver.events]:
+        if event.kind in feature.events and isinstance(event.data.get("id"), int):
+            dangling = replace(event, data={**event.data, "id": 10**9})
+            state = copy.deepcopy(rich)
+            feature.fold(state, dangling)
+            assert state == rich, event.kind
+
+
+def test_feature_without_events_folds_nothing(rich: room.RoomState) -> None:
+    stateless = [f for f in room.FEATURES if f.apply is None]
+    any_event = seeded_run(0, 50).driver.events[0]
+    state = copy.deepcopy(rich)
+    for feature in stateless:
+        feature.fold(state, any_event)
+    assert ([f.name for f in stateless], state) == (["reactions", "presence"], rich)

@@ -86,3 +86,11 @@ def test_lifecycle_view_names_times_and_status() -> None:
         START + timedelta(hours=1),
         "Workshop",
     )
+
+
+def test_lifecycle_room_times_must_be_aware() -> None:
+    naive = START.replace(tzinfo=None)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        RoomInfo("session-x", "X", "session", starts_at_utc=naive)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        RoomInfo("session-x", "X", "session", starts_at_utc=START, ends_at_utc=naive)

@@ -45,3 +45,20 @@ def test_presence_change_flag_follows_arrivals_departures_and_renames() -> None:
     assert presence.take_change() is False
     presence.leave(ALICE)
     assert presence.take_change() is True
+
+
+def test_presence_leave_of_someone_unknown_changes_nothing() -> None:
+    presence = Presence()
+    presence.join(Identity("g:a", "A"))
+    presence.take_change()
+    presence.leave(Identity("g:b", "B"))
+    assert (presence.count, presence.take_change()) == (1, False)
+
+
+def test_presence_failed_report_is_sent_again_in_full() -> None:
+    presence = Presence()
+    presence.join(Identity("g:a", "A"))
+    first = presence.report()
+    assert presence.report() == ({}, [])  # nothing new
+    presence.report_failed()
+    assert presence.report() == first == ({"g:a": "0A"}, [])

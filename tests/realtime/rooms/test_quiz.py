@@ -166,3 +166,16 @@ def test_quiz_snapshot_shows_running_question_and_my_answer(driver: Driver) -> N
     snap = driver.snapshot(ALICE)["quiz"]
     assert (snap["running"], snap["my_answer"]) == (True, 2)
     assert "correct" not in snap["question"]
+
+
+def test_quiz_a_reveal_of_an_earlier_question_leaves_the_running_one(driver: Driver) -> None:
+    first, second = prepare(driver), prepare(driver)
+    driver.do(HOST, "quiz.ask", id=first)
+    driver.do(HOST, "quiz.reveal")
+    stale = driver.last()
+    driver.do(HOST, "quiz.ask", id=second)
+    quiz.apply(driver.state.quiz, stale)  # the first reveal, delivered once more
+    assert (driver.state.quiz.running, driver.state.quiz.questions[first].revealed) == (
+        second,
+        True,
+    )
