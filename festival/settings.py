@@ -161,6 +161,9 @@ class Settings:
     # on any of them answers for all (uvicorn --workers N behind one port); unset: each
     # process reports itself.
     metrics_dir: Path | None = None
+    # METRICS_TOKEN: when set, /metrics answers only requests with "Authorization: Bearer
+    # <token>" (the figures say how busy the site is and which rooms run); unset: public.
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -201,6 +204,7 @@ class Settings:
             log_format=_log_format(env.get("LOG_FORMAT")),
             gc_tuning=_bool(env.get("GC_TUNING"), default=True),
             metrics_dir=Path(env["METRICS_DIR"]) if env.get("METRICS_DIR") else None,
+            metrics_token=env.get("METRICS_TOKEN") or None,
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -25,12 +25,23 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-    # An error page belongs to no section of the site: no navigation entry is marked current.
-    context = {"status": status, "code": code, "message": message, "path": ""}
-    return render(request, "error.html", context, status_code=status)
+        response: Response = JSONResponse(
+            {"error": {"code": code, "message": message}}, status_code=status
+        )
+    else:
+        # An error page belongs to no section of the site: no navigation entry is current.
+        context = {"status": status, "code": code, "message": message, "path": ""}
+        response = render(request, "error.html", context, status_code=status)
+    response.headers.update(headers or {})
+    return response
 
 
 async def festival_error(request: Request, exc: Exception) -> Response:
@@ -43,7 +54,7 @@ async def festival_error(request: Request, exc: Exception) -> Response:
         # A page for signed-in people: sign in, then come back here.
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{SIGNIN_PATH}?next={quote(back, safe='/')}", status_code=303)
-    return error_response(request, exc.status_code, exc.code, exc.message)
+    return error_response(request, exc.status_code, exc.code, exc.message, exc.headers)
 
 
 async def scheduling_error(request: Request, exc: Exception) -> Response:

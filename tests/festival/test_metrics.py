@@ -138,3 +138,30 @@ def test_app_with_metrics_dir_shares_while_it_runs(settings: Settings, tmp_path:
         found = by_worker(client.get("/metrics").text, "festival_ws_connections")
         assert found == {str(os.getpid()): 0.0}
     assert list(share.iterdir()) == []  # removed as the app stopped
+
+
+METRICS_TOKEN = "scrape-token-for-tests-0123456789"
+
+
+def test_metrics_token_is_required_when_set(settings: Settings) -> None:
+    guarded = settings.with_(metrics_token=METRICS_TOKEN)
+
+    with TestClient(create_app(guarded)) as client:
+        missing = client.get("/metrics")
+        wrong = client.get("/metrics", headers={"authorization": "Bearer not-the-token"})
+        basic = client.get("/metrics", headers={"authorization": f"Basic {METRICS_TOKEN}"})
+        right = client.get("/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"})
+
+    for refused in (missing, wrong, basic):
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"] == 'Bearer realm="metrics"'
+        assert "festival_room_events_total" not in refused.text
+    assert right.status_code == 200
+    assert "festival_room_events_total" in samples(right.text)
+
+
+def test_metrics_token_comes_from_the_environment() -> None:
+    env = {"SECRET_KEY": "k", "METRICS_TOKEN": METRICS_TOKEN}
+
+    assert Settings.from_env(env).metrics_token == METRICS_TOKEN
+    assert Settings.from_env({"SECRET_KEY": "k", "METRICS_TOKEN": ""}).metrics_token is None
