@@ -1,3 +1,7 @@
+import logging
+from pathlib import Path
+
+import pytest
 import tzdata  # type: ignore[import-untyped]
 from starlette.testclient import TestClient
 
@@ -30,3 +34,31 @@ def test_readyz_reports_an_unreachable_redis(settings: Settings, clock: FixedClo
     assert (body["status"], body["checks"]["database"]) == ("unavailable", "ok")
     assert body["checks"]["broker"].startswith("connecting: ConnectionError: ")
     assert healthz.status_code == 200  # the worker stays up
+
+
+def test_readyz_gives_a_generic_reason_and_logs_the_detail(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A database that cannot be opened: its driver's error text is for the operator's log only
+    # (such texts can name hosts, users and paths).
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'festival.db'}",
+        secret_key="test-secret-key-not-for-production",
+        secret_key_generated=False,
+        check_migrations=False,
+    )
+    with caplog.at_level(logging.WARNING, logger="festival"):
+        with TestClient(create_app(settings)) as client:
+            response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {
+            "database": "error: the database does not answer (the server log says why)",
+            "broker": "ok",
+        },
+    }
+    details = [r.getMessage() for r in caplog.records if r.name == "festival.health"]
+    assert len(details) == 1
+    assert "OperationalError" in details[0] and "unable to open database file" in details[0]
