@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -19,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from festival.errors import BadRequestError
 from festival.labels import country_name
 from festival.models import Edition, Organisation
+from festival.responses import JSONResponse
 from festival.state import state
 from festival.stores import programme as store
 from festival.times import iso_utc
@@ -35,15 +35,6 @@ from scheduling.slots import Slot
 from scheduling.vocabulary import PUBLIC_STATUSES
 
 MAX_WITHIN_MINUTES = 24 * 60
-
-
-class JSONResponse(Response):
-    """UTF-8 JSON via orjson."""
-
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
 
 
 # -- request parameters -----------------------------------------------------------------------

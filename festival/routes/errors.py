@@ -9,10 +9,12 @@ from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match, Route
 
 from festival.auth.guards import SIGNIN_PATH
 from festival.errors import FestivalError, SignInRequiredError
+from festival.responses import JSONResponse
 from festival.templating import render
 from scheduling.errors import SchedulingError
 
@@ -62,13 +64,34 @@ async def scheduling_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 400, exc.code, exc.message)
 
 
+def allowed_methods(request: Request) -> set[str]:
+    """Every method a route of the app takes at this path.
+
+    Starlette's own 405 names the methods of the first route that matched the path only, and
+    some paths have a route per method (the import form and its upload).
+    """
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods:
+            if route.matches(request.scope)[0] != Match.NONE:
+                methods |= route.methods
+    return methods
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method.not_allowed"}.get(exc.status_code, "http.error")
     message = exc.detail if isinstance(exc.detail, str) else "error"
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         message = "Nothing here. Check the address, or start from the festival home page."
-    return error_response(request, exc.status_code, code, message)
+    if exc.status_code == 405:
+        # RFC 9110 §15.5.6: a 405 says which methods are allowed. (Inside a mount, such as the
+        # static files, the routes above do not see the path; its own Allow stands.)
+        methods = allowed_methods(request)
+        if methods:
+            headers["Allow"] = ", ".join(sorted(methods))
+    return error_response(request, exc.status_code, code, message, headers)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

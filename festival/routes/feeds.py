@@ -31,6 +31,7 @@ from festival.feedcache import RenderedFeed, feed_response, make_etag
 from festival.labels import audience_label, kind_label, language_name
 from festival.links import edition_feed_path, feed_links, site_links
 from festival.models import Edition, EditionKind
+from festival.responses import JSON_TYPE
 from festival.routes import agenda
 from festival.settings import Settings
 from festival.state import state
@@ -48,7 +49,6 @@ from scheduling.slots import Slot
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
-JSON_TYPE = "application/json; charset=utf-8"
 REFRESH_MINUTES = 60
 
 

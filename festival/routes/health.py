@@ -6,10 +6,10 @@ import logging
 
 from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from festival import migrate
+from festival.responses import JSONResponse
 from festival.state import state
 from scheduling import tz
 
