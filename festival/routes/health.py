@@ -16,6 +16,14 @@ from scheduling import tz
 log = logging.getLogger("festival.health")
 
 
+def _broker_reason(error: str | None) -> str:
+    """The kind of failure; its text (it names Redis's host and port) goes to the log only."""
+    if error is None:
+        return "not connected"
+    kind, separator, _text = error.partition(": ")
+    return f"{kind}: the server log says why" if separator else error
+
+
 async def healthz(request: Request) -> JSONResponse:
     """The process is up, and which tz database decides its times (the same on every worker)."""
     return JSONResponse({"status": "ok", "tzdata": tz.TZDATA_VERSION})
@@ -45,7 +53,8 @@ async def readyz(request: Request) -> JSONResponse:
         checks["broker"] = "ok"
     else:
         # Redis is unreachable: the rooms are read-only, so keep this worker out of rotation.
-        checks["broker"] = f"{status.state.value}: {status.error or 'not connected'}"
+        log.warning("readyz: the broker is %s: %s", status.state.value, status.error)
+        checks["broker"] = f"{status.state.value}: {_broker_reason(status.error)}"
         ready = False
     return JSONResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},

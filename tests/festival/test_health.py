@@ -62,3 +62,19 @@ def test_readyz_gives_a_generic_reason_and_logs_the_detail(
     details = [r.getMessage() for r in caplog.records if r.name == "festival.health"]
     assert len(details) == 1
     assert "OperationalError" in details[0] and "unable to open database file" in details[0]
+
+
+def test_readyz_keeps_the_redis_address_to_the_log(
+    settings: Settings, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = free_port()
+    nobody = f"redis://127.0.0.1:{port}/0"  # nothing listens there
+    with caplog.at_level(logging.WARNING):
+        with TestClient(create_app(settings.with_(redis_url=nobody), clock=clock)) as client:
+            response = client.get("/readyz")
+
+    assert response.json()["checks"]["broker"] == (
+        "connecting: ConnectionError: the server log says why"
+    )
+    assert str(port) not in response.text
+    assert any(str(port) in record.getMessage() for record in caplog.records)
