@@ -10,6 +10,12 @@ from scheduling import ical
 from scheduling.slots import Slot
 
 
+def safe_url(url: str) -> str:
+    """``url`` when it is an http(s) link, else "" (never a ``javascript:`` href)."""
+    value = url.strip()
+    return value if value.lower().startswith(("https://", "http://")) else ""
+
+
 def site_links(settings: Settings) -> ical.SiteLinks:
     """Where sessions live on this site (the live room is reached from the session page)."""
     return ical.SiteLinks(settings.site_url, "/sessions/{uid}", "/sessions/{uid}")

@@ -22,12 +22,6 @@ from festival.viewer import Viewer, remember_zone
 from scheduling import tz
 
 
-def safe_url(url: str) -> str:
-    """``url`` when it is an http(s) link, else "" (never a ``javascript:`` href)."""
-    value = url.strip()
-    return value if value.lower().startswith(("https://", "http://")) else ""
-
-
 def make_templates(settings: Settings) -> Jinja2Templates:
     """The Jinja environment of ``templates/``: times with their zone, labels, the zone picker,
     calendar links."""
@@ -48,7 +42,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["status_label"] = labels.status_label
     env.filters["organisation_kind_label"] = labels.organisation_kind_label
     env.filters["country_name"] = labels.country_name
-    env.filters["safe_url"] = safe_url
+    env.filters["safe_url"] = links.safe_url
     env.globals["site_url"] = settings.site_url
     env.globals["city_name"] = tz.city_name
     env.globals["zone_label"] = tz.zone_label

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import NotFoundError
+from festival.links import safe_url
 from festival.models import Edition, FestivalSession, Organisation
 from scheduling.slots import Slot
 from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
@@ -55,6 +56,9 @@ def to_slot(row: Row[Any]) -> Slot:
     values = dict(zip(_SLOT_FIELDS, row, strict=True))
     for name in _TUPLE_FIELDS:
         values[name] = tuple(values[name])
+    # Every reader of a slot (pages, the JSON API, the live room, the feeds) gets a join link
+    # that cannot run script: one filter here instead of one per reader.
+    values["join_url"] = safe_url(values["join_url"])
     return Slot(**values)
 
 

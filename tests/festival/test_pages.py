@@ -578,3 +578,23 @@ def test_room_page_links_only_http_join_urls(demo_settings: Settings, clock: Fix
     assert "javascript:" not in hostile.text
     assert 'id="room-join"' not in hostile.text
     assert f'<a href="{joinable[0]["join_url"]}" rel="noopener"' in safe.text
+
+
+def test_api_and_room_snapshot_carry_no_script_join_url(
+    demo_settings: Settings, clock: FixedClock
+) -> None:
+    """The JSON API and the live room's snapshot read the same filtered slot as the pages."""
+    uid = asyncio.run(_add_hostile_session(demo_settings.database_url))
+
+    with TestClient(create_app(demo_settings, clock=clock)) as client:
+        detail = client.get(f"/api/sessions/{uid}").json()
+        with client.websocket_connect(f"/ws/rooms/session-{uid}") as ws:
+            ws.send_text('{"type": "join", "ref": "j", "data": {"name": "Ana"}}')
+            frames: list[dict[str, Any]] = []
+            while not any(f["type"] == "snapshot" for f in frames):
+                frame = ws.receive_json()
+                frames += frame["frames"] if frame["type"] == "batch" else [frame]
+
+    snapshot = next(f for f in frames if f["type"] == "snapshot")
+    assert detail["join_url"] == ""
+    assert snapshot["data"]["room"]["join_url"] == ""
