@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from festival import sessions
+from festival import labels, sessions
 from festival.errors import BadRequestError
 from festival.models import CalendarImport, Edition, FestivalSession, Organisation
 from festival.stores import programme as store
@@ -254,7 +254,8 @@ async def import_file(
                 write("nothing to import")
                 return exit_status(preview)
             created = await apply_import(db, preview, now, progress)
-        write(f"imported {len(created)} draft sessions")
+        count = len(created)
+        write(f"imported {count} draft {labels.plural(count, 'session', 'sessions')}")
         return exit_status(preview)
     finally:
         await engine.dispose()

@@ -35,7 +35,7 @@ def ics(*events: str) -> bytes:
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
 
 
-GOOD = ics(
+GOOD_EVENTS = (
     "UID:talk-1\r\nSUMMARY:Reading with the Little Prince\r\n"
     "DTSTART;TZID=Africa/Nairobi:20270124T100000\r\nDTEND;TZID=Africa/Nairobi:20270124T110000",
     "UID:talk-2\r\nSUMMARY:Outlook session\r\n"
@@ -44,6 +44,7 @@ GOOD = ics(
     "UID:weekly\r\nSUMMARY:Weekly club\r\nDTSTART:20270124T170000\r\nRRULE:FREQ=WEEKLY",
     "UID:allday\r\nSUMMARY:Festival day\r\nDTSTART;VALUE=DATE:20270124",
 )
+GOOD = ics(*GOOD_EVENTS)
 
 
 def add_organisation(settings: Settings) -> None:
@@ -240,6 +241,32 @@ def test_safe_next_never_leaves_the_site() -> None:
 # -- the upload, preview and confirmation pages -----------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("events", "counted"),
+    [
+        (1, ["(1 of 1 event)", "Create this 1 draft session<", "1 draft session was created."]),
+        (
+            2,
+            ["(2 of 2 events)", "Create these 2 draft sessions<", "2 draft sessions were created."],
+        ),
+    ],
+)
+def test_import_pages_count_in_the_singular_and_the_plural(
+    admin_client: TestClient, events: int, counted: list[str]
+) -> None:
+    assert sign_in(admin_client) == 303
+    preview_url = upload(admin_client, ics(*GOOD_EVENTS[:events])).headers["location"]  # type: ignore[attr-defined]
+    page = admin_client.get(preview_url).text
+    admin_client.post(preview_url + "/confirm", data={"csrf_token": token_from(page)})
+    done = admin_client.get(preview_url).text
+    listed = admin_client.get("/admin").text
+
+    assert counted[0] in page and counted[1] in page
+    assert counted[2] in done
+    noun = "session" if events == 1 else "sessions"
+    assert f"imported: {events} {noun}<" in listed
+
+
 def test_upload_preview_confirm_creates_drafts(
     admin_client: TestClient, admin_settings: Settings
 ) -> None:
@@ -427,6 +454,6 @@ def test_cli_import_leaves_out_of_range_times_out_with_their_reason(
     for number, title in [(1, "End of time"), (2, "Start of time"), (3, "Forever")]:
         assert f"  - #{number} {title}: its start, end or duration reaches beyond" in out
     assert out.count("(out_of_range)") == 3
-    assert "imported 1 draft sessions" in out
+    assert "imported 1 draft session\n" in out
     assert list(session_titles(admin_settings).values()) == ["A fine session"]
     assert status == importer.IMPORTED_SOME  # some events left out
