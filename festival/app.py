@@ -21,7 +21,12 @@ from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
 from festival.metrics import Metrics
 from festival.routes import errors
-from festival.settings import Settings, settings_or_exit, warn_generated_secret
+from festival.settings import (
+    Settings,
+    settings_or_exit,
+    warn_forwarded_allow_ips,
+    warn_generated_secret,
+)
 from festival.state import AppState
 from festival.stores.rooms import DatabaseCatalog, SqlEventStore
 from festival.templating import make_templates
@@ -96,6 +101,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
                 await migrate.ensure_migrated(state.engine)
                 await tzcheck.warn_when_stale(state.sessions)
             warn_generated_secret(settings)
+            warn_forwarded_allow_ips(settings)
             # The rooms: the event writer, then the hub (and its broker); closed in reverse.
             await state.event_store.start()
             stack.push_async_callback(state.event_store.close)

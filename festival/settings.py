@@ -164,6 +164,9 @@ class Settings:
     # METRICS_TOKEN: when set, /metrics answers only requests with "Authorization: Bearer
     # <token>" (the figures say how busy the site is and which rooms run); unset: public.
     metrics_token: str | None = None
+    # FORWARDED_ALLOW_IPS is uvicorn's, not ours: kept only to warn a serving process
+    # (warn_forwarded_allow_ips) that TRUSTED_PROXIES is the setting that counts.
+    forwarded_allow_ips: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -179,12 +182,6 @@ class Settings:
         if re.fullmatch(r"[0-9]{1,5}", retention) is None:
             raise SettingsError(
                 f"CANCELLED_RETENTION_DAYS={retention!r}: give a whole number of days (0-99999)"
-            )
-        if env.get("FORWARDED_ALLOW_IPS"):
-            log.warning(
-                "FORWARDED_ALLOW_IPS is set: uvicorn would rewrite client addresses before the "
-                "app sees them. Set TRUSTED_PROXIES instead and run uvicorn with "
-                "--no-proxy-headers (the Procfile and festival serve do)."
             )
         return cls(
             database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
@@ -205,6 +202,7 @@ class Settings:
             gc_tuning=_bool(env.get("GC_TUNING"), default=True),
             metrics_dir=Path(env["METRICS_DIR"]) if env.get("METRICS_DIR") else None,
             metrics_token=env.get("METRICS_TOKEN") or None,
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
         )
 
     def with_(self, **changes: object) -> Settings:
@@ -227,6 +225,19 @@ def warn_generated_secret(settings: Settings) -> None:
     """Say once, in a process that signs cookies with it, that the key is a throwaway one."""
     if settings.secret_key_generated:
         log.warning(GENERATED_SECRET_WARNING)
+
+
+FORWARDED_ALLOW_IPS_WARNING = (
+    "FORWARDED_ALLOW_IPS is set: uvicorn would rewrite client addresses before the app sees "
+    "them. Set TRUSTED_PROXIES instead and run uvicorn with --no-proxy-headers (the Procfile "
+    "and festival serve do)."
+)
+
+
+def warn_forwarded_allow_ips(settings: Settings) -> None:
+    """Say once, in a serving process, that uvicorn's proxy setting is not the one we read."""
+    if settings.forwarded_allow_ips:
+        log.warning(FORWARDED_ALLOW_IPS_WARNING)
 
 
 def settings_or_exit(environ: Mapping[str, str] | None = None) -> Settings:

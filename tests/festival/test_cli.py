@@ -350,6 +350,17 @@ def test_commands_that_sign_nothing_do_not_warn_about_the_secret_key(
     assert "SECRET_KEY" not in capsys.readouterr().err
 
 
+def test_commands_that_serve_nothing_do_not_warn_about_forwarded_allow_ips(
+    cli_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
+
+    statuses = [cli.main(["migrate"]), cli.main(["tz-check"])]
+
+    assert statuses == [0, 0]
+    assert "FORWARDED_ALLOW_IPS" not in capsys.readouterr().err
+
+
 # -- festival serve --workers N: the workers answer /metrics together, as with the Procfile ---
 
 

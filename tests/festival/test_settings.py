@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from festival.app import create_app
 from festival.settings import (
     DEFAULT_DATABASE_URL,
+    FORWARDED_ALLOW_IPS_WARNING,
     GENERATED_SECRET_WARNING,
     ROOT,
     Settings,
@@ -279,12 +280,30 @@ def test_from_env_refuses_unreadable_address_limits(name: str, value: str) -> No
     assert str(refused.value).startswith(f"{name}={value!r}: ")
 
 
-def test_from_env_warns_that_uvicorn_proxy_headers_would_bypass_trusted_proxies(
+def test_from_env_reads_forwarded_allow_ips_and_logs_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # Every command and every worker reads settings; the serving process warns, once.
+    with caplog.at_level(logging.DEBUG, logger="festival.settings"):
+        settings = Settings.from_env({"SECRET_KEY": "k", "FORWARDED_ALLOW_IPS": "*"})
+
+    assert [r for r in caplog.records if r.name == "festival.settings"] == []
+    assert settings.forwarded_allow_ips == "*"
+
+
+def test_serving_app_warns_once_that_uvicorn_proxy_headers_would_bypass_trusted_proxies(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING, logger="festival.settings"):
-        Settings.from_env({"SECRET_KEY": "k", "FORWARDED_ALLOW_IPS": "*"})
-    assert [r.getMessage() for r in caplog.records if "FORWARDED_ALLOW_IPS" in r.getMessage()]
+        with TestClient(create_app(settings.with_(forwarded_allow_ips="*"))) as client:
+            for _ in range(3):
+                client.get("/healthz")
+        with TestClient(create_app(settings)) as client:
+            client.get("/healthz")
+
+    warnings = [r.getMessage() for r in caplog.records if "FORWARDED_ALLOW_IPS" in r.getMessage()]
+    assert warnings == [FORWARDED_ALLOW_IPS_WARNING]
+    assert "Set TRUSTED_PROXIES instead" in FORWARDED_ALLOW_IPS_WARNING
 
 
 @pytest.mark.parametrize(
