@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from festival import auth, cookies, gcpauses, migrate, routes, tzcheck
 from festival import db as dbmod
+from festival.addresses import ClientAddressMiddleware, TrustedProxies
 from festival.feedcache import FeedCache
 from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
@@ -54,6 +55,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         DatabaseCatalog(sessions),
         clock,
         limits=Limits() if settings.room_rate_limits else Limits.unlimited(),
+        address_limits=settings.room_address_limits if settings.room_rate_limits else None,
         outbox_chars=settings.room_outbox_kib * 1024,
         metrics=metrics,
     )
@@ -115,6 +117,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         debug=settings.debug,
         routes=routes.table(settings),
         middleware=[
+            Middleware(ClientAddressMiddleware, TrustedProxies.parse(settings.trusted_proxies)),
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
                 SessionMiddleware,

@@ -13,6 +13,7 @@ are gone (no such process, or not rewritten for ``STALE_SECONDS``) are left out 
 | ``festival_rooms_active`` | gauge | rooms this process serves (one broker subscription each) |
 | ``festival_room_events_total`` | counter | room events fanned out here (``rate()`` = events/s) |
 | ``festival_slow_clients_dropped_total`` | counter | connections cut off as too slow (4000) |
+| ``festival_address_refusals_total`` | counter | per-address limits refusing, by ``code`` |
 | ``festival_broker_connected`` | gauge | 1 while the broker carries messages, else 0 |
 | ``festival_broker_lag_seconds`` | gauge | heartbeat round trip through the subscription stream |
 | ``festival_redis_reconnects_total`` | counter | Redis connection lost and made again |
@@ -65,6 +66,12 @@ class Metrics:
             "Connections closed because their outgoing buffer overflowed (close code 4000).",
             registry=self.registry,
         )
+        self.address_refusals = Counter(
+            "festival_address_refusals",
+            "Refusals of a limit per network address (realtime/admission.py), by error code.",
+            ["code"],
+            registry=self.registry,
+        )
         self.registry.register(PauseCollector(recorder()))
         self._levels: _HubCollector | None = None
 
@@ -75,6 +82,9 @@ class Metrics:
 
     def slow_client_dropped(self) -> None:
         self.slow_clients.inc()
+
+    def address_refused(self, code: str) -> None:
+        self.address_refusals.labels(code).inc()
 
     # -- levels read at scrape time -------------------------------------------------------------
 

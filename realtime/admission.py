@@ -28,6 +28,7 @@ from realtime.broker.shared import Shared
 from realtime.broker.status import BrokerUnavailableError
 from realtime.errors import RateLimitedError
 from realtime.limits import Rate, TokenBucket
+from realtime.metrics import MetricsSink, NoMetrics
 from realtime.tasks import cancel_and_wait
 
 log = logging.getLogger("realtime.admission")
@@ -70,6 +71,10 @@ class AddressLimits:
     def for_action(self, action: str) -> Rate:
         rate: Rate = getattr(self, action)
         return rate
+
+
+#: The defaults, for whoever builds a hub without saying.
+DEFAULT_ADDRESS_LIMITS = AddressLimits()
 
 
 def counted(message_type: str) -> bool:
@@ -150,8 +155,10 @@ class Admission:
         limits: AddressLimits | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         renew_seconds: float = RENEW_SECONDS,
+        metrics: MetricsSink | None = None,
     ) -> None:
         self.shared = shared
+        self.metrics: MetricsSink = metrics or NoMetrics()
         self.limits = limits
         self.ledger = AddressLedger(limits or AddressLimits())
         self.monotonic = monotonic
@@ -172,6 +179,13 @@ class Admission:
 
     async def connect(self, address: str) -> None:
         """Take one of the address's connection slots; raises ``address.connections``."""
+        try:
+            await self._connect(address)
+        except AddressLimitedError as exc:
+            self.metrics.address_refused(exc.code)
+            raise
+
+    async def _connect(self, address: str) -> None:
         if self.limits is None:
             return
         self.ledger.connect(address)
@@ -198,6 +212,13 @@ class Admission:
     async def check(self, action: str, address: str) -> None:
         """Spend from the address's ``action`` budget (``joins``, ``new_guests``,
         ``commands``) here and across workers; raises :class:`AddressLimitedError`."""
+        try:
+            await self._check(action, address)
+        except AddressLimitedError as exc:
+            self.metrics.address_refused(exc.code)
+            raise
+
+    async def _check(self, action: str, address: str) -> None:
         if self.limits is None:
             return
         self.ledger.check(action, address, self.monotonic())

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from realtime import protocol
+from realtime.admission import AddressLimitedError, Admission, counted
 from realtime.errors import NotFoundError, RateLimitedError, RoomError
 from realtime.fanout import Member
 from realtime.hub import Hub
@@ -55,6 +56,12 @@ def origin_allowed(origin: str | None, site_url: str, host: str | None) -> bool:
     return origin in allowed
 
 
+async def refuse(socket: Socket, exc: RoomError, code: int) -> None:
+    """Tell an accepted WebSocket why it cannot stay (an error frame), then close it."""
+    await socket.send({"type": "websocket.send", "text": protocol.error(None, exc)})
+    await socket.send({"type": "websocket.close", "code": code, "reason": exc.code})
+
+
 async def serve(
     socket: Socket,
     hub: Hub,
@@ -62,10 +69,38 @@ async def serve(
     identity: Identity,
     monotonic: Callable[[], float] = time.monotonic,
     idle_timeout_seconds: float = protocol.IDLE_TIMEOUT_SECONDS,
+    address: str = "",
 ) -> None:
     """Run one accepted WebSocket in ``room_name`` until it closes (with ``CLOSE_IDLE`` when
-    it sent nothing for ``idle_timeout_seconds``)."""
-    outbox = Outbox(max_chars=hub.outbox_chars)
+    it sent nothing for ``idle_timeout_seconds``).
+
+    ``address`` is the opaque key of the client's network address; a guest's connection takes
+    one of that address's slots for as long as it is open (realtime/admission.py).
+    """
+    guest = not identity.signed_in
+    if guest:
+        try:
+            await hub.admission.connect(address)
+        except AddressLimitedError as exc:
+            await refuse(socket, exc, protocol.CLOSE_TRY_AGAIN)
+            return
+    try:
+        member = Member(identity, Outbox(max_chars=hub.outbox_chars), address)
+        await _serve(socket, hub, room_name, member, monotonic, idle_timeout_seconds)
+    finally:
+        if guest:
+            await hub.admission.disconnect(address)
+
+
+async def _serve(
+    socket: Socket,
+    hub: Hub,
+    room_name: str,
+    member: Member,
+    monotonic: Callable[[], float],
+    idle_timeout_seconds: float,
+) -> None:
+    outbox = member.outbox
     writer = Writer(socket, outbox)
     try:
         runtime = await hub.acquire(room_name)
@@ -74,10 +109,11 @@ async def serve(
         outbox.close(protocol.CLOSE_ROOM_UNKNOWN, exc.code)
         await writer.stop(CLOSE_TIMEOUT_SECONDS)
         return
-    member = Member(identity, outbox)
     try:
-        session = Session(identity, monotonic(), hub.limits)
-        await _read(socket, session, runtime, member, monotonic, idle_timeout_seconds)
+        session = Session(member.identity, monotonic(), hub.limits)
+        await _read(
+            socket, session, runtime, member, monotonic, idle_timeout_seconds, hub.admission
+        )
     finally:
         runtime.leave(member)
         hub.release(runtime)
@@ -91,6 +127,7 @@ async def _read(
     member: Member,
     monotonic: Callable[[], float],
     idle_timeout_seconds: float,
+    admission: Admission,
 ) -> None:
     outbox = member.outbox
     while outbox.close_code is None:
@@ -106,7 +143,7 @@ async def _read(
         if raw is None:
             raw = message.get("bytes") or b""
         for action in session.receive(raw, monotonic()):
-            await _perform(action, session, runtime, member, monotonic)
+            await _perform(action, session, runtime, member, monotonic, admission)
 
 
 async def _perform(
@@ -115,30 +152,47 @@ async def _perform(
     runtime: RoomRuntime,
     member: Member,
     monotonic: Callable[[], float],
+    admission: Admission,
 ) -> None:
     if isinstance(action, Reply):
         member.send(action.frame)
     elif isinstance(action, Close):
         member.outbox.close(action.code, action.reason)
     elif isinstance(action, JoinRequest):
-        member.identity = action.identity
-        try:
-            await runtime.join(member, action.ref, action.last_seq)
-        except RoomError as exc:
-            session.join_failed()
-            member.send(protocol.error(action.ref, exc))
-            if exc.code == "user.banned":
-                member.outbox.close(protocol.CLOSE_BANNED, "banned")
-        else:
-            session.joined()
+        await _join(action, session, runtime, member, admission)
     else:
         command: Forward = action  # all that is left of Action
         now = monotonic()
         try:
+            if not member.identity.signed_in and counted(command.type):
+                await admission.check("commands", member.address)
             await runtime.take_shared(member.identity, command.type)
             runtime.submit(member, command.ref, command.type, command.data, now)
         except RateLimitedError as exc:
             for refusal in session.refuse(exc, command.ref, now):
-                await _perform(refusal, session, runtime, member, monotonic)
+                await _perform(refusal, session, runtime, member, monotonic, admission)
         except RoomError as exc:
             member.send(protocol.error(command.ref, exc))
+
+
+async def _join(
+    action: JoinRequest,
+    session: Session,
+    runtime: RoomRuntime,
+    member: Member,
+    admission: Admission,
+) -> None:
+    member.identity = action.identity
+    try:
+        if not member.identity.signed_in:
+            await admission.check("joins", member.address)
+        await runtime.join(member, action.ref, action.last_seq)
+    except RoomError as exc:
+        session.join_failed()
+        member.send(protocol.error(action.ref, exc))
+        if exc.code == "user.banned":
+            member.outbox.close(protocol.CLOSE_BANNED, "banned")
+        elif isinstance(exc, AddressLimitedError):  # come back later, not at once
+            member.outbox.close(protocol.CLOSE_TRY_AGAIN, exc.code)
+    else:
+        session.joined()

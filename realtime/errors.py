@@ -37,7 +37,6 @@ CORE_CODES: dict[str, str] = {
     "address.joins": "Too many joins from your network address; wait `retry_after_seconds`.",
     "address.guests": "Too many new guests from your network address; wait "
     "`retry_after_seconds` (a browser that keeps its cookie is not affected).",
-    "vote.sign_in_required": "The host lets only signed-in people vote in this room.",
     "server.unavailable": "The server could not store this; nothing was kept. Try again.",
     "server.busy": "The room is overloaded; try again in a moment.",
 }

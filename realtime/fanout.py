@@ -18,11 +18,13 @@ from realtime.outbox import Outbox
 class Member:
     """One connection in a room: who it is, where its frames go, what it has already seen."""
 
-    __slots__ = ("identity", "outbox", "floor")
+    __slots__ = ("identity", "outbox", "floor", "address")
 
-    def __init__(self, identity: Identity, outbox: Outbox) -> None:
+    def __init__(self, identity: Identity, outbox: Outbox, address: str = "") -> None:
         self.identity = identity
         self.outbox = outbox
+        #: The opaque key of the network address it connects from ("" when unknown).
+        self.address = address
         #: Events up to this seq reached the member by its join (snapshot or replay).
         self.floor = 0
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from realtime import protocol
+from realtime.admission import DEFAULT_ADDRESS_LIMITS, AddressLimits, Admission
 from realtime.broker.base import Broker
 from realtime.broker.status import BrokerStatus
 from realtime.limits import Limits
@@ -37,6 +38,7 @@ class Hub:
         idle_seconds: float = 30.0,
         monotonic: Callable[[], float] = time.monotonic,
         metrics: MetricsSink | None = None,
+        address_limits: AddressLimits | None = DEFAULT_ADDRESS_LIMITS,
     ) -> None:
         self.broker = broker
         self.metrics: MetricsSink = metrics or NoMetrics()
@@ -49,12 +51,15 @@ class Hub:
         self.idle_seconds = idle_seconds
         self.monotonic = monotonic
         self.runtimes: dict[str, RoomRuntime] = {}
+        #: What each network address may do, in this worker and across workers (None: no limit).
+        self.admission = Admission(broker.shared, address_limits, monotonic, metrics=self.metrics)
         self._locks: dict[str, asyncio.Lock] = {}
         self._idle: dict[str, asyncio.TimerHandle] = {}
         self._stopping: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.broker.start()
+        await self.admission.start()
 
     def snapshot(self) -> HubSnapshot:
         """This process's rooms now (read by the metrics at scrape time)."""
@@ -76,6 +81,7 @@ class Hub:
         runtimes, self.runtimes = list(self.runtimes.values()), {}
         await asyncio.gather(*(r.stop(protocol.CLOSE_SERVICE_RESTART) for r in runtimes))
         await asyncio.gather(*self._stopping, return_exceptions=True)
+        await self.admission.close()
         await self.broker.close()
 
     async def acquire(self, name: str) -> RoomRuntime:

@@ -25,6 +25,10 @@ class Identity:
     id: str
     name: str
     moderator: bool = False
+    #: Signed in (an account, or the ADMIN_PASSWORD sign-in), not a free guest identity: limits
+    #: per network address and address bans do not apply, and it may vote where the host
+    #: lets only signed-in people vote.
+    signed_in: bool = False
 
     @property
     def is_guest(self) -> bool:

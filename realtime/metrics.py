@@ -21,6 +21,9 @@ class MetricsSink(Protocol):
     def slow_client_dropped(self) -> None:
         """A connection was cut off because its outgoing buffer overflowed."""
 
+    def address_refused(self, code: str) -> None:
+        """A limit per network address refused something (``code``: which, e.g. address.joins)."""
+
 
 class NoMetrics:
     """A sink that drops everything (tests, tools)."""
@@ -29,6 +32,9 @@ class NoMetrics:
         return None
 
     def slow_client_dropped(self) -> None:
+        return None
+
+    def address_refused(self, code: str) -> None:
         return None
 
 

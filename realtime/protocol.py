@@ -28,13 +28,15 @@ MAX_REF_CHARS = 64
 #: ``ref``, so that even that refusal can be matched (clients send ``ref`` before ``data``).
 REF_SCAN_CHARS = 512
 
-# Close codes (RFC 6455 §7.4.1; 1012 is in IANA's registry of close codes; 4000-4999 are ours).
+# Close codes (RFC 6455 §7.4.1; 1012 and 1013 are in IANA's registry of close codes; 4000-4999
+# are ours).
 CLOSE_NORMAL = 1000
 CLOSE_POLICY = 1008  # persistent abuse (flooding after warnings) or a refused Origin
 CLOSE_SERVER_ERROR = 1011
 #: The server is restarting or shutting down (a deploy): reconnect and resume. uvicorn closes
 #: every connection with it at shutdown, and so do the rooms, whichever comes first.
 CLOSE_SERVICE_RESTART = 1012
+CLOSE_TRY_AGAIN = 1013  # too much from the client's network address: reconnect later
 CLOSE_TOO_SLOW = 4000  # the client could not keep up: reconnect and resume from last seq
 CLOSE_IDLE = 4001  # nothing received for IDLE_TIMEOUT_SECONDS
 CLOSE_BANNED = 4003  # banned from this room: do not reconnect
@@ -46,6 +48,7 @@ CLOSE_CODES: dict[int, str] = {
     CLOSE_SERVER_ERROR: "unexpected server error, or no answer to the keepalive ping; "
     "reconnect with backoff and resume",
     CLOSE_SERVICE_RESTART: "the server is restarting; reconnect with backoff and resume",
+    CLOSE_TRY_AGAIN: "too much from your network address; reconnect after a while",
     CLOSE_TOO_SLOW: "too slow: the outgoing buffer overflowed; reconnect and resume",
     CLOSE_IDLE: "idle: no frame within the idle timeout; reconnect and resume",
     CLOSE_BANNED: "banned from the room; do not reconnect",

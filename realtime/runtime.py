@@ -39,6 +39,7 @@ from realtime.identity import Identity
 from realtime.lease import UNREACHABLE, Lease, LeasePolicy
 from realtime.limits import IdentityLimits, Limits
 from realtime.metrics import MetricsSink, NoMetrics
+from realtime.outbox import Outbox
 from realtime.quota import take_shared
 from realtime.replica import Replica
 from realtime.rooms import room
@@ -57,6 +58,8 @@ log = logging.getLogger("realtime.runtime")
 MAX_BATCH = 128
 #: Commands waiting per room before new ones get ``server.busy``.
 QUEUE_LIMIT = 10_000
+#: Who the room's server-issued commands come from (events with an empty ``actor``).
+SERVER = Identity("", "Server", moderator=True, signed_in=True)
 #: What the members of a room hear while the broker is down, and when it is back.
 DEGRADED_MESSAGE = (
     "The servers cannot reach each other right now: the room is read-only until they can."
@@ -335,7 +338,7 @@ class RoomRuntime:
         member, who = job.member, job.member.identity
         try:
             head, reason, replayed = await self.replica.since(job.last_seq)
-            room.check_join(self.state, who)
+            room.check_join(self.state, who, member.address)
         except Exception as exc:  # noqa: BLE001 - handed to the joining connection
             job.done.set_exception(exc)
             return
@@ -381,7 +384,22 @@ class RoomRuntime:
         self.metrics.events_delivered(len(fresh))
         for event in fresh:
             for identity_id in room.connections_to_close(event):
+                self._cover_addresses(event, identity_id)
                 self.audience.close_identity(identity_id, protocol.CLOSE_BANNED, "banned")
+
+    def _cover_addresses(self, event: Event, identity_id: str) -> None:
+        """A ban covers the network addresses its guest connects from: those known here go to
+        the room as the server's own command, so every worker refuses new guests from them."""
+        addresses = [
+            m.address
+            for m in self.audience.members
+            if m.identity.id == identity_id and not m.identity.signed_in
+        ]
+        data = room.addresses_to_ban(self.state, event, addresses)
+        if data is not None:
+            server = Member(SERVER, Outbox(max_frames=8))  # its replies are not read
+            with contextlib.suppress(RoomError):  # a full queue: the ban itself holds
+                self._enqueue(_Command(server, None, "mod.ban_addresses", data, self.clock.now()))
 
     def broker_changed(self, status: BrokerStatus) -> None:
         """The broker went down (say so; the room is read-only) or came back (catch up)."""

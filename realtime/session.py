@@ -11,7 +11,7 @@ only a client that keeps going after the warnings is closed with 1008.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -109,7 +109,7 @@ class Session:
             )
         except RoomError as exc:
             return self.refuse(exc, frame.ref, now)
-        self.identity = Identity(self.identity.id, name, self.identity.moderator)
+        self.identity = replace(self.identity, name=name)
         self.phase = Phase.JOINING
         return [JoinRequest(frame.ref, last_seq, self.identity)]
 

@@ -1,11 +1,15 @@
 """Live rooms over the web: the room pages ``/rooms/{room}`` and the WebSocket ``/ws/rooms/{room}``.
 
 Who is who: every browser gets one signed guest cookie (``festival_guest``, signed with
-``settings.secret_key``) holding a random token; its identity is ``g:<token>``. Someone signed in
-who may moderate the room (``festival.auth.can_moderate_room``: admins everywhere, a session's
-hosts and organisers in its room) joins as ``u:<token>`` with moderator rights, decided when the
-connection opens. Display names are
-chosen in the page and checked by the room (realtime.identity).
+``settings.secret_key``) holding a random token; a guest's identity is ``g:<token>``. Someone
+signed in is ``u:account-<id>`` in every browser (one person, one identity: one vote where only
+signed-in people may vote), or ``u:<token>`` for the ``ADMIN_PASSWORD`` sign-in, which has no
+account. Who may moderate the room (``festival.auth.can_moderate_room``: admins everywhere, a
+session's hosts and organisers in its room) gets moderator rights, decided when the connection
+opens. Display names are chosen in the page and checked by the room (realtime.identity).
+
+Guests are counted against their network address (realtime/admission.py): a new guest
+identity handed out by the handshake or the room page, and each connection.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from festival import auth, cookies
+from festival.addresses import address_key
 from festival.errors import NotFoundError
 from festival.settings import Settings
 from festival.state import state
@@ -27,6 +32,7 @@ from festival.stores import accounts as accounts_store
 from festival.templating import render
 from festival.viewer import resolve_viewer
 from realtime import connection, protocol
+from realtime.admission import AddressLimitedError
 from realtime.errors import RoomError
 from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity
 
@@ -84,11 +90,29 @@ async def may_moderate(conn: HTTPConnection, room: str) -> bool:
 
 
 async def identity_for(conn: HTTPConnection, token: str, room: str) -> Identity:
-    """The room's moderators join as users with moderator rights; everyone else is a guest.
-    The name comes with ``join``."""
-    if await may_moderate(conn, room):
-        return Identity(USER_PREFIX + token, "", moderator=True)
-    return Identity(GUEST_PREFIX + token, "")
+    """Signed-in people join as users (the room's moderators with moderator rights); everyone
+    else is a guest. The name comes with ``join``."""
+    account = await auth.current_account(conn)
+    if account is None:
+        return Identity(GUEST_PREFIX + token, "")
+    key = token if account.id is None else f"account-{account.id}"
+    moderator = await may_moderate(conn, room)
+    return Identity(USER_PREFIX + key, "", moderator=moderator, signed_in=True)
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The opaque key of the client's network address (festival/addresses.py)."""
+    host = conn.client.host if conn.client is not None else None
+    return address_key(host, state(conn).settings.secret_key)
+
+
+async def may_mint_guest(conn: HTTPConnection, address: str) -> None:
+    """Count a new guest identity against the client's address; raises AddressLimitedError.
+
+    Signed-in people are not counted (their identity is their account's).
+    """
+    if await auth.current_account(conn) is None:
+        await state(conn).hub.admission.check("new_guests", address)
 
 
 async def room_socket(websocket: WebSocket) -> None:
@@ -97,15 +121,22 @@ async def room_socket(websocket: WebSocket) -> None:
     if not connection.origin_allowed(origin, settings.site_url, websocket.headers.get("host")):
         await websocket.close(code=protocol.CLOSE_POLICY)  # before accept: HTTP 403
         return
+    address = client_address(websocket)
     token = read_guest_token(websocket)
     headers: list[tuple[bytes, bytes]] = []
     if token is None:
+        try:
+            await may_mint_guest(websocket, address)
+        except AddressLimitedError as exc:
+            await websocket.accept()
+            await connection.refuse(websocket, exc, protocol.CLOSE_TRY_AGAIN)
+            return
         token = new_guest_token()
         headers.append((b"set-cookie", set_cookie_header(settings, token).encode("latin-1")))
     await websocket.accept(headers=headers)
     room = websocket.path_params["room"]
     identity = await identity_for(websocket, token, room)
-    await connection.serve(websocket, state(websocket).hub, room, identity)
+    await connection.serve(websocket, state(websocket).hub, room, identity, address=address)
 
 
 async def room_page(request: Request) -> Response:
@@ -126,6 +157,10 @@ async def room_page(request: Request) -> Response:
     }
     response = render(request, "room/room.html", context, viewer=viewer)
     if token is None:
+        try:
+            await may_mint_guest(request, client_address(request))
+        except AddressLimitedError:
+            return response  # no cookie: the room's socket says why when it connects
         value = guest_cookie_value(settings, new_guest_token())
         cookies.set_cookie(response, settings, GUEST_COOKIE, value, GUEST_MAX_AGE)
     return response

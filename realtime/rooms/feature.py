@@ -36,6 +36,9 @@ class Command:
     bucket: str | None = None
     #: What its ``data`` looks like (the handler checks it; tests generate from it).
     shape: Mapping[str, Shape] = field(default_factory=dict)
+    #: A vote (a poll vote, an upvote, a quiz answer): refused to guests in a room whose host
+    #: lets only signed-in people vote.
+    vote: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,8 @@ class Feature(Generic[S]):
     #: Makes the feature's part of a room's state (None: it keeps none in the room's state).
     new_state: Callable[[], S] | None = None
     commands: Mapping[str, Command] = field(default_factory=dict)
+    #: Commands the server itself issues to the room's actor (never a client message type).
+    internal: Mapping[str, Command] = field(default_factory=dict)
     queries: Mapping[str, Query] = field(default_factory=dict)
     counted: Mapping[str, Counted] = field(default_factory=dict)
     #: Event kinds it produces, each with its description.

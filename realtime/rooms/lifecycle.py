@@ -2,7 +2,9 @@
 
 The status is derived from the session's UTC times and "now" (an injected clock): nothing has
 to happen at the start or end for the room to move on. The host can open early (or reopen
-after ending it early), end, switch features on and off, queue questions, set slow mode.
+after ending it early), end, switch features on and off, queue questions, set slow mode, and
+let only signed-in people vote (polls, upvotes, quiz answers: guest identities are free, so
+one person could otherwise vote as many).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class LifecycleState:
     features: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(FEATURES, True))
     qa_moderation: bool = False
     slow_mode_seconds: int = 0
+    votes_require_sign_in: bool = False
 
 
 def status(state: LifecycleState, info: RoomInfo, now: datetime) -> Status:
@@ -78,7 +81,8 @@ def end_room(state: LifecycleState, info: RoomInfo, ctx: Context) -> Outcome:
 
 
 def configure(state: LifecycleState, ctx: Context, data: dict[str, Any]) -> Outcome:
-    """Change any of ``features`` (a partial map), ``qa_moderation``, ``slow_mode_seconds``."""
+    """Change any of ``features`` (a partial map), ``qa_moderation``, ``slow_mode_seconds``,
+    ``votes_require_sign_in``."""
     changes: dict[str, Any] = {}
     if "features" in data:
         features = data["features"]
@@ -91,6 +95,8 @@ def configure(state: LifecycleState, ctx: Context, data: dict[str, Any]) -> Outc
         changes["slow_mode_seconds"] = fields.integer(
             data, "slow_mode_seconds", 0, MAX_SLOW_MODE_SECONDS
         )
+    if "votes_require_sign_in" in data:
+        changes["votes_require_sign_in"] = fields.boolean(data, "votes_require_sign_in")
     if not changes:
         raise InvalidError("Nothing to change.", "frame.data_invalid")
     return Outcome([Draft("room.configured", changes, audit=True)])
@@ -105,6 +111,9 @@ def apply(state: LifecycleState, event: Event) -> None:
         state.features.update(event.data.get("features", {}))
         state.qa_moderation = event.data.get("qa_moderation", state.qa_moderation)
         state.slow_mode_seconds = event.data.get("slow_mode_seconds", state.slow_mode_seconds)
+        state.votes_require_sign_in = event.data.get(
+            "votes_require_sign_in", state.votes_require_sign_in
+        )
 
 
 def view(state: LifecycleState, info: RoomInfo, now: datetime) -> dict[str, Any]:
@@ -120,6 +129,7 @@ def view(state: LifecycleState, info: RoomInfo, now: datetime) -> dict[str, Any]
         "features": dict(state.features),
         "qa_moderation": state.qa_moderation,
         "slow_mode_seconds": state.slow_mode_seconds,
+        "votes_require_sign_in": state.votes_require_sign_in,
     }
 
 
@@ -139,12 +149,13 @@ FEATURE: Feature[LifecycleState] = Feature(
         ),
         "room.configure": Command(
             lambda room, ctx, data: configure(FEATURE.of(room), ctx, data),
-            "Moderator: features on/off, Q&A moderation queue, slow mode.",
+            "Moderator: features on/off, Q&A moderation queue, slow mode, who may vote.",
             moderator=True,
             shape={
                 "features": Switches(FEATURES, optional=True),
                 "qa_moderation": Flag(optional=True),
                 "slow_mode_seconds": Whole(0, MAX_SLOW_MODE_SECONDS, optional=True),
+                "votes_require_sign_in": Flag(optional=True),
             },
         ),
     },
@@ -152,12 +163,14 @@ FEATURE: Feature[LifecycleState] = Feature(
         "room.opened": "The host opened the room (early, or again after ending it).",
         "room.ended": "The host ended the room; it is read-only from now on.",
         "room.configured": (
-            "Host settings changed: `features`, `qa_moderation`, `slow_mode_seconds`."
+            "Host settings changed: `features`, `qa_moderation`, `slow_mode_seconds`, "
+            "`votes_require_sign_in`."
         ),
     },
     errors={
         "room.ended": "The room has ended and is read-only.",
         "feature.disabled": "The host has turned this feature off.",
+        "vote.sign_in_required": "The host lets only signed-in people vote in this room.",
     },
     transients={"room.status": "Transient: the room moved between lobby, live and ended."},
     apply=apply,

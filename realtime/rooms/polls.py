@@ -186,6 +186,7 @@ FEATURE: Feature[PollState] = Feature(
             "Vote in the open poll (once per identity).",
             bucket="vote",
             shape={"id": Ref("poll.opened", optional=True), "choices": Indexes(MAX_OPTIONS)},
+            vote=True,
         ),
         "poll.close": Command(
             lambda room, ctx, data: close(FEATURE.of(room), ctx, data),

@@ -231,6 +231,7 @@ FEATURE: Feature[QaState] = Feature(
             "Upvote a question (once per identity).",
             bucket="vote",
             shape={"id": Ref("qa.asked")},
+            vote=True,
         ),
         "qa.unvote": Command(
             lambda room, ctx, data: vote(FEATURE.of(room), ctx, data, False),

@@ -292,6 +292,7 @@ FEATURE: Feature[QuizState] = Feature(
             "Answer the running question before its time limit.",
             bucket="vote",
             shape={"id": Ref("quiz.added", optional=True), "choice": Whole(0, MAX_OPTIONS - 1)},
+            vote=True,
         ),
         "quiz.reveal": _moderators(
             reveal,

@@ -1,13 +1,14 @@
 """A room: the features together, one dispatch table, and the rules that cut across them.
 
 ``decide`` checks who may do what (bans, mutes, moderator-only commands, read-only after the
-end, features switched off) and asks the feature; ``apply`` folds an event into the state;
+end, features switched off, votes of guests where only signed-in people may vote) and asks the
+feature; ``apply`` folds an event into the state;
 ``snapshot`` is what a participant sees on first join. Pure: no clock, no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
@@ -35,6 +36,9 @@ FEATURES: tuple[Feature[Any], ...] = (
 EVENT_KINDS: dict[str, str] = {k: doc for f in FEATURES for k, doc in f.events.items()}
 #: Commands decided by the room's actor (they may produce events).
 COMMANDS: dict[str, Command] = {t: c for f in FEATURES for t, c in f.commands.items()}
+#: Commands the server issues to the actor itself (never accepted from a client).
+INTERNAL: dict[str, Command] = {t: c for f in FEATURES for t, c in f.internal.items()}
+_DECIDED: dict[str, Command] = COMMANDS | INTERNAL
 #: Commands answered from the state alone: nothing is stored, nothing is broadcast.
 QUERIES: dict[str, Query] = {t: q for f in FEATURES for t, q in f.queries.items()}
 #: Messages counted and shown once a second, never stored.
@@ -89,13 +93,17 @@ class RoomState:
 
 def decide(state: RoomState, ctx: Context, message_type: str, data: dict[str, Any]) -> Outcome:
     """The events a command produces, or a :class:`RoomError` saying why not."""
-    command = COMMANDS[message_type]
+    command = _DECIDED[message_type]
     moderation.check_allowed(state.moderation, ctx, command.speaking)
     if command.moderator and not ctx.actor.moderator:
         raise ForbiddenError("Only the room's moderators can do this.", "auth.forbidden")
     if not ctx.actor.moderator and state.status(ctx.now) == Status.ENDED:
         raise ForbiddenError("The room has ended; it is read-only now.", "room.ended")
     _check_switch(state, message_type)
+    if command.vote and state.lifecycle.votes_require_sign_in and not ctx.actor.signed_in:
+        raise ForbiddenError(
+            "The host lets only signed-in people vote in this room.", "vote.sign_in_required"
+        )
     return command.handler(state, ctx, data)
 
 
@@ -105,10 +113,19 @@ def _check_switch(state: RoomState, message_type: str) -> None:
         raise ForbiddenError(f"The host has turned {switch} off.", "feature.disabled")
 
 
-def check_join(state: RoomState, viewer: Identity) -> None:
-    """Banned identities cannot (re)join."""
+def check_join(state: RoomState, viewer: Identity, address: str = "") -> None:
+    """Banned identities cannot (re)join, nor guests from an address a ban covers."""
     if not viewer.moderator and viewer.id in state.moderation.banned:
         raise ForbiddenError("You have been banned from this room.", "user.banned")
+    moderation.check_address(state.moderation, viewer, address)
+
+
+def addresses_to_ban(
+    state: RoomState, event: Event, addresses: Iterable[str]
+) -> dict[str, Any] | None:
+    """The data of the server's ``mod.ban_addresses`` after a committed ban whose target's
+    guest connections here come from ``addresses`` (None: nothing to add)."""
+    return moderation.addresses_to_ban(state.moderation, event, addresses)
 
 
 def check_reaction(state: RoomState, ctx: Context, data: dict[str, Any]) -> str:
@@ -170,6 +187,7 @@ class You(TypedDict):
     id: str
     name: str
     moderator: bool
+    signed_in: bool  # not a guest: may vote where only signed-in people may
     muted_until: str | None  # ISO 8601 UTC, while muted
 
 
@@ -180,6 +198,7 @@ def you(state: RoomState, viewer: Identity, now: datetime) -> You:
         "id": viewer.id,
         "name": viewer.name,
         "moderator": viewer.moderator,
+        "signed_in": viewer.signed_in,
         "muted_until": None if until is None else iso(until),
     }
 

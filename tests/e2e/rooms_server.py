@@ -74,6 +74,7 @@ class RoomServer:
             str(self.port),
             "--log-level",
             "warning",
+            "--no-proxy-headers",  # the app decides the client address (TRUSTED_PROXIES)
             *(["--workers", str(self.workers)] if self.workers > 1 else []),
         ]
         if self.log is None:

@@ -214,3 +214,39 @@ def test_room_browser_questions_polls_quiz_and_reactions(browser: Any, lobby_url
     assert re.fullmatch(r"You: #1 of 1, \d+ points", me)
     assert int(presence) >= 2
     assert errors == []
+
+
+def test_room_browser_host_lets_only_signed_in_people_vote(browser: Any, lobby_url: str) -> None:
+    host = Person(browser, lobby_url, "Host", admin=True)
+    guest = Person(browser, lobby_url, "Guest")
+    try:
+        host.tab("mod")
+        host.page.check('#settings-form input[name="votes_require_sign_in"]')
+        host.page.click("#settings-form button[type=submit]")
+        host.tab("poll")
+        close = host.page.get_by_role("button", name="Close the poll")
+        if close.count():  # another test's poll is still open in this shared lobby
+            close.click()
+            host.page.locator(".poll-total", has_text="The poll is closed.").wait_for()
+        host.page.fill('#poll-form input[name="question"]', "Signed-in only?")
+        host.page.fill('#poll-form textarea[name="options"]', "Yes\nNo")
+        host.page.click("#poll-form button[type=submit]")
+        guest.tab("poll")
+        guest.page.locator(".poll-question", has_text="Signed-in only?").wait_for()
+        guest.page.get_by_role("button", name="Yes").click()
+        notice = guest.page.locator("#room-connection", has_text="signed-in")
+        notice.wait_for()
+        said = notice.inner_text()
+        host.page.get_by_role("button", name="No").click()  # the admin is signed in
+        host.page.locator(".poll-results li.mine", has_text="No").wait_for()
+        # The lobby is shared by this module's tests: put it back as it was.
+        host.page.get_by_role("button", name="Close the poll").click()
+        host.tab("mod")
+        host.page.uncheck('#settings-form input[name="votes_require_sign_in"]')
+        host.page.click("#settings-form button[type=submit]")
+    finally:
+        errors = host.errors + guest.errors
+        host.close()
+        guest.close()
+    assert said == "The host lets only signed-in people vote in this room."
+    assert errors == []

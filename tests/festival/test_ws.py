@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -19,10 +20,16 @@ from starlette.websockets import WebSocketDisconnect
 from festival.app import create_app
 from festival.db import make_engine
 from festival.settings import Settings
+from festival.stores import accounts as accounts_store
 from realtime import protocol
+from realtime.admission import AddressLimits
+from realtime.limits import Rate
 from scheduling.clock import FixedClock
+from tests.dbtools import with_db
 
+from .accounts_seed import add_account
 from .rooms_seed import LATER_ROOM, LIVE_ROOM, LOBBY, seed_rooms
+from .test_accounts import set_signin_id
 
 Frame = dict[str, Any]
 TRANSIENT = {"presence", "reactions", "poll.tally", "qa.votes", "quiz.progress", "room.status"}
@@ -415,3 +422,293 @@ def test_ws_session_and_home_pages_link_to_the_rooms(rooms_client: TestClient) -
     assert f'href="/rooms/{LIVE_ROOM}"' in session_page.text
     home = rooms_client.get("/editions/testfest-2027")
     assert f'href="/rooms/{LOBBY}"' in home.text
+
+
+# -- limits per network address (issue #14: free guest identities) ---------------------------
+
+#: Small enough to reach in a test; what an attacker with one address would hit first.
+TIGHT = AddressLimits(
+    connections=4,
+    joins=Rate(6, 0.001),
+    new_guests=Rate(3, 0.001),
+    commands=Rate(20, 0.001),
+)
+
+
+def limited_client(
+    settings: Settings, clock: FixedClock, peer: str = "198.51.100.7", **changes: Any
+) -> TestClient:
+    changed = settings.with_(room_address_limits=TIGHT, **changes)
+    return TestClient(create_app(changed, clock=clock), client=(peer, 50000))
+
+
+def cookieless(client: TestClient, headers: dict[str, str] | None = None) -> Any:
+    """A WebSocket that has no guest cookie: every one is a new identity."""
+    client.cookies.clear()
+    return client.websocket_connect(f"/ws/rooms/{LOBBY}", headers=dict(headers or {}))
+
+
+def refusal(ws: Any) -> tuple[str, int]:
+    """The error code an address-limited handshake gets, and the close code that follows."""
+    error = orjson.loads(ws.receive_text())
+    with pytest.raises(WebSocketDisconnect) as closed:
+        ws.receive_text()
+    return error["data"]["code"], closed.value.code
+
+
+def test_ws_new_guests_from_one_address_are_limited(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    outcomes: list[object] = []
+    with limited_client(rooms_settings, clock) as client:
+        for n in range(5):
+            with cookieless(client) as ws:
+                if n < 3:
+                    outcomes.append(Conn(ws).join(f"Sock {n}")["type"])
+                else:
+                    outcomes.append(refusal(ws))
+        other = limited_client(rooms_settings, clock, peer="203.0.113.9")
+        with other, cookieless(other) as ws:  # another address has its own budget
+            outcomes.append(Conn(ws).join("Elsewhere")["type"])
+        scraped = client.get("/metrics").text
+    assert outcomes == ["ok"] * 3 + [("address.guests", 1013)] * 2 + ["ok"]
+    assert 'festival_address_refusals_total{code="address.guests"} 2.0' in scraped
+
+
+def test_ws_a_guest_who_keeps_its_cookie_is_not_a_new_guest(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    with limited_client(rooms_settings, clock) as client:
+        client.get(f"/rooms/{LOBBY}")  # the page hands out the cookie: one new guest
+        kinds = []
+        for _ in range(5):
+            with client.websocket_connect(f"/ws/rooms/{LOBBY}") as ws:
+                kinds.append(Conn(ws).join()["type"])
+    assert kinds == ["ok"] * 5
+
+
+def test_ws_room_page_hands_out_no_cookie_past_the_new_guest_limit(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    with limited_client(rooms_settings, clock) as client:
+        given = []
+        for _ in range(5):
+            client.cookies.clear()
+            response = client.get(f"/rooms/{LOBBY}")
+            given.append((response.status_code, "festival_guest" in response.cookies))
+    assert given == [(200, True)] * 3 + [(200, False)] * 2
+
+
+def test_ws_concurrent_connections_from_one_address_are_limited(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    with limited_client(rooms_settings, clock) as client:
+        client.get(f"/rooms/{LOBBY}")  # one guest, many tabs: the cookie is kept
+        with contextlib.ExitStack() as tabs:
+            sockets = [tabs.enter_context(client.websocket_connect(f"/ws/rooms/{LOBBY}"))]
+            for _ in range(3):
+                sockets.append(tabs.enter_context(client.websocket_connect(f"/ws/rooms/{LOBBY}")))
+            joined = [Conn(ws).join()["type"] for ws in sockets]
+            with client.websocket_connect(f"/ws/rooms/{LOBBY}") as fifth:
+                refused = refusal(fifth)
+            sockets.pop().close()
+        with client.websocket_connect(f"/ws/rooms/{LOBBY}") as again:  # the slots came free
+            rejoined = Conn(again).join()["type"]
+    assert joined == ["ok"] * 4 and refused == ("address.connections", 1013)
+    assert rejoined == "ok"
+
+
+def test_ws_joins_from_one_address_are_limited(rooms_settings: Settings, clock: FixedClock) -> None:
+    with limited_client(rooms_settings, clock) as client:
+        client.get(f"/rooms/{LOBBY}")
+        replies = []
+        for _ in range(7):
+            with client.websocket_connect(f"/ws/rooms/{LOBBY}") as ws:
+                conn = Conn(ws)
+                reply = conn.join()
+                replies.append(reply["type"] if reply["type"] == "ok" else reply["data"]["code"])
+                if reply["type"] == "error":
+                    with pytest.raises(WebSocketDisconnect) as closed:
+                        conn.next()
+    assert replies == ["ok"] * 6 + ["address.joins"] and closed.value.code == 1013
+
+
+def test_ws_many_identities_from_one_address_share_one_command_budget(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    # The issue: 50 cookie-less connections sent 400/400 chat messages, 8 with one cookie.
+    # Each of these three identities may send 8 at once; the address may send 20 in all.
+    sent = accepted = 0
+    codes: set[str] = set()
+    with limited_client(rooms_settings, clock) as client:
+        for n in range(3):
+            with cookieless(client) as ws:
+                conn = Conn(ws)
+                conn.join(f"Sock {n}")
+                for m in range(8):
+                    conn.send("chat.send", m, text=f"{n}.{m}")
+                    sent += 1
+                replies: list[Frame] = []
+                while len(replies) < 8:  # refusals come before the acks of what was stored
+                    frame = conn.next()
+                    if frame["type"] in ("ok", "error"):
+                        replies.append(frame)
+                accepted += sum(reply["type"] == "ok" for reply in replies)
+                codes |= {reply["data"]["code"] for reply in replies if reply["type"] == "error"}
+    assert (sent, accepted, codes) == (24, 20, {"rate.address"})
+
+
+def test_ws_signed_in_admin_is_not_counted_against_the_address(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    with limited_client(rooms_settings, clock) as client:
+        login_admin(client)
+        session_cookie = dict(client.cookies)
+        kinds = []
+        with contextlib.ExitStack() as tabs:
+            # Seven at once: more new identities (3), connections (4) and joins (6) than a
+            # guest's address may have.
+            for _ in range(7):
+                client.cookies.clear()
+                client.cookies.update(session_cookie)
+                ws = tabs.enter_context(client.websocket_connect(f"/ws/rooms/{LOBBY}"))
+                reply = Conn(ws).join("Host")
+                kinds.append((reply["type"], reply["data"]["you"]["moderator"]))
+    assert kinds == [("ok", True)] * 7
+
+
+def test_ws_trusted_proxy_clients_are_limited_each_on_their_own(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    outcomes = []
+    with limited_client(
+        rooms_settings, clock, peer="10.0.0.2", trusted_proxies=("10.0.0.0/8",)
+    ) as client:
+        for n in range(6):  # six people behind the load balancer, three new guests each
+            forwarded = {"x-forwarded-for": f"203.0.113.{n + 1}"}
+            with cookieless(client, forwarded) as ws:
+                outcomes.append(Conn(ws).join(f"Person {n}")["type"])
+        for _ in range(3):  # and one of them three more times: three more new guests
+            with cookieless(client, {"x-forwarded-for": "1.2.3.4, 203.0.113.1"}) as ws:
+                outcomes.append(refusal(ws) if len(outcomes) == 8 else Conn(ws).join()["type"])
+    assert outcomes == ["ok"] * 8 + [("address.guests", 1013)]
+
+
+def test_ws_forwarded_for_from_an_untrusted_peer_is_ignored(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    outcomes: list[object] = []
+    with limited_client(rooms_settings, clock, trusted_proxies=("10.0.0.0/8",)) as client:
+        for n in range(4):  # the peer is not a trusted proxy: a header of its own changes nothing
+            with cookieless(client, {"x-forwarded-for": f"203.0.113.{n + 1}"}) as ws:
+                outcomes.append(Conn(ws).join()["type"] if n < 3 else refusal(ws))
+    assert outcomes == ["ok"] * 3 + [("address.guests", 1013)]
+
+
+def test_ws_banned_guest_who_drops_its_cookie_is_still_refused(
+    rooms_client: TestClient,
+) -> None:
+    client = rooms_client
+    client.get(f"/rooms/{LOBBY}")
+    guest_jar = dict(client.cookies)
+    client.cookies.clear()
+    login_admin(client)
+    host_jar = dict(client.cookies)
+
+    def connect(jar: dict[str, str]) -> Any:
+        client.cookies.clear()
+        client.cookies.update(jar)
+        return client.websocket_connect(f"/ws/rooms/{LOBBY}")
+
+    with connect(host_jar) as wh, connect(guest_jar) as wg:
+        host, troll = Conn(wh), Conn(wg)
+        host.join("Host")
+        troll_id = troll.join("Troll")["data"]["you"]["id"]
+        troll.send("chat.send", "t", text="rude")
+        troll.reply("t")
+        host.send("mod.ban", "b", id=troll_id)
+        host.reply("b")
+        covered = host.until(lambda f: f["type"] == "mod.addresses_banned")[-1]
+        with pytest.raises(WebSocketDisconnect):
+            while True:
+                troll.next()
+    with connect({}) as again:  # no cookie: a new identity, from the same address
+        refused = Conn(again).join("Not a troll")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            Conn(again).next()
+    assert covered["data"]["target"]["id"] == troll_id
+    assert refused["type"] == "error" and refused["data"]["code"] == "user.banned"
+    assert closed.value.code == 4003
+
+
+def test_ws_only_signed_in_people_vote_when_the_host_says_so(rooms_client: TestClient) -> None:
+    client = rooms_client
+    client.get(f"/rooms/{LOBBY}")
+    guest_jar = dict(client.cookies)
+    client.cookies.clear()
+    login_admin(client)
+    host_jar = dict(client.cookies)
+
+    def connect(jar: dict[str, str]) -> Any:
+        client.cookies.clear()
+        client.cookies.update(jar)
+        return client.websocket_connect(f"/ws/rooms/{LOBBY}")
+
+    with connect(host_jar) as wh, connect(guest_jar) as wg:
+        host, guest = Conn(wh), Conn(wg)
+        signed_in = host.join("Host")["data"]["you"]["signed_in"]
+        guest_signed_in = guest.join("Guest")["data"]["you"]["signed_in"]
+        host.send("room.configure", "c", votes_require_sign_in=True)
+        configured = host.reply("c")
+        host.send("poll.create", "p", question="Which?", options=["x", "y"])
+        host.reply("p")
+        guest.until(lambda f: f["type"] == "poll.opened")
+        guest.send("poll.vote", "v", choices=[0])
+        refused = guest.reply("v")
+        host.send("poll.vote", "hv", choices=[1])
+        voted = host.reply("hv")
+    assert (signed_in, guest_signed_in, configured["type"]) == (True, False, "ok")
+    assert refused["data"]["code"] == "vote.sign_in_required"
+    assert voted["type"] == "ok" and voted["data"]["counts"] == [0, 1]
+
+
+def test_ws_signed_in_person_is_one_identity_uncounted_and_may_vote(
+    rooms_settings: Settings, clock: FixedClock
+) -> None:
+    account_id = add_account(rooms_settings, "ana@example.org", name="Ana")
+    with limited_client(rooms_settings, clock) as client:
+        login_admin(client)
+        host_jar = dict(client.cookies)
+        client.cookies.clear()
+        sid = with_db(
+            rooms_settings, lambda db: accounts_store.start_signin(db, account_id, clock.now())
+        )
+        set_signin_id(client, rooms_settings, sid)
+        ana_jar = dict(client.cookies)
+
+        def connect(jar: dict[str, str]) -> Any:
+            client.cookies.clear()
+            client.cookies.update(jar)  # no guest cookie: a new browser each time
+            return client.websocket_connect(f"/ws/rooms/{LOBBY}")
+
+        with contextlib.ExitStack() as tabs:
+            host = Conn(tabs.enter_context(connect(host_jar)))
+            host.join("Host")
+            browsers = [Conn(tabs.enter_context(connect(ana_jar))) for _ in range(5)]
+            yous = [browser.join("Ana")["data"]["you"] for browser in browsers]
+            host.send("room.configure", "c", votes_require_sign_in=True)
+            host.reply("c")
+            host.send("poll.create", "p", question="Which?", options=["x", "y"])
+            host.reply("p")
+            first, second = browsers[0], browsers[1]
+            first.until(lambda f: f["type"] == "poll.opened")
+            first.send("poll.vote", "v", choices=[0])
+            voted = first.reply("v")
+            second.send("poll.vote", "v", choices=[1])
+            again = second.reply("v")
+    # Five browsers: more than the address's 3 new guests and 4 connections, one identity.
+    assert {(you["id"], you["signed_in"], you["moderator"]) for you in yous} == {
+        (f"u:account-{account_id}", True, False)
+    }
+    assert voted["type"] == "ok"
+    assert again["data"]["code"] == "poll.already_voted"  # one person, one vote

@@ -201,21 +201,26 @@ async def test_admission_rates_are_shared_across_workers(redis_client: Redis) ->
 
 
 async def test_admission_dead_workers_slots_lapse(redis_client: Redis) -> None:
-    limits = AddressLimits(connections=2)
+    limits = AddressLimits(connections=3)
     one, two = two_workers(redis_client, limits, hold_ms=1000)
-    await one.connect("A")
-    await one.connect("A")  # then "one" dies: it never lets go nor renews
-    with pytest.raises(AddressLimitedError):
+    two.renew_seconds = 0.2  # two stays alive, and so does the address's key in Redis
+    await two.start()
+    try:
         await two.connect("A")
-    deadline = 50
-    while deadline:
-        try:
+        await one.connect("A")
+        await one.connect("A")  # then "one" dies: it never lets go nor renews
+        with pytest.raises(AddressLimitedError):
             await two.connect("A")
-            break
-        except AddressLimitedError:
-            deadline -= 1
+        for _ in range(50):  # one's slots lapse after a second
             await asyncio.sleep(0.1)
-    assert deadline > 0 and two.ledger.connections == {"A": 1}
+            try:
+                await two.connect("A")
+                break
+            except AddressLimitedError:
+                continue
+        assert two.ledger.connections == {"A": 2}
+    finally:
+        await two.close()
 
 
 async def test_admission_renewal_restates_the_slots_held(redis_client: Redis) -> None:

@@ -104,4 +104,5 @@ def test_protocol_batch_joins_encoded_frames_in_order() -> None:
 
 def test_protocol_close_codes_are_documented_constants() -> None:
     assert protocol.CLOSE_POLICY == 1008
-    assert set(protocol.CLOSE_CODES) == {1000, 1008, 1011, 1012, 4000, 4001, 4003, 4004}
+    assert protocol.CLOSE_TRY_AGAIN == 1013  # RFC 6455's IANA registry: "Try Again Later"
+    assert set(protocol.CLOSE_CODES) == {1000, 1008, 1011, 1012, 1013, 4000, 4001, 4003, 4004}

@@ -575,3 +575,40 @@ async def test_runtime_after_a_conflict_claims_the_lease_again_before_writing() 
         assert (one.lease.held, two.lease.held) == (True, False)
     finally:
         await workers.close()
+
+
+def guest_at(name: str, address: str, token: str | None = None) -> Member:
+    """A guest connection from a network address (``address``: its opaque key)."""
+    return Member(Identity(f"g:{token or name}", name), Outbox(), address)
+
+
+async def test_runtime_ban_covers_the_banned_guests_address(runtime: RoomRuntime) -> None:
+    host, troll, neighbour = person("host", True), guest_at("troll", "A"), guest_at("nb", "A")
+    for m in (host, troll, neighbour):
+        await runtime.join(m, None, None)
+    runtime.submit(host, "b", "mod.ban", {"id": "g:troll"}, 100.0)
+    await settle(runtime)
+    refused = []
+    for again in (guest_at("troll", "A", "fresh-cookie"), guest_at("troll", "A", "another")):
+        with pytest.raises(ForbiddenError) as banned:
+            await runtime.join(again, None, None)
+        refused.append(banned.value.code)
+    await runtime.join(guest_at("elsewhere", "B"), None, None)  # another address: welcome
+    events = await runtime.store.read(runtime.name, 0)
+    assert [e.kind for e in events] == ["mod.banned", "mod.addresses_banned"]
+    assert (events[-1].actor, events[-1].data["addresses"]) == ("", ["A"])
+    assert refused == ["user.banned", "user.banned"]
+    assert neighbour.outbox.close_code is None  # guests already in the room stay
+
+
+async def test_runtime_ban_without_a_connection_here_covers_no_address(
+    runtime: RoomRuntime,
+) -> None:
+    host, troll = person("host", True), guest_at("troll", "A")
+    await runtime.join(host, None, None)
+    await runtime.join(troll, None, None)
+    runtime.leave(troll)  # gone before the ban: the room does not know where from
+    runtime.submit(host, "b", "mod.ban", {"id": "g:troll"}, 100.0)
+    await settle(runtime)
+    await runtime.join(guest_at("troll", "A", "fresh-cookie"), None, None)
+    assert [e.kind for e in await runtime.store.read(runtime.name, 0)] == ["mod.banned"]

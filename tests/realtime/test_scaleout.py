@@ -12,7 +12,7 @@ import pytest
 
 from realtime.broker import make_broker
 from realtime.broker.redis import RedisBroker
-from realtime.errors import RateLimitedError
+from realtime.errors import ForbiddenError, RateLimitedError
 from realtime.events import Event
 from realtime.fanout import Member
 from realtime.identity import Identity
@@ -377,3 +377,32 @@ async def test_scaleout_deployments_sharing_a_redis_keep_their_rooms_apart(
     assert {
         f["type"] for f in [*replies(inbox_a.frames).values(), *replies(inbox_b.frames).values()]
     } == {"ok"}
+
+
+async def test_scaleout_a_ban_covers_the_address_on_every_worker(pair: Pair) -> None:
+    """The troll is on worker one, the host bans it from worker two: a new identity from the
+    troll's address is refused on both workers (the address comes through the log)."""
+    one, two = await pair.start(require_redis(), Limits())
+    troll = Member(Identity("g:troll", "troll"), Outbox(max_frames=100_000), "addr-troll")
+    host = person("host", moderator=True)
+    await one.join(troll, "j", None)
+    await two.join(host, "j", None)
+    await send(one, troll, "t", "chat.send", text="rude")
+    inbox = Inbox(host)
+    await inbox.until(lambda frames: any(f["type"] == "chat.message" for f in frames))
+    await send(two, host, "b", "mod.ban", id="g:troll")
+    frames = await inbox.until(
+        lambda frames: any(f["type"] == "mod.addresses_banned" for f in frames)
+    )
+    covered = [f["data"] for f in frames if f["type"] == "mod.addresses_banned"]
+    await Inbox(troll).until(lambda frames: troll.outbox.close_code is not None)
+    refused = []
+    for runtime in (one, two):
+        again = Member(Identity("g:new-cookie", "troll"), Outbox(), "addr-troll")
+        with pytest.raises(ForbiddenError) as banned:
+            await runtime.join(again, "j", None)
+        refused.append(banned.value.code)
+    await two.join(Member(Identity("g:other", "other"), Outbox(), "addr-other"), "j", None)
+    assert covered == [{"target": {"id": "g:troll", "name": "troll"}, "addresses": ["addr-troll"]}]
+    assert troll.outbox.close_code == 4003
+    assert refused == ["user.banned", "user.banned"]

@@ -23,6 +23,7 @@ export class Moderation {
       box.checked = room.features[box.value] !== false;
     }
     form.elements.qa_moderation.checked = Boolean(room.qa_moderation);
+    form.elements.votes_require_sign_in.checked = Boolean(room.votes_require_sign_in);
     form.elements.slow_mode_seconds.value = room.slow_mode_seconds ?? 0;
   }
 
@@ -65,6 +66,7 @@ export class Moderation {
       this.app.act("room.configure", {
         features,
         qa_moderation: form.elements.qa_moderation.checked,
+        votes_require_sign_in: form.elements.votes_require_sign_in.checked,
         slow_mode_seconds: Number(form.elements.slow_mode_seconds.value || 0),
       });
     });

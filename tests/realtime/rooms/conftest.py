@@ -18,6 +18,10 @@ ALICE = Identity("g:alice", "Alice")
 BOB = Identity("g:bob", "Bob")
 CAROL = Identity("g:carol", "Carol")
 HOST = Identity("u:host", "Host", moderator=True)
+#: Someone signed in (an account) who is not a moderator.
+SIGNED_IN = Identity("u:sam", "Sam", signed_in=True)
+#: Who the room's server-issued commands come from (realtime.runtime.SERVER).
+SERVER = Identity("", "Server", moderator=True, signed_in=True)
 
 
 class Driver:

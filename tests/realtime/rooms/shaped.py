@@ -34,7 +34,7 @@ from realtime.rooms.shapes import (
     Whole,
 )
 
-from .conftest import ALICE, BOB, CAROL, HOST, Driver
+from .conftest import ALICE, BOB, CAROL, HOST, SERVER, Driver
 
 T = TypeVar("T")
 
@@ -121,18 +121,24 @@ def data_for(
 
 
 #: Participants' commands come up three times as often as moderators': a host who ends the
-#: room, bans and mutes at every other step leaves little for the participants to do.
+#: room, bans and mutes at every other step leaves little for the participants to do. The
+#: server's own commands come up as often as a moderator's.
+DECIDED = room.COMMANDS | room.INTERNAL
 CHOICES = tuple(
-    name for name in sorted(room.COMMANDS) for _ in range(1 if room.COMMANDS[name].moderator else 3)
+    name for name in sorted(DECIDED) for _ in range(1 if DECIDED[name].moderator else 3)
 )
 
 
 def step(driver: Driver, pick: Chooser) -> tuple[str, Identity, dict[str, object]]:
     """A command of any feature, from someone in the room, with well-formed data."""
     message_type = pick.choice(CHOICES)
-    command = room.COMMANDS[message_type]
-    # Moderators' commands mostly from the host (else they are all refused), others from all.
-    who = HOST if command.moderator and pick.integer(0, 4) else pick.choice(PEOPLE)
+    command = DECIDED[message_type]
+    # Moderators' commands mostly from the host (else they are all refused), others from all;
+    # the server's from the server.
+    if message_type in room.INTERNAL:
+        who = SERVER
+    else:
+        who = HOST if command.moderator and pick.integer(0, 4) else pick.choice(PEOPLE)
     return message_type, who, data_for(command.shape, driver.state, driver.events, pick)
 
 

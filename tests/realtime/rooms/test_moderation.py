@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from realtime.errors import ForbiddenError, NotFoundError
+from realtime import protocol
+from realtime.errors import ForbiddenError, NotFoundError, ProtocolError
+from realtime.events import Event
+from realtime.identity import Identity
 from realtime.rooms import room
 
-from .conftest import ALICE, BOB, HOST, Driver
+from .conftest import ALICE, BOB, CAROL, HOST, SERVER, SIGNED_IN, Driver
 
 
 def test_moderation_mute_blocks_speaking_for_n_minutes(driver: Driver) -> None:
@@ -87,3 +90,92 @@ def test_moderation_a_committed_ban_closes_the_targets_connections(driver: Drive
         ("mod.banned", [ALICE.id]),
         ("mod.unbanned", []),
     ]
+
+
+# -- a ban covers the banned guest's network addresses (issue #14) ----------------------------
+
+
+def covered(driver: Driver, target: Identity, addresses: list[str]) -> list[Event]:
+    """The server's follow-up to a ban, as the runtime issues it; the events it made."""
+    before = len(driver.events)
+    driver.do(SERVER, "mod.ban_addresses", id=target.id, addresses=addresses)
+    return driver.events[before:]
+
+
+def joins(driver: Driver, who: Identity, address: str) -> str:
+    try:
+        room.check_join(driver.state, who, address)
+    except ForbiddenError as exc:
+        return exc.code
+    return "ok"
+
+
+def test_moderation_ban_covers_the_addresses_the_server_adds(driver: Driver) -> None:
+    driver.do(BOB, "chat.send", text="troll")
+    driver.do(HOST, "mod.ban", id=BOB.id)
+    made = covered(driver, BOB, ["addr-a", "addr-b", "addr-a"])
+    new_guest = Identity("g:fresh-cookie", "Bob again")
+    assert [(e.kind, e.visibility, e.actor, e.data) for e in made] == [
+        (
+            "mod.addresses_banned",
+            "moderator",
+            "",
+            {"target": {"id": BOB.id, "name": "Bob"}, "addresses": ["addr-a", "addr-b"]},
+        )
+    ]
+    assert joins(driver, new_guest, "addr-a") == "user.banned"
+    assert joins(driver, new_guest, "addr-c") == "ok"
+    assert joins(driver, SIGNED_IN, "addr-a") == "ok"  # accountable: not refused by address
+    assert joins(driver, HOST, "addr-a") == "ok"
+
+
+def test_moderation_unban_lifts_the_address_ban_too(driver: Driver) -> None:
+    driver.do(BOB, "chat.send", text="troll")
+    driver.do(CAROL, "chat.send", text="troll too")
+    driver.do(HOST, "mod.ban", id=BOB.id)
+    driver.do(HOST, "mod.ban", id=CAROL.id)
+    covered(driver, BOB, ["addr-a"])
+    covered(driver, CAROL, ["addr-c"])
+    driver.do(HOST, "mod.unban", id=BOB.id)
+    guest = Identity("g:other", "Other")
+    assert (joins(driver, guest, "addr-a"), joins(driver, guest, "addr-c")) == (
+        "ok",
+        "user.banned",
+    )
+
+
+def test_moderation_address_ban_needs_a_standing_ban_and_new_addresses(driver: Driver) -> None:
+    driver.do(BOB, "chat.send", text="hi")
+    assert covered(driver, BOB, ["addr-a"]) == []  # not banned (or unbanned meanwhile)
+    driver.do(HOST, "mod.ban", id=BOB.id)
+    assert len(covered(driver, BOB, ["addr-a"])) == 1
+    assert covered(driver, BOB, ["addr-a", ""]) == []  # nothing new
+
+
+def test_moderation_only_the_server_and_moderators_cover_addresses(driver: Driver) -> None:
+    driver.do(BOB, "chat.send", text="hi")
+    driver.do(HOST, "mod.ban", id=BOB.id)
+    with pytest.raises(ForbiddenError) as refused:
+        driver.do(ALICE, "mod.ban_addresses", id=BOB.id, addresses=["addr-alice-dislikes"])
+    assert refused.value.code == "auth.forbidden"
+
+
+def test_moderation_address_ban_is_no_client_message() -> None:
+    assert "mod.ban_addresses" not in protocol.CLIENT_TYPES
+    with pytest.raises(ProtocolError) as refused:
+        protocol.parse('{"type": "mod.ban_addresses", "data": {"id": "g:x", "addresses": ["a"]}}')
+    assert refused.value.code == "frame.type_unknown"
+
+
+def test_moderation_addresses_to_ban_follow_a_committed_ban_only(driver: Driver) -> None:
+    driver.do(BOB, "chat.send", text="troll")
+    driver.do(HOST, "mod.ban", id=BOB.id)
+    ban, chat = driver.last(), driver.events[0]
+    assert room.addresses_to_ban(driver.state, ban, ["addr-b", "", "addr-a", "addr-b"]) == {
+        "id": BOB.id,
+        "addresses": ["addr-a", "addr-b"],
+    }
+    assert room.addresses_to_ban(driver.state, chat, ["addr-a"]) is None
+    assert room.addresses_to_ban(driver.state, ban, [""]) is None  # address unknown
+    covered(driver, BOB, ["addr-a"])
+    assert room.addresses_to_ban(driver.state, ban, ["addr-a"]) is None  # covered already

@@ -13,7 +13,7 @@ from realtime.identity import Identity
 from realtime.rooms import room
 
 from . import shaped
-from .conftest import ALICE, BOB, HOST, START, Driver
+from .conftest import ALICE, BOB, CAROL, HOST, SIGNED_IN, START, Driver
 
 
 def test_room_every_command_type_has_a_handler_or_query() -> None:
@@ -80,6 +80,7 @@ def test_room_you_tells_who_you_are(driver: Driver) -> None:
         "id": "u:host",
         "name": "Host",
         "moderator": True,
+        "signed_in": False,
         "muted_until": None,
     }
     assert room.you(driver.state, ALICE, driver.now)["muted_until"] == "2027-01-24T12:02:00Z"
@@ -193,3 +194,53 @@ def test_room_generated_events_hold_plain_json_and_survive_the_broker_codec() ->
         run = shaped.seeded_run(seed, 1000)
         message = backplane.encode(backplane.Events("lobby-test", run.driver.events))
         assert backplane.decode(message) == backplane.Events("lobby-test", run.driver.events)
+
+
+# -- only signed-in people vote (issue #14: one person, many free guest identities) ----------
+
+
+def outcome(driver: Driver, who: Identity, message_type: str, **data: object) -> str:
+    try:
+        driver.do(who, message_type, **data)
+    except RoomError as exc:
+        return exc.code
+    return "ok"
+
+
+def test_room_votes_require_sign_in_refuses_guests_votes(driver: Driver) -> None:
+    driver.do(ALICE, "qa.ask", text="Why?")
+    question = driver.last().seq
+    driver.do(BOB, "qa.upvote", id=question)  # before the host turns it on
+    driver.do(HOST, "poll.create", question="Which?", options=["x", "y"])
+    driver.do(HOST, "quiz.add", text="2+2?", options=["3", "4"], correct=1)
+    driver.do(HOST, "quiz.ask")
+    driver.do(HOST, "room.configure", votes_require_sign_in=True)
+    votes = [
+        ("poll.vote", {"choices": [0]}),
+        ("qa.upvote", {"id": question}),
+        ("quiz.answer", {"choice": 1}),
+    ]
+    assert [outcome(driver, CAROL, kind, **data) for kind, data in votes] == [
+        "vote.sign_in_required"
+    ] * 3
+    assert [outcome(driver, SIGNED_IN, kind, **data) for kind, data in votes] == ["ok"] * 3
+    assert outcome(driver, BOB, "qa.unvote", id=question) == "ok"  # taking back still works
+    assert outcome(driver, CAROL, "chat.send", text="and talking too") == "ok"
+
+
+def test_room_votes_require_sign_in_is_a_host_setting_everyone_sees(driver: Driver) -> None:
+    assert driver.snapshot(ALICE)["room"]["votes_require_sign_in"] is False
+    assert outcome(driver, ALICE, "room.configure", votes_require_sign_in=True) == (
+        "auth.forbidden"
+    )
+    driver.do(HOST, "room.configure", votes_require_sign_in=True)
+    assert driver.last().data == {"votes_require_sign_in": True}
+    assert driver.snapshot(ALICE)["room"]["votes_require_sign_in"] is True
+    driver.do(HOST, "room.configure", votes_require_sign_in=False)
+    driver.do(HOST, "poll.create", question="Which?", options=["x", "y"])
+    assert outcome(driver, CAROL, "poll.vote", choices=[1]) == "ok"
+
+
+def test_room_you_says_whether_you_are_signed_in(driver: Driver) -> None:
+    assert room.you(driver.state, SIGNED_IN, driver.now)["signed_in"] is True
+    assert room.you(driver.state, ALICE, driver.now)["signed_in"] is False
