@@ -1,8 +1,8 @@
 """Names people read for codes and vocabulary values: the future message catalogue.
 
-Languages, session kinds, audiences, statuses, organisation kinds, SDGs and countries. Kinds,
-audiences, statuses and SDGs come from ``scheduling.vocabulary`` (organisation kinds from
-``festival.models``); tests/festival/test_labels.py checks that every value has a label here and
+Languages, session kinds, audiences, statuses, organisation and edition kinds, SDGs and
+countries. Kinds, audiences, statuses and SDGs come from ``scheduling.vocabulary`` (organisation
+and edition kinds from ``festival.models``); tests/festival/test_labels.py checks that every value has a label here and
 that no label names a value that does not exist.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 
-from festival.models import OrganisationKind
+from festival.models import EditionKind, OrganisationKind
 from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -113,6 +113,12 @@ ORGANISATION_KIND_LABELS: dict[str, str] = {
     OrganisationKind.OTHER: "Other",
 }
 
+EDITION_KIND_LABELS: dict[str, str] = {
+    EditionKind.FLAGSHIP: "Flagship: the #LearningPlanet Festival",
+    EditionKind.CELEBRATION: "Celebration: another learning celebration",
+    EditionKind.ASSEMBLY: "Assembly",
+}
+
 SDG_NAMES: dict[int, str] = {
     1: "No poverty",
     2: "Zero hunger",
@@ -162,6 +168,10 @@ def organisation_kind_label(kind: str) -> str:
     return ORGANISATION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def edition_kind_label(kind: str) -> str:
+    return EDITION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
 def sdg_label(number: int) -> str:
     return f"SDG {number}: {SDG_NAMES.get(number, '')}".rstrip(": ")
 
@@ -180,3 +190,8 @@ def _countries() -> dict[str, str]:
 def country_name(code: str) -> str:
     """``KE`` -> ``Kenya`` (from the tz database's iso3166.tab)."""
     return _countries().get(code.upper(), code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every (code, name) of the tz database's iso3166.tab, in its order (by code)."""
+    return list(_countries().items())

@@ -41,6 +41,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["sdg_label"] = labels.sdg_label
     env.filters["status_label"] = labels.status_label
     env.filters["organisation_kind_label"] = labels.organisation_kind_label
+    env.filters["edition_kind_label"] = labels.edition_kind_label
     env.filters["country_name"] = labels.country_name
     env.filters["safe_url"] = links.safe_url
     env.globals["site_url"] = settings.site_url

@@ -10,7 +10,23 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from festival.routes import admin, agenda, api, feeds, health, metrics, pages, signin, ws
+from festival.routes import (
+    admin,
+    admin_editions,
+    admin_import,
+    admin_organisations,
+    admin_people,
+    admin_sessions,
+    admin_tzcheck,
+    agenda,
+    api,
+    feeds,
+    health,
+    metrics,
+    pages,
+    signin,
+    ws,
+)
 from festival.settings import Settings
 
 
@@ -22,7 +38,13 @@ def table(settings: Settings) -> list[BaseRoute]:
         *api.routes,  # /api/...
         *feeds.routes,  # calendars (.ics), exports, the subscribe pages
         *agenda.routes,  # /agenda: the personal agenda
-        *admin.routes,  # /admin: the .ics import
+        *admin.routes,  # /admin: the admin home
+        *admin_editions.routes,  # /admin/editions
+        *admin_organisations.routes,  # /admin/organisations
+        *admin_people.routes,  # /admin/people: accounts and roles
+        *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
+        *admin_import.routes,  # /admin/import: the .ics import
+        *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
         *signin.routes,  # /admin/login, /admin/logout
         *ws.routes,  # /rooms/{room} and its WebSocket
         *pages.routes,  # home, programme, sessions, organisations, editions

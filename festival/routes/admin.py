@@ -1,199 +1,101 @@
-"""Admin pages: the .ics import (upload -> preview -> confirm), for admins until organisers
-have accounts. The upload is stored as a pending import; the preview is recomputed from it
-on every view and on confirmation, and the confirmation saves every session or none.
+"""The admin area: its home page, and what every admin page shares (the admin-only guard, the
+CSRF-checked form, pages that no cache keeps).
+
+Every admin handler is wrapped in :func:`admin_only`: nobody signed in is sent to sign in (a GET
+page) or refused (anything else), a signed-in non-admin is refused (403). Every POST reads its
+form through :func:`admin_form`, which refuses a form without this session's CSRF token before
+looking at any field.
 """
 
 from __future__ import annotations
 
-import secrets
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, importer
-from festival.db import session_scope
-from festival.errors import NotFoundError
-from festival.models import CalendarImport, Edition, Organisation
+from festival import auth
+from festival.forms import Fields
+from festival.models import CalendarImport, Edition, FestivalSession, Organisation
 from festival.state import state
-from festival.stores import programme as store
 from festival.templating import render
-from festival.viewer import request_now
-from scheduling.errors import SchedulingError
-from scheduling.ics_import import (
-    MAX_IMPORT_BYTES,
-    IcsImportError,
-    IcsTooLargeError,
-    import_language,
-)
+from scheduling.vocabulary import SessionStatus
 
-#: Multipart overhead allowed on top of the file itself before the body is refused unread.
-FORM_OVERHEAD_BYTES = 64 * 1024
+#: Where nobody signed in is sent: the ADMIN_PASSWORD first sign-in of a new site, which passes
+#: people on to /signin once admin accounts exist.
+ADMIN_SIGNIN = "/admin/login"
+
+AdminHandler = Callable[[Request, auth.Account], Awaitable[Response]]
 
 
-def _page(
+def admin_only(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
+    """The handler, for admins only; its responses are never cached."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request) -> Response:
+        if request.method in ("GET", "HEAD") and await auth.current_account(request) is None:
+            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"{ADMIN_SIGNIN}?next={quote(back, safe='/')}", status_code=303)
+        account = await auth.require_admin(request)
+        response = await handler(request, account)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    return guarded
+
+
+async def admin_form(request: Request) -> Fields:
+    """The submitted form's fields, once its CSRF token has been checked."""
+    form = await request.form()
+    await auth.verify_csrf(request, form)
+    return Fields(form)
+
+
+def page(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    response = render(request, template, context, status_code=status_code)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """An admin page (``errors`` and ``form`` default to empty: a form shown the first time)."""
+    full = {"errors": {}, "form": {}, **context}
+    return render(request, template, full, status_code=status_code)
 
 
-async def _signin_redirect(request: Request) -> Response | None:
-    """None for an admin; nobody signed in goes to the admin sign-in (ADMIN_PASSWORD, or on to
-    /signin once admin accounts exist); a signed-in organiser is refused."""
-    account = await auth.current_account(request)
-    if account is not None:
-        await auth.require_admin(request)
-        return None
-    return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+def back_to(target: str) -> Response:
+    """After a POST that saved something: show the result with a GET (no resubmission)."""
+    return RedirectResponse(target, status_code=303)
 
 
-async def dashboard(request: Request) -> Response:
-    redirect = await _signin_redirect(request)
-    if redirect is not None:
-        return redirect
+async def _count(request: Request, query: Any) -> int:
+    async with state(request).sessions() as db:
+        return int((await db.execute(query)).scalar_one())
+
+
+@admin_only
+async def dashboard(request: Request, account: auth.Account) -> Response:
+    """The admin home: what waits for review, and every admin page."""
     async with state(request).sessions() as db:
         result = await db.execute(
             select(CalendarImport).order_by(col(CalendarImport.id).desc()).limit(20)
         )
         imports = list(result.scalars())
-    return _page(request, "admin/index.html", {"imports": imports})
-
-
-async def _choices(request: Request) -> dict[str, Any]:
-    async with state(request).sessions() as db:
-        return {
-            "editions": await store.list_editions(db),
-            "organisations": await store.list_organisations(db),
-            "max_mib": MAX_IMPORT_BYTES / 1_048_576,
-        }
-
-
-async def import_form(request: Request) -> Response:
-    redirect = await _signin_redirect(request)
-    if redirect is not None:
-        return redirect
-    return _page(request, "admin/import.html", await _choices(request))
-
-
-async def _read_upload(request: Request) -> tuple[dict[str, str], str, bytes]:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_IMPORT_BYTES + FORM_OVERHEAD_BYTES:
-        raise IcsTooLargeError(
-            f"The upload is {int(length) / 1_048_576:.1f} MiB; at most "
-            f"{MAX_IMPORT_BYTES / 1_048_576:.1f} MiB can be imported at once. "
-            "Split the file and try again."
-        )
-    async with request.form(max_files=1, max_fields=10) as form:
-        await auth.verify_csrf(request, form)
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise IcsImportError("Choose an .ics file to import.")
-        data = await upload.read(MAX_IMPORT_BYTES + 1)
-        return fields, upload.filename, data
-
-
-async def upload(request: Request) -> Response:
-    """Read the file, store it as a pending import, and show the preview (PRG)."""
-    await auth.require_admin(request)
-    fields: dict[str, str] = {}
-    try:
-        fields, filename, data = await _read_upload(request)
-        async with session_scope(state(request).sessions) as db:
-            edition = await store.get_edition(db, fields.get("edition", ""))
-            org = await store.get_organisation(db, fields.get("organisation", ""))
-            language = import_language(fields.get("language") or "")
-            # Refuses, with its reason, a file that cannot be imported at all.
-            await importer.preview_import(db, data, edition, org, language)
-            assert edition.id is not None and org.id is not None
-            pending = CalendarImport(
-                token=secrets.token_urlsafe(16),
-                edition_id=edition.id,
-                organisation_id=org.id,
-                filename=filename[:255],
-                language=language,
-                content=data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"),
-                created_at_utc=request_now(request),
-            )
-            db.add(pending)
-            await db.flush()
-            token = pending.token
-    except (SchedulingError, NotFoundError) as exc:
-        context = {**(await _choices(request)), "error": exc.message, "code": exc.code}
-        context["chosen"] = fields
-        return _page(request, "admin/import.html", context, status_code=400)
-    return RedirectResponse(f"/admin/import/{token}", status_code=303)
-
-
-async def _pending(db: Any, token: str) -> tuple[CalendarImport, Edition, Organisation]:
-    result = await db.execute(select(CalendarImport).where(col(CalendarImport.token) == token))
-    pending = result.scalar_one_or_none()
-    if pending is None:
-        raise HTTPException(404)
-    edition = await db.get(Edition, pending.edition_id)
-    org = await db.get(Organisation, pending.organisation_id)
-    return pending, edition, org
-
-
-async def preview_page(request: Request) -> Response:
-    """The preview (before confirmation) or the list of sessions made (after)."""
-    redirect = await _signin_redirect(request)
-    if redirect is not None:
-        return redirect
-    async with state(request).sessions() as db:
-        pending, edition, org = await _pending(db, request.path_params["token"])
-        data = pending.content.encode("utf-8")
-        preview = None
-        created: list[tuple[str, str]] = []
-        if pending.applied_at_utc is None:
-            preview = await importer.preview_import(db, data, edition, org, pending.language)
-        else:
-            created = await importer.imported_sessions(db, data, edition, org, pending.language)
-    context = {
-        "pending": pending,
-        "edition": edition,
-        "organisation": org,
-        "preview": preview,
-        "created": created,
-        "already": request.query_params.get("already") == "1"
-        and pending.applied_at_utc is not None,
+    counts = {
+        "editions": await _count(request, select(func.count()).select_from(Edition)),
+        "organisations": await _count(request, select(func.count()).select_from(Organisation)),
+        "drafts": await _count(
+            request,
+            select(func.count())
+            .select_from(FestivalSession)
+            .where(col(FestivalSession.status) == SessionStatus.DRAFT.value),
+        ),
     }
-    return _page(request, "admin/preview.html", context)
-
-
-async def confirm(request: Request) -> Response:
-    """Save every previewed session as a draft, or nothing."""
-    await auth.require_admin(request)
-    form = await request.form()
-    await auth.verify_csrf(request, form)
-    now = request_now(request)
-    token = request.path_params["token"]
-    async with session_scope(state(request).sessions) as db:
-        # Claimed first: of two confirmations at once, one imports and the other is told so.
-        claimed = await importer.claim_import(db, token, now)
-        pending, edition, org = await _pending(db, token)
-        if not claimed:
-            return RedirectResponse(f"/admin/import/{token}?already=1", status_code=303)
-        preview = await importer.preview_import(
-            db, pending.content.encode("utf-8"), edition, org, pending.language
-        )
-        created = await importer.apply_import(db, preview, now)
-        pending.created_count = len(created)
-        db.add(pending)
-    return RedirectResponse(f"/admin/import/{token}", status_code=303)
+    return page(request, "admin/index.html", {"imports": imports, "counts": counts})
 
 
 routes: list[BaseRoute] = [
-    Route("/admin", dashboard, name="admin"),
-    Route("/admin/import", import_form, methods=["GET"], name="admin_import"),
-    Route("/admin/import", upload, methods=["POST"], name="admin_import_upload"),
-    Route("/admin/import/{token}", preview_page, name="admin_import_preview"),
-    Route("/admin/import/{token}/confirm", confirm, methods=["POST"], name="admin_import_confirm"),
+    Route("/admin", dashboard, methods=["GET"], name="admin"),
 ]

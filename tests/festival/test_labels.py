@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from festival import labels
-from festival.models import OrganisationKind
+from festival.models import EditionKind, OrganisationKind
 from scheduling import vocabulary
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -26,6 +26,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
             labels.ORGANISATION_KIND_LABELS,
             tuple(kind.value for kind in OrganisationKind),
             id="organisation kinds",
+        ),
+        pytest.param(
+            labels.EDITION_KIND_LABELS,
+            tuple(kind.value for kind in EditionKind),
+            id="edition kinds",
         ),
     ],
 )

@@ -1,0 +1,136 @@
+"""Organisation rules: what makes an organisation (name, home zone, country, kind), creating and
+changing one, and the web-address name (slug) it gets.
+
+The home zone is the default zone of the organisation's sessions; the slug names the
+organisation in URLs and calendar feeds, so it is made once, from the name, and kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from festival import labels
+from festival.forms import MAX_TEXT, Fields
+from festival.models import Organisation, OrganisationKind
+
+MAX_NAME = 200
+MAX_SLUG = 120
+MAX_WEBSITE = 500
+KINDS: tuple[str, ...] = tuple(kind.value for kind in OrganisationKind)
+#: Path segments of the admin pages that an organisation's slug would hide.
+RESERVED = frozenset({"new"})
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
+
+
+class OrganisationRefused(Exception):
+    """The form cannot be saved; ``errors`` says why, by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class OrganisationInput:
+    """What an admin (or a proposal) enters for an organisation."""
+
+    name: str
+    kind: str
+    country: str  # ISO 3166-1 alpha-2, upper case
+    tz_name: str  # canonical IANA zone
+    website: str = ""
+    description: str = ""
+
+
+def countries() -> list[tuple[str, str]]:
+    """(code, name) of every country the tz database knows, by name."""
+    return sorted(labels.country_choices(), key=lambda item: item[1])
+
+
+def read_form(fields: Fields) -> OrganisationInput | None:
+    """The organisation a submitted form describes, or None with ``fields.errors`` filled in."""
+    name = fields.text(
+        "name", required="Give the organisation's name.", max_length=MAX_NAME, label="The name"
+    )
+    kind = fields.choice("kind", KINDS, "Choose what kind of organisation it is.")
+    country = fields.values.get("country", "").upper()
+    if country not in dict(labels.country_choices()):
+        fields.fail("country", "Choose the country from the list.")
+    zone = fields.zone("tz_name")
+    website = fields.text("website", max_length=MAX_WEBSITE, label="The web address")
+    if website and _WEB_ADDRESS.fullmatch(website) is None:
+        fields.fail("website", "Give a web address starting with https:// (or leave it empty).")
+    description = fields.text("description", max_length=MAX_TEXT, label="The description")
+    if not fields.ok or kind is None or zone is None:
+        return None
+    return OrganisationInput(name, kind, country, zone, website, description)
+
+
+def slug_base(name: str) -> str:
+    """A web-address name from an organisation's name: ``Ville de Montréal`` ->
+    ``ville-de-montreal`` (``organisation`` when no Latin letter or digit is left)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[: MAX_SLUG - 8].strip("-")
+    return slug or "organisation"
+
+
+async def free_slug(db: AsyncSession, name: str) -> str:
+    """The first of ``base``, ``base-2``, ``base-3``, ... that no organisation has."""
+    base = slug_base(name)
+    result = await db.execute(
+        select(col(Organisation.slug)).where(col(Organisation.slug).startswith(base))
+    )
+    taken = set(result.scalars()) | RESERVED
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+async def create_organisation(
+    db: AsyncSession, data: OrganisationInput, now: datetime
+) -> Organisation:
+    """Add an organisation with a free slug made from its name (the caller commits)."""
+    row = Organisation(
+        slug=await free_slug(db, data.name),
+        name=data.name,
+        kind=data.kind,
+        country=data.country,
+        tz_name=data.tz_name,
+        website=data.website,
+        description=data.description,
+        created_at_utc=now,
+    )
+    db.add(row)
+    try:
+        await db.flush()
+    except IntegrityError:  # the same slug made at the same moment by someone else
+        raise OrganisationRefused(
+            {"name": "Another organisation was just created with this name; try again."}
+        ) from None
+    return row
+
+
+async def update_organisation(
+    db: AsyncSession, row: Organisation, data: OrganisationInput
+) -> Organisation:
+    """Change an organisation (its slug stays; the caller commits)."""
+    row.name = data.name
+    row.kind = data.kind
+    row.country = data.country
+    row.tz_name = data.tz_name
+    row.website = data.website
+    row.description = data.description
+    db.add(row)
+    await db.flush()
+    return row
