@@ -143,6 +143,58 @@ def admin_password(m: Matrix) -> dict[str, Any]:
     return {"data": {"password": ADMIN_PASSWORD, "next": "/admin"}}
 
 
+def new_edition(m: Matrix) -> dict[str, Any]:
+    return {
+        "data": {
+            **EDITION_FORM,
+            "slug": "matrix-2028",
+            "first_day": "2028-01-24",
+            "last_day": "2028-01-24",
+        }
+    }
+
+
+def same_edition(m: Matrix) -> dict[str, Any]:
+    return {"data": EDITION_FORM}
+
+
+def new_organisation(m: Matrix) -> dict[str, Any]:
+    return {"data": {**ORGANISATION_B_FORM, "name": "Matrix org"}}
+
+
+def same_organisation(m: Matrix) -> dict[str, Any]:
+    return {"data": ORGANISATION_B_FORM}
+
+
+def not_admin(m: Matrix) -> dict[str, Any]:
+    return {"data": {"admin": "0"}}
+
+
+def a_moderator(m: Matrix) -> dict[str, Any]:
+    return {"data": {"email": "other-host@example.org", "role": "moderator"}}
+
+
+def nothing_moved(m: Matrix) -> dict[str, Any]:
+    from festival.routes.admin_tzcheck import digest
+    from festival.tzcheck import TzCheckReport
+
+    return {"data": {"expected": digest(TzCheckReport())}}
+
+
+#: The admin forms' fields as they are (saving them changes nothing another row reads).
+EDITION_FORM = {
+    "name": "Test Fest 2027",
+    "kind": "flagship",
+    "first_day": "2027-01-24",
+    "last_day": "2027-01-24",
+}
+ORGANISATION_B_FORM = {
+    "name": "Organisation B",
+    "kind": "other",
+    "country": "FR",
+    "tz_name": "Europe/Paris",
+}
+
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:imported-1\r\n"
     b"SUMMARY:Imported talk\r\nDTSTART;TZID=Africa/Nairobi:20270124T090000\r\n"
@@ -197,6 +249,37 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/admin/import/{import_token}",        LOGIN, LOGIN, F, F, F, A),
     row("POST", "/admin/import/{import_token}/confirm",
         S, S, F, F, F, see("/admin/import/{import_token}"), form=nothing),
+    # -- admin: editions, organisations, people and roles, sessions, the tz check -------------
+    row("GET",  "/admin/editions",                     LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/editions",                     S, S, F, F, F,
+        see("/admin/editions?saved=matrix-2028"), form=new_edition),
+    row("GET",  "/admin/editions/new",                 LOGIN, LOGIN, F, F, F, A),
+    row("GET",  "/admin/editions/{edition}",           LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/editions/{edition}",           S, S, F, F, F,
+        see("/admin/editions?saved={edition}"), form=same_edition),
+    row("GET",  "/admin/organisations",                LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/organisations",                S, S, F, F, F,
+        see("/admin/organisations?saved=matrix-org"), form=new_organisation),
+    row("GET",  "/admin/organisations/new",            LOGIN, LOGIN, F, F, F, A),
+    row("GET",  "/admin/organisations/{org_b}",        LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/organisations/{org_b}",        S, S, F, F, F,
+        see("/admin/organisations?saved={org_b}"), form=same_organisation),
+    row("GET",  "/admin/people",                       LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/people/{org_b_account}/admin", S, S, F, F, F,
+        see("/admin/people?done=not-admin&who={org_b_account}"), form=not_admin),
+    # Organiser B is no organiser of A: the removal changes nothing another row reads.
+    row("POST", "/admin/people/{org_b_account}/organisations/{org_a_id}/remove", S, S, F, F, F,
+        see("/admin/people?done=removed&who={org_b_account}"), form=nothing),
+    row("GET",  "/admin/sessions",                     LOGIN, LOGIN, F, F, F, A),
+    row("GET",  "/admin/sessions.csv",                 LOGIN, LOGIN, F, F, F, A),
+    row("GET",  "/admin/sessions/{a_draft}",           LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/sessions/{a_draft}/hosts",     S, S, F, F, F,
+        see("/admin/sessions/{a_draft}?done=host-added#hosts"), form=a_moderator),
+    row("POST", "/admin/sessions/{a_draft}/hosts/{org_b_account}/remove", S, S, F, F, F,
+        see("/admin/sessions/{a_draft}?done=host-removed#hosts"), form=nothing),
+    row("GET",  "/admin/tz-check",                     LOGIN, LOGIN, F, F, F, A),
+    row("POST", "/admin/tz-check",                     S, S, F, F, F,
+        see("/admin/tz-check?applied=0"), form=nothing_moved),
     # -- signing in: ADMIN_PASSWORD is retired once an admin account exists --------------------
     row("GET",  "/admin/login",                        see("/signin?next=/admin")),
     row("POST", "/admin/login",                        Expect(403), form=admin_password),
@@ -229,6 +312,8 @@ SAMPLE_NAMES = {
     "import_token": "t" * 22,
     "agenda": "a" * 43,
     "agenda_wrong": "x" * 43,
+    "org_b_account": "1",
+    "org_a_id": "1",
 }
 
 
@@ -398,6 +483,8 @@ def open_matrix(
     with TestClient(create_app(settings, clock=clock)) as client:
         m = Matrix(client, settings, world, clock)
         m.names = dict(world.values())
+        m.names["org_b_account"] = str(world.account_ids[ORG_B_ROLE])
+        m.names["org_a_id"] = str(world.organisation_ids[ORG_A])
         for role in (*SIGNED_IN, "other host"):
             m.sign_in(role)
         # A guest is a browser that has been in a live room (it holds the guest cookie).
