@@ -2,8 +2,8 @@
 
 Languages, session kinds, audiences, statuses, organisation and edition kinds, SDGs and
 countries. Kinds, audiences, statuses and SDGs come from ``scheduling.vocabulary`` (organisation
-and edition kinds from ``festival.models``); tests/festival/test_labels.py checks that every value has a label here and
-that no label names a value that does not exist.
+and edition kinds from ``festival.models``); tests/festival/test_labels.py checks that every
+value has a label here and that no label names a value that does not exist.
 """
 
 from __future__ import annotations
