@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from festival.feedcache import FeedCache
 from festival.metrics import Metrics
+from festival.probes import ProbeLog
 from festival.settings import Settings
 from festival.stores.rooms import SqlEventStore
 from realtime.broker.base import Broker
@@ -32,6 +33,7 @@ class AppState:
     metrics: Metrics
     templates: Jinja2Templates
     feed_cache: FeedCache
+    probe_log: ProbeLog = field(default_factory=ProbeLog)  # what /readyz has told the log
 
 
 def state(conn: HTTPConnection) -> AppState:

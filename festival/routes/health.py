@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.routing import Route
@@ -12,8 +10,6 @@ from festival import migrate
 from festival.responses import JSONResponse
 from festival.state import state
 from scheduling import tz
-
-log = logging.getLogger("festival.health")
 
 
 def _broker_reason(error: str | None) -> str:
@@ -34,26 +30,33 @@ async def readyz(request: Request) -> JSONResponse:
     app = state(request)
     checks: dict[str, str] = {}
     ready = True
+    now = app.clock.now()
     try:
         async with app.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         await migrate.ensure_migrated(app.engine)
         checks["database"] = "ok"
+        app.probe_log.passed("database", now)
     except migrate.NotMigratedError as exc:
         # Our own message, written for the operator: it names the revisions and the fix.
         checks["database"] = f"error: {type(exc).__name__}: {exc}"
         ready = False
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         # A driver's text can name hosts, users and paths: the log has it, the answer does not.
-        log.warning("readyz: the database is not ready: %s: %s", type(exc).__name__, exc)
+        app.probe_log.failed(
+            "database", now, "readyz: the database is not ready: %s: %s", type(exc).__name__, exc
+        )
         checks["database"] = "error: the database does not answer (the server log says why)"
         ready = False
     status = app.broker.status
     if status.connected:
         checks["broker"] = "ok"
+        app.probe_log.passed("broker", now)
     else:
         # Redis is unreachable: the rooms are read-only, so keep this worker out of rotation.
-        log.warning("readyz: the broker is %s: %s", status.state.value, status.error)
+        app.probe_log.failed(
+            "broker", now, "readyz: the broker is %s: %s", status.state.value, status.error
+        )
         checks["broker"] = f"{status.state.value}: {_broker_reason(status.error)}"
         ready = False
     return JSONResponse(
