@@ -115,6 +115,14 @@ class Audience:
             member.outbox.close(code, reason)
             self.discard(member)
 
+    def guest_addresses(self, identity_id: str) -> list[str]:
+        """Where the guest connections (not signed in) of one identity connect from."""
+        return [
+            m.address
+            for m in self.members
+            if m.identity.id == identity_id and not m.identity.signed_in
+        ]
+
     def close_identity(self, identity_id: str, code: int, reason: str) -> None:
         """Close every connection of one identity (after what is already queued)."""
         for member in [m for m in self.members if m.identity.id == identity_id]:

@@ -1,6 +1,7 @@
 """One room in this process: the actor that orders its commands, and delivery to its members.
 
-Commands go through one queue per room. The actor takes what is waiting (up to a batch),
+Commands go through one mailbox per room (realtime/mailbox.py). The actor takes what is
+waiting (up to a batch),
 decides each command against the state, numbers the resulting events, stores them in one
 append (the store batches further across rooms), and only then publishes them and acknowledges
 the senders: an ``ok`` means the event is durable. A busy room thus coalesces many events
@@ -23,8 +24,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from realtime import backplane, protocol
@@ -38,6 +37,7 @@ from realtime.fanout import Audience, Member
 from realtime.identity import Identity
 from realtime.lease import UNREACHABLE, Lease, LeasePolicy
 from realtime.limits import IdentityLimits, Limits
+from realtime.mailbox import Command, Join, Mailbox, Release
 from realtime.metrics import MetricsSink, NoMetrics
 from realtime.outbox import Outbox
 from realtime.quota import take_shared
@@ -54,10 +54,6 @@ from scheduling.clock import Clock
 
 log = logging.getLogger("realtime.runtime")
 
-#: Commands decided and stored together at most.
-MAX_BATCH = 128
-#: Commands waiting per room before new ones get ``server.busy``.
-QUEUE_LIMIT = 10_000
 #: Who the room's server-issued commands come from (events with an empty ``actor``).
 SERVER = Identity("", "Server", moderator=True, signed_in=True)
 #: What the members of a room hear while the broker is down, and when it is back.
@@ -66,29 +62,7 @@ DEGRADED_MESSAGE = (
 )
 
 
-@dataclass(slots=True)
-class _Command:
-    member: Member
-    ref: str | int | None
-    type: str
-    data: dict[str, Any]
-    received_at: datetime
-
-
-@dataclass(slots=True)
-class _Join:
-    member: Member
-    ref: str | int | None
-    last_seq: int | None
-    done: asyncio.Future[None]
-
-
-@dataclass(slots=True)
-class _Release:
-    """Give the room's write lease back (idle for a while, or another worker asked)."""
-
-
-_Pending = list[tuple[_Command, Outcome, list[Event]]]
+_Pending = list[tuple[Command, Outcome, list[Event]]]
 
 
 def _call_later(delay: float, call: Callable[[], None]) -> asyncio.TimerHandle:
@@ -120,7 +94,7 @@ class RoomRuntime:
         self.reactions = ReactionWindow()
         self.limits = IdentityLimits(limits or Limits())
         self.users = 0  # connections holding this runtime (see Hub.acquire)
-        self._queue: asyncio.Queue[_Command | _Join | _Release] = asyncio.Queue(QUEUE_LIMIT)
+        self.mailbox = Mailbox()
         self._tasks: list[asyncio.Task[None]] = []
         self.snapshots = SnapshotCache()
         self.on_broken: Callable[[RoomRuntime], None] | None = None
@@ -153,16 +127,13 @@ class RoomRuntime:
         await cancel_and_wait(self._tasks)
         await self.replica.close()
         await self.lease.release(self.state.seq)
-        while not self._queue.empty():
-            job = self._queue.get_nowait()
-            if isinstance(job, _Join) and not job.done.done():
-                job.done.set_exception(UnavailableError("The room is closing; reconnect."))
+        self.mailbox.close(UnavailableError("The room is closing; reconnect."))
         self.audience.close_all(code, "server going away")
 
     async def join(self, member: Member, ref: str | int | None, last_seq: int | None) -> None:
         """Join (replay or snapshot go to the member's outbox); raises RoomError if refused."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._enqueue(_Join(member, ref, last_seq, done))
+        self.mailbox.put(Join(member, ref, last_seq, done))
         await done
 
     def submit(
@@ -185,7 +156,7 @@ class RoomRuntime:
             reply = room.query(self.state, Context(who, self.clock.now()), message_type)
             member.send(protocol.ok(ref, reply))
         else:
-            self._enqueue(_Command(member, ref, message_type, data, self.clock.now()))
+            self.mailbox.put(Command(member, ref, message_type, data, self.clock.now()))
 
     async def take_shared(self, who: Identity, message_type: str) -> None:
         """Spend from ``who``'s rate buckets shared by every worker (realtime/quota.py)."""
@@ -193,12 +164,6 @@ class RoomRuntime:
 
     def leave(self, member: Member) -> None:
         self.audience.leave(member)
-
-    def _enqueue(self, job: _Command | _Join | _Release) -> None:
-        try:
-            self._queue.put_nowait(job)
-        except asyncio.QueueFull:
-            raise UnavailableError("The room is overloaded; try again.", "server.busy") from None
 
     def _dropped(self, member: Member) -> None:
         self.presence.leave(member.identity)
@@ -209,16 +174,13 @@ class RoomRuntime:
 
     async def _run(self) -> None:
         while True:
-            jobs = [await self._queue.get()]
-            while len(jobs) < MAX_BATCH and not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
-            commands: list[_Command] = []
-            for job in jobs:
-                if isinstance(job, _Join):
+            commands: list[Command] = []
+            for job in await self.mailbox.take():
+                if isinstance(job, Join):
                     await self._decide(commands)
                     commands = []
                     await self._join(job)
-                elif isinstance(job, _Release):
+                elif isinstance(job, Release):
                     await self._decide(commands)
                     commands = []
                     await self.lease.release(self.state.seq)
@@ -226,7 +188,7 @@ class RoomRuntime:
                     commands.append(job)
             await self._decide(commands)
 
-    async def _decide(self, commands: list[_Command]) -> None:
+    async def _decide(self, commands: list[Command]) -> None:
         """Decide, store, publish and acknowledge ``commands`` while holding the room's lease."""
         if not commands:
             return
@@ -261,7 +223,7 @@ class RoomRuntime:
                 # Give it back once idle for a moment, or as soon as another worker asks.
                 self.lease.keep(self._ask_release)
 
-    def _decide_each(self, commands: list[_Command]) -> _Pending:
+    def _decide_each(self, commands: list[Command]) -> _Pending:
         pending: _Pending = []
         for job in commands:
             ctx = Context(job.member.identity, job.received_at)
@@ -292,7 +254,7 @@ class RoomRuntime:
         """Idle (or asked): have the actor give the lease back between two batches."""
         if self.lease.held:
             with contextlib.suppress(RoomError):
-                self._enqueue(_Release())
+                self.mailbox.put(Release())
 
     async def _flush(self, pending: _Pending) -> None:
         """Store, publish and acknowledge; raises SeqConflictError (nothing was stored)."""
@@ -334,7 +296,7 @@ class RoomRuntime:
             if self.on_broken is not None:
                 self.on_broken(self)
 
-    async def _join(self, job: _Join) -> None:
+    async def _join(self, job: Join) -> None:
         member, who = job.member, job.member.identity
         try:
             head, reason, replayed = await self.replica.since(job.last_seq)
@@ -384,22 +346,18 @@ class RoomRuntime:
         self.metrics.events_delivered(len(fresh))
         for event in fresh:
             for identity_id in room.connections_to_close(event):
-                self._cover_addresses(event, identity_id)
+                # A ban covers the addresses its guest connects from: the server bans those
+                # known here, so that every worker refuses new guests from them.
+                addresses = self.audience.guest_addresses(identity_id)
+                if (data := room.addresses_to_ban(self.state, event, addresses)) is not None:
+                    self._as_server("mod.ban_addresses", data)
                 self.audience.close_identity(identity_id, protocol.CLOSE_BANNED, "banned")
 
-    def _cover_addresses(self, event: Event, identity_id: str) -> None:
-        """A ban covers the network addresses its guest connects from: those known here go to
-        the room as the server's own command, so every worker refuses new guests from them."""
-        addresses = [
-            m.address
-            for m in self.audience.members
-            if m.identity.id == identity_id and not m.identity.signed_in
-        ]
-        data = room.addresses_to_ban(self.state, event, addresses)
-        if data is not None:
-            server = Member(SERVER, Outbox(max_frames=8))  # its replies are not read
-            with contextlib.suppress(RoomError):  # a full queue: the ban itself holds
-                self._enqueue(_Command(server, None, "mod.ban_addresses", data, self.clock.now()))
+    def _as_server(self, message_type: str, data: dict[str, Any]) -> None:
+        """Have the actor decide a command of the server's own (its replies are not read)."""
+        server = Member(SERVER, Outbox(max_frames=8))
+        with contextlib.suppress(RoomError):  # a full queue: what asked for it holds anyway
+            self.mailbox.put(Command(server, None, message_type, data, self.clock.now()))
 
     def broker_changed(self, status: BrokerStatus) -> None:
         """The broker went down (say so; the room is read-only) or came back (catch up)."""

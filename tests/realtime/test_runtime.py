@@ -17,10 +17,11 @@ from realtime.fanout import Member
 from realtime.identity import Identity
 from realtime.lease import LeasePolicy
 from realtime.limits import Limits
+from realtime.mailbox import QUEUE_LIMIT
 from realtime.outbox import Outbox
 from realtime.rooms import room
 from realtime.rooms.lifecycle import RoomInfo
-from realtime.runtime import QUEUE_LIMIT, RoomRuntime
+from realtime.runtime import RoomRuntime
 from realtime.snapshots import REPLAY_LIMIT
 from realtime.storage import MemoryEventStore
 from scheduling.clock import FixedClock
@@ -58,7 +59,7 @@ def person(name: str, moderator: bool = False) -> Member:
 async def settle(runtime: RoomRuntime) -> None:
     for _ in range(20):
         await asyncio.sleep(0)
-        if runtime._queue.empty():
+        if runtime.mailbox.empty():
             await asyncio.sleep(0)
 
 
