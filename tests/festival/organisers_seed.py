@@ -37,6 +37,7 @@ EMAILS = {
     "host": "host@example.org",
     "other host": "other-host@example.org",
     "admin": "admin@example.org",
+    "attendee": "attendee@example.org",  # signed in, with no role
 }
 
 
@@ -149,5 +150,6 @@ def seed_world(settings: Settings, texts: Texts = Texts()) -> World:
             settings, EMAILS["other host"], name="Otto", hosted_sessions=[sessions[B_LATER]]
         ),
         "admin": add_account(settings, EMAILS["admin"], name="Ada", is_admin=True),
+        "attendee": add_account(settings, EMAILS["attendee"], name="Ali"),
     }
     return World(accounts, sessions, organisations)

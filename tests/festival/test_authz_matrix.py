@@ -706,12 +706,14 @@ def test_ws_moderator_only_is_what_the_room_says() -> None:
 
 @dataclass
 class Room:
-    """Connections to A's live room: the one under test, a moderator and a guest to set up."""
+    """Connections to A's live room: the one under test, and a moderator and a guest to set
+    things up; ``target_id`` is whom the moderation commands are about (a signed-in attendee:
+    a guest's ban would also cover the test client's address, so every guest)."""
 
     actor: Conn
     mod: Conn
     guest: Conn
-    guest_id: str
+    target_id: str
     n: int = 0
 
     def ref(self) -> str:
@@ -801,16 +803,16 @@ WS_CASES: dict[str, Callable[[Room], dict[str, Any]]] = {
     "quiz.reveal": lambda r: {"id": _asked_quiz(r)},
     "quiz.finish": lambda r: (r.do(r.mod, "quiz.reveal"), {})[1],
     "quiz.standing": lambda r: {},
-    "mod.mute": lambda r: {"id": r.guest_id, "minutes": 5},
+    "mod.mute": lambda r: {"id": r.target_id, "minutes": 5},
     "mod.unmute": lambda r: (
-        r.made(r.mod, "mod.mute", id=r.guest_id, minutes=5),
-        {"id": r.guest_id},
+        r.made(r.mod, "mod.mute", id=r.target_id, minutes=5),
+        {"id": r.target_id},
     )[1],
     "mod.audit": lambda r: {},
     "react": lambda r: {"emoji": "👏"},
     # Last: they end the room, or a guest's place in it (undone after each).
-    "mod.ban": lambda r: {"id": r.guest_id},
-    "mod.unban": lambda r: (r.made(r.mod, "mod.ban", id=r.guest_id), {"id": r.guest_id})[1],
+    "mod.ban": lambda r: {"id": r.target_id},
+    "mod.unban": lambda r: (r.made(r.mod, "mod.ban", id=r.target_id), {"id": r.target_id})[1],
     "room.end": lambda r: {},
 }
 #: How a non-moderator is refused, when it is not the room's general rule (auth.forbidden).
@@ -836,15 +838,17 @@ def ws_expected(case: str, moderator: bool) -> str:
 
 
 def _undo(r: Room, case: str) -> None:
-    """Put the room back as the next case expects it."""
-    if case in ("mod.ban", "mod.mute"):
-        r.do(r.mod, case.replace("mod.", "mod.un"), id=r.guest_id)
+    """Put the room back as the next case expects it (whether the case was refused or not)."""
+    if case in ("mod.ban", "mod.unban"):
+        r.do(r.mod, "mod.unban", id=r.target_id)
+    if case in ("mod.mute", "mod.unmute"):
+        r.do(r.mod, "mod.unmute", id=r.target_id)
     if case == "room.end":
         r.do(r.mod, "room.open")
 
 
 def _connect(m: Matrix, stack: ExitStack, jar: str) -> tuple[Conn, dict[str, Any]]:
-    """A joined connection to A's live room with the cookies of ``jar``."""
+    """A joined connection to A's live room with the cookies of ``jar`` (and its join reply)."""
     m.client.cookies = m.jars.get(jar, httpx.Cookies())
     conn = Conn(stack.enter_context(m.client.websocket_connect(f"/ws/rooms/{m.names['a_room']}")))
     return conn, conn.join(jar.title())
@@ -852,14 +856,16 @@ def _connect(m: Matrix, stack: ExitStack, jar: str) -> tuple[Conn, dict[str, Any
 
 def run_ws_role(m: Matrix, role: str) -> dict[str, str]:
     """Every case sent by ``role`` in A's live room: ``ok`` or the refusal's code, by case."""
-    m.sign_in(ADMIN, jar="ws moderator")  # a second sign-in: its own identity in the room
+    m.sign_in(ADMIN, jar="ws moderator")
+    m.sign_in("attendee", jar="ws attendee")
     results: dict[str, str] = {}
     with ExitStack() as stack:
         mod, _ = _connect(m, stack, "ws moderator")
-        guest, joined = _connect(m, stack, f"ws guest of {role}")
+        guest, _ = _connect(m, stack, f"ws guest of {role}")
+        _, target = _connect(m, stack, "ws attendee")
         actor, actor_joined = _connect(m, stack, role)
-        results["join"] = actor_joined["type"] if actor_joined["type"] == "ok" else "refused"
-        r = Room(actor, mod, guest, joined["data"]["you"]["id"])
+        results["join"] = "ok" if actor_joined["type"] == "ok" else actor_joined["data"]["code"]
+        r = Room(actor, mod, guest, target["data"]["you"]["id"])
         for case, prepare in WS_CASES.items():
             if case == "join":
                 continue
@@ -867,8 +873,9 @@ def run_ws_role(m: Matrix, role: str) -> dict[str, str]:
             reply = r.do(actor, ws_message_type(case), **data)
             results[case] = "ok" if reply["type"] == "ok" else reply["data"]["code"]
             _undo(r, case)
-            if case in ("mod.ban", "mod.unban"):  # the ban closed the guest's connection
-                r.guest, _ = _connect(m, stack, f"ws guest of {role}")
+            if case in ("mod.ban", "mod.unban"):  # the ban closed the attendee's connection
+                _, again = _connect(m, stack, "ws attendee")
+                assert again["type"] == "ok", again
     return results
 
 
