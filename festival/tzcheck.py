@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from festival import db as dbmod
-from festival import migrate
+from festival import labels, migrate
 from festival.models import FestivalSession
 from festival.sessions import derive_time, update_session
 from festival.stores import programme
@@ -52,9 +52,11 @@ class TzCheckReport:
 
     def summary(self, applied: bool) -> str:
         verb = "updated" if applied else "would move (run with --apply to write)"
+        checked, errors = self.checked, len(self.errors)
         return (
-            f"tzdata {tz.TZDATA_VERSION}: checked {self.checked} sessions; "
-            f"{len(self.moved)} {verb}; {len(self.errors)} need an organiser's decision"
+            f"tzdata {tz.TZDATA_VERSION}: checked {checked} "
+            f"{labels.plural(checked, 'session', 'sessions')}; {len(self.moved)} {verb}; "
+            f"{errors} {labels.plural(errors, 'needs', 'need')} an organiser's decision"
         )
 
 

@@ -126,7 +126,7 @@ def test_release_step_applies_new_zone_rules_without_failing_the_deploy(
     out = capsys.readouterr().out
     assert f"MOVED {moved} 'Kathmandu lecture'" in out
     assert f"ERROR {gap} 'Paris workshop'" in out
-    assert "1 updated; 1 need an organiser's decision" in out
+    assert "1 updated; 1 needs an organiser's decision" in out
     assert session_row(settings, moved).starts_at_utc == KATHMANDU_UTC
     # Without --release the same check still says a decision is needed.
     assert cli.main(["tz-check"]) == 1

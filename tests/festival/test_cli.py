@@ -131,14 +131,14 @@ def test_tz_check_lists_then_applies_a_moved_session(
         "2027-01-24 03:30 UTC, now 2027-01-24 03:15 UTC\n"
     )
     assert listed == moved + (
-        f"tzdata {tz.TZDATA_VERSION}: checked 1 sessions; 1 would move (run with --apply to "
+        f"tzdata {tz.TZDATA_VERSION}: checked 1 session; 1 would move (run with --apply to "
         "write); 0 need an organiser's decision\n"
     )
     assert applied == moved + (
-        f"tzdata {tz.TZDATA_VERSION}: checked 1 sessions; 1 updated; "
+        f"tzdata {tz.TZDATA_VERSION}: checked 1 session; 1 updated; "
         "0 need an organiser's decision\n"
     )
-    assert after.startswith(f"tzdata {tz.TZDATA_VERSION}: checked 1 sessions; 0 would move")
+    assert after.startswith(f"tzdata {tz.TZDATA_VERSION}: checked 1 session; 0 would move")
 
 
 def test_tz_check_exits_1_when_a_session_needs_a_decision(
@@ -158,7 +158,7 @@ def test_tz_check_exits_1_when_a_session_needs_a_decision(
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"ERROR {uid} 'Paris workshop': 2027-03-28 02:30 does not exist")
-    assert lines[1].endswith("; 1 need an organiser's decision")
+    assert lines[1].endswith("; 1 needs an organiser's decision")
 
 
 def test_tz_check_on_an_unmigrated_database_says_how_to_fix_it(

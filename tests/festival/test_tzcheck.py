@@ -174,11 +174,11 @@ async def test_tzcheck_summary_names_tzdata_and_counts(database_url: str) -> Non
     report = await tzcheck.run(database_url)
 
     assert report.summary(applied=False) == (
-        f"tzdata {tz.TZDATA_VERSION}: checked 1 sessions; 1 would move (run with --apply to "
+        f"tzdata {tz.TZDATA_VERSION}: checked 1 session; 1 would move (run with --apply to "
         "write); 0 need an organiser's decision"
     )
     assert report.summary(applied=True) == (
-        f"tzdata {tz.TZDATA_VERSION}: checked 1 sessions; 1 updated; 0 need an organiser's decision"
+        f"tzdata {tz.TZDATA_VERSION}: checked 1 session; 1 updated; 0 need an organiser's decision"
     )
 
 
