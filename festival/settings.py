@@ -118,6 +118,41 @@ def _trusted_proxies(value: str | None) -> tuple[str, ...]:
     return entries
 
 
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server account mail goes through (SMTP_HOST, SMTP_PORT, SMTP_FROM, ...)."""
+
+    host: str
+    port: int = 587
+    sender: str = ""  # SMTP_FROM: "Festival <festival@example.org>"
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = True  # upgrade the connection with STARTTLS before signing in
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = (env.get("SMTP_HOST") or "").strip()
+    if not host:
+        return None
+    port = (env.get("SMTP_PORT") or "587").strip()
+    if re.fullmatch(r"[0-9]{1,5}", port) is None or not 0 < int(port) < 65536:
+        raise SettingsError(f"SMTP_PORT={port!r}: give a port number such as 587")
+    sender = (env.get("SMTP_FROM") or "").strip()
+    if "@" not in sender:
+        raise SettingsError(
+            f"SMTP_FROM={sender!r}: give the address mail is sent from, such as "
+            "festival@example.org (needed with SMTP_HOST)"
+        )
+    return SmtpSettings(
+        host=host,
+        port=int(port),
+        sender=sender,
+        user=env.get("SMTP_USER") or None,
+        password=env.get("SMTP_PASSWORD") or None,
+        starttls=_bool(env.get("SMTP_STARTTLS"), default=True),
+    )
+
+
 def requested_log_format(environ: Mapping[str, str]) -> str:
     """LOG_FORMAT as far as it can be honoured while reporting that the settings are unusable."""
     return "json" if (environ.get("LOG_FORMAT") or "").strip().lower() == "json" else "text"
@@ -167,6 +202,9 @@ class Settings:
     # FORWARDED_ALLOW_IPS is uvicorn's, not ours: kept only to warn a serving process
     # (warn_forwarded_allow_ips) that TRUSTED_PROXIES is the setting that counts.
     forwarded_allow_ips: str | None = None
+    # SMTP_*: where account mail (invitations, password resets) is sent; without SMTP_HOST the
+    # links are written to the log instead (festival/mail.py).
+    smtp: SmtpSettings | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -203,6 +241,7 @@ class Settings:
             metrics_dir=Path(env["METRICS_DIR"]) if env.get("METRICS_DIR") else None,
             metrics_token=env.get("METRICS_TOKEN") or None,
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
+            smtp=_smtp(env),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -43,6 +43,28 @@ def check_new_password(password: str, *, email: str = "") -> None:
         raise WeakPasswordError("Choose a password that is not your email address.")
 
 
+class NewPasswordError(BadRequestError):
+    """A new password refused, with the message for each field of its form."""
+
+    code = "auth.password_weak"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def check_new_pair(password: str, again: str, email: str) -> str:
+    """A new password typed twice (fields ``password`` and ``password_again``), or
+    NewPasswordError saying what to fix beside which field."""
+    try:
+        check_new_password(password, email=email)
+    except WeakPasswordError as exc:
+        raise NewPasswordError({"password": exc.message}) from None
+    if again != password:
+        raise NewPasswordError({"password_again": "The two passwords differ: type it again."})
+    return password
+
+
 def hash_password_sync(password: str) -> str:
     return _hasher.hash(password)
 

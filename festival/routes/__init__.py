@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from festival.routes import (
+    account,
     admin,
     admin_editions,
     admin_import,
@@ -45,7 +46,8 @@ def table(settings: Settings) -> list[BaseRoute]:
         *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
-        *signin.routes,  # /admin/login, /admin/logout
+        *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
+        *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *ws.routes,  # /rooms/{room} and its WebSocket
         *pages.routes,  # home, programme, sessions, organisations, editions
         Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
