@@ -218,9 +218,12 @@ async def invitations_page(request: Request) -> Response:
 async def accept_invitation(request: Request) -> Response:
     """GET: the invitation (and a password form for a new account); POST: accept it."""
     app = state(request)
-    token = request.path_params["token"]
+    form = None
+    if request.method == "POST":  # the token is checked after the form's own (CSRF first)
+        form = await request.form()
+        await auth.verify_csrf(request, form)
     async with app.sessions() as db:
-        found = await invitations.find_invitation(db, token, app.clock.now())
+        found = await invitations.find_invitation(db, request.path_params["token"], app.clock.now())
         org = await db.get(Organisation, found.organisation_id) if found else None
         existing = await store.find_account_row(db, found.email) if found else None
     if found is None or org is None:
@@ -233,10 +236,8 @@ async def accept_invitation(request: Request) -> Response:
         "errors": {},
         "form": {"name": found.display_name},
     }
-    if request.method in ("GET", "HEAD"):
+    if form is None:
         return page(request, "auth/invitation.html", context)
-    form = await request.form()
-    await auth.verify_csrf(request, form)
     name = text(form, "name").strip()
     hashed = None
     if existing is None:

@@ -171,17 +171,18 @@ async def reset(request: Request) -> Response:
     """GET: the new-password form of a reset link; POST: set it (the link then opens nothing,
     and every sign-in of the account ends)."""
     app = state(request)
-    token = request.path_params["token"]
+    form = None
+    if request.method == "POST":  # the token is checked after the form's own (CSRF first)
+        form = await request.form()
+        await auth.verify_csrf(request, form)
     async with app.sessions() as db:
-        found = await resets.find_reset(db, token, app.clock.now())
+        found = await resets.find_reset(db, request.path_params["token"], app.clock.now())
         row = await store.get_account_row(db, found.account_id) if found is not None else None
     if found is None or row is None:
         return _expired(request)
     context: dict[str, Any] = {"expired": False, "errors": {}, "email": row.email}
-    if request.method in ("GET", "HEAD"):
+    if form is None:
         return page(request, "auth/reset.html", context)
-    form = await request.form()
-    await auth.verify_csrf(request, form)
     try:
         password = new_password(form, row.email)
     except passwords.NewPasswordError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -109,19 +110,26 @@ class Row:
     outcomes: tuple[Expect, ...]
     form: Form | None = None  # the fields of a write (its CSRF token is added)
     signs_out: bool = False  # the request ends the sign-in (then it is made again)
+    # A refused password check is still counted (signin_attempt): that is its limit's point.
+    counts_attempt: bool = False
 
     def expect(self, role: str) -> Expect:
         return self.outcomes[ROLES.index(role)]
 
 
 def row(
-    method: str, url: str, *outcomes: Expect, form: Form | None = None, signs_out: bool = False
+    method: str,
+    url: str,
+    *outcomes: Expect,
+    form: Form | None = None,
+    signs_out: bool = False,
+    counts_attempt: bool = False,
 ) -> Row:
     """A row; one outcome means the same for everyone."""
     if len(outcomes) == 1:
         outcomes = outcomes * len(ROLES)
     assert len(outcomes) == len(ROLES), f"{method} {url}: one outcome per role"
-    return Row(method, url, tuple(outcomes), form, signs_out)
+    return Row(method, url, tuple(outcomes), form, signs_out, counts_attempt)
 
 
 def ics_upload(m: Matrix) -> dict[str, Any]:
@@ -194,6 +202,31 @@ ORGANISATION_B_FORM = {
     "country": "FR",
     "tz_name": "Europe/Paris",
 }
+
+_unique = itertools.count()
+
+
+def wrong_signin(m: Matrix) -> dict[str, Any]:
+    """A wrong password, for an address of its own each time (no per-account limit reached)."""
+    return {"data": {"email": f"guess{next(_unique)}@example.org", "password": "x" * 12}}
+
+
+def reset_ask(m: Matrix) -> dict[str, Any]:
+    return {"data": {"email": f"forgot{next(_unique)}@example.org"}}
+
+
+def new_password(m: Matrix) -> dict[str, Any]:
+    password = "a brand new passphrase"
+    return {"data": {"password": password, "password_again": password, "name": "New"}}
+
+
+def wrong_current_password(m: Matrix) -> dict[str, Any]:
+    return {"data": {"current_password": "not the password", **new_password(m)["data"]}}
+
+
+def invitation(m: Matrix) -> dict[str, Any]:
+    return {"data": {"email": f"invitee{next(_unique)}@example.org", "organisation": ORG_A}}
+
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:imported-1\r\n"
@@ -284,6 +317,27 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/admin/login",                        see("/signin?next=/admin")),
     row("POST", "/admin/login",                        Expect(403), form=admin_password),
     row("POST", "/admin/logout",                       see("/"), form=nothing, signs_out=True),
+    # -- accounts: sign-in, reset and invitation links, the account page -----------------------
+    row("GET",  "/signin",                             OK),
+    row("POST", "/signin",                             Expect(403), form=wrong_signin,
+        counts_attempt=True),
+    row("POST", "/signout",                            see("/signin?done=signed-out"), form=nothing,
+        signs_out=True),
+    row("GET",  "/signin/reset",                       OK),
+    row("POST", "/signin/reset",                       OK, form=reset_ask),
+    row("GET",  "/reset/{bad_token}",                  Expect(400)),
+    row("POST", "/reset/{bad_token}",                  Expect(400), form=new_password),
+    row("GET",  "/invite/{bad_token}",                 Expect(400)),
+    row("POST", "/invite/{bad_token}",                 Expect(400), form=new_password),
+    row("GET",  "/account",                            TO_SIGNIN, TO_SIGNIN, A, A, A, A),
+    row("POST", "/account/password",                   S, S, *[Expect(403)] * 4,
+        form=wrong_current_password, counts_attempt=True),
+    row("POST", "/account/signout-everywhere",
+        S, S, *[see("/signin?done=signed-out-everywhere")] * 4, form=nothing, signs_out=True),
+    row("POST", "/account/first-admin",
+        S, S, F, F, F, see("/account"), form=nothing),
+    row("GET",  "/admin/invitations",                  TO_SIGNIN, TO_SIGNIN, F, F, F, A),
+    row("POST", "/admin/invitations",                  S, S, F, F, F, A, form=invitation),
     # -- live rooms: open to everyone; drafts have none ----------------------------------------
     row("GET",  "/rooms/{a_room}",                     OK),
     row("GET",  "/rooms/{lobby}",                      OK),
@@ -314,6 +368,7 @@ SAMPLE_NAMES = {
     "agenda_wrong": "x" * 43,
     "org_b_account": "1",
     "org_a_id": "1",
+    "bad_token": "b" * 43,
 }
 
 
@@ -505,6 +560,7 @@ def open_matrix(
         assert saved.status_code == 303
         m.names["agenda"] = m.jars[saver]["festival_agenda"]
         m.names["agenda_wrong"] = "x" * len(m.names["agenda"])
+        m.names["bad_token"] = "b" * 43  # a reset or invitation token nobody was given
         yield m
 
 
@@ -557,6 +613,14 @@ def execution_order(r: Row) -> list[str]:
     return sorted(ROLES, key=lambda role: not r.expect(role).refused)
 
 
+def state_of(tables: Tables, r: Row) -> Rows:
+    """What a refusal of the row must leave as it was (a counted attempt aside)."""
+    found = tables.read()
+    if r.counts_attempt:
+        found.pop("signin_attempt")
+    return found
+
+
 def run_row(m: Matrix, r: Row, tables: Tables) -> list[str]:
     """Ask the row's address as every role; the differences from the table."""
     problems: list[str] = []
@@ -571,12 +635,12 @@ def run_row(m: Matrix, r: Row, tables: Tables) -> list[str]:
         kwargs: dict[str, Any] = {}
         if r.form is not None:
             kwargs = _with_token(r.form(m), m.csrf(role))
-        before = tables.read() if expect.refused else None
+        before = state_of(tables, r) if expect.refused else None
         response = m.request(role, r.method, url, **kwargs)
         problem = mismatch(expect, response, url, m.names)
         if problem:
             problems.append(f"{r.method} {url} as {role}: expected {expect}, got {problem}")
-        if before is not None and tables.read() != before:
+        if before is not None and state_of(tables, r) != before:
             problems.append(f"{r.method} {url} as {role}: refused, but the database changed")
         if r.method == "GET":
             head = m.request(role, "HEAD", url)
