@@ -22,6 +22,7 @@ from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from realtime import connection, protocol
+from realtime.admission import AddressLimits
 from realtime.broker import MemoryBroker
 from realtime.hub import Hub
 from realtime.identity import Identity
@@ -36,29 +37,38 @@ LOBBY = "lobby-test"
 IDLE_SECONDS = 0.3
 
 
-def make_hub(limits: Limits | None = None) -> Hub:
+def make_hub(limits: Limits | None = None, address_limits: AddressLimits | None = None) -> Hub:
     return Hub(
         MemoryBroker(),
         MemoryEventStore(),
         StaticCatalog([RoomInfo(LOBBY, "Test lobby", "lobby")]),
         FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC)),
         limits=limits,
+        address_limits=address_limits or AddressLimits(),
     )
 
 
-def make_app(limits: Limits | None = None) -> Starlette:
-    hub = make_hub(limits)
+def make_app(
+    limits: Limits | None = None, address_limits: AddressLimits | None = None
+) -> Starlette:
+    hub = make_hub(limits, address_limits)
 
     async def room_socket(websocket: WebSocket) -> None:
         await websocket.accept()
         params = websocket.query_params
-        who = Identity(params["id"], params.get("name", ""), params.get("mod") == "1")
+        who = Identity(
+            params["id"],
+            params.get("name", ""),
+            params.get("mod") == "1",
+            signed_in=params.get("signed_in") == "1",
+        )
         await connection.serve(
             websocket,
             hub,
             websocket.path_params["room"],
             who,
             idle_timeout_seconds=IDLE_SECONDS,
+            address=params.get("address", "address-1"),
         )
 
     @asynccontextmanager
@@ -270,3 +280,30 @@ def test_connection_join_twice_is_refused(client: TestClient) -> None:
         conn.join("Ana")
         twice = conn.join("Ana")
     assert twice["data"]["code"] == "session.already_joined"
+
+
+def test_connection_an_address_over_its_connections_is_told_and_closed_with_1013() -> None:
+    with TestClient(make_app(address_limits=AddressLimits(connections=1))) as client:
+        with client.websocket_connect(f"/ws/{LOBBY}?id=g:ana") as first:
+            Conn(first).join("Ana")
+            with client.websocket_connect(f"/ws/{LOBBY}?id=g:bob") as second:
+                refused = Conn(second)
+                error, code = refused.next(), refused.closed()
+            with client.websocket_connect(f"/ws/{LOBBY}?id=g:eve&address=address-2") as other:
+                elsewhere = Conn(other).join("Eve")
+            with client.websocket_connect(f"/ws/{LOBBY}?id=u:kim&signed_in=1") as kim:
+                signed_in = Conn(kim).join("Kim")
+    assert (error["data"]["code"], code) == ("address.connections", protocol.CLOSE_TRY_AGAIN)
+    assert (elsewhere["type"], signed_in["type"]) == ("ok", "ok")
+
+
+def test_connection_an_address_over_its_joins_is_refused_and_closed_with_1013() -> None:
+    with TestClient(make_app(address_limits=AddressLimits(joins=Rate(1, 0.001)))) as client:
+        with client.websocket_connect(f"/ws/{LOBBY}?id=g:ana") as first:
+            joined = Conn(first).join("Ana")
+        with client.websocket_connect(f"/ws/{LOBBY}?id=g:bob") as second:
+            conn = Conn(second)
+            refused = conn.join("Bob")
+            code = conn.closed()
+    assert joined["type"] == "ok"
+    assert (refused["data"]["code"], code) == ("address.joins", protocol.CLOSE_TRY_AGAIN)

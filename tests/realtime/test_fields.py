@@ -74,3 +74,14 @@ def test_fields_choice_and_nonce_refuse_what_is_not_allowed() -> None:
         with pytest.raises(InvalidError) as refused:
             fields.nonce({"nonce": bad_nonce})
         assert refused.value.details == {"field": "nonce"}
+
+
+def test_fields_boolean_takes_only_true_or_false() -> None:
+    assert (fields.boolean({}, "pinned", True), fields.boolean({"pinned": False}, "pinned")) == (
+        True,
+        False,
+    )
+    for bad in ({"pinned": 1}, {"pinned": "true"}, {}):
+        with pytest.raises(InvalidError) as refused:
+            fields.boolean(bad, "pinned")
+        assert refused.value.details == {"field": "pinned"}
