@@ -204,8 +204,9 @@ class ProgressPrinter:
 
 def describe(preview: ImportPreview) -> list[str]:
     """The preview as lines of text (the CLI's version of the preview page)."""
+    events = labels.plural(preview.events, "event", "events")
     lines = [
-        f"{preview.events} events in the file: {len(preview.sessions)} to import as drafts of "
+        f"{preview.events} {events} in the file: {len(preview.sessions)} to import as drafts of "
         f"{preview.organisation.name} ({preview.organisation.tz_name}) in "
         f"{preview.edition.name}, {len(preview.skipped)} left out."
     ]

@@ -241,6 +241,21 @@ def test_safe_next_never_leaves_the_site() -> None:
 # -- the upload, preview and confirmation pages -----------------------------------------------
 
 
+def test_cli_import_counts_one_event_in_the_singular(
+    admin_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "one.ics"
+    path.write_bytes(ics(GOOD_EVENTS[0]))
+    monkeypatch.setenv("DATABASE_URL", admin_settings.database_url)
+    args = ["import-ics", str(path), "--organisation", ORG_SLUG, "--edition", EDITION]
+
+    assert cli.main([*args, "--dry-run"]) == 0
+    assert "\n1 event in the file: 1 to import as drafts" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("events", "counted"),
     [
