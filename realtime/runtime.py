@@ -23,7 +23,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from realtime import backplane, protocol
@@ -82,6 +82,7 @@ class RoomRuntime:
         monotonic: Callable[[], float] = time.monotonic,
         metrics: MetricsSink | None = None,
         lease: LeasePolicy | None = None,
+        tick_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.name = info.name
         self.replica = Replica(info, store, self._fan_out)
@@ -107,7 +108,7 @@ class RoomRuntime:
         self.degraded: str | None = None
         self._broken = False
         self.lease = Lease(self.shared, self.name, monotonic, asyncio.sleep, _call_later, lease)
-        self.ticker = Ticker(self, clock, monotonic)
+        self.ticker = Ticker(self, clock, monotonic, tick_sleep)
 
     @property
     def state(self) -> room.RoomState:

@@ -43,10 +43,16 @@ class Clocked:
         return self.t
 
 
+async def by_hand(seconds: float) -> None:
+    """The ticker's sleep in these tests: it never wakes, they tick by hand (ticker.tick())."""
+    await asyncio.Event().wait()
+
+
 @pytest.fixture
 async def runtime() -> AsyncIterator[RoomRuntime]:
     store = MemoryEventStore()
-    rt = RoomRuntime(INFO, store, MemoryBroker(), FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC)))
+    clock = FixedClock(datetime(2027, 1, 24, 12, tzinfo=UTC))
+    rt = RoomRuntime(INFO, store, MemoryBroker(), clock, tick_sleep=by_hand)
     await rt.start()
     yield rt
     await rt.stop()
@@ -140,7 +146,7 @@ async def test_runtime_far_behind_gets_a_snapshot_marked_as_such() -> None:
     for n in range(REPLAY_LIMIT + 2):
         outcome = room.decide(seeded, ctx, "chat.send", {"text": f"m{n}"})
         await store.append(INFO.name, room.commit(seeded, ctx, outcome))
-    rt = RoomRuntime(INFO, store, MemoryBroker(), clock)
+    rt = RoomRuntime(INFO, store, MemoryBroker(), clock, tick_sleep=by_hand)
     await rt.start()
     try:
         near, far = person("near"), person("far")
@@ -245,7 +251,7 @@ async def test_runtime_restart_rebuilds_state_from_the_store(runtime: RoomRuntim
     await runtime.join(ana, None, None)
     runtime.submit(ana, None, "qa.ask", {"text": "kept?"}, 100.0)
     await settle(runtime)
-    again = RoomRuntime(INFO, runtime.store, MemoryBroker(), runtime.clock)
+    again = RoomRuntime(INFO, runtime.store, MemoryBroker(), runtime.clock, tick_sleep=by_hand)
     await again.start()
     try:
         ben = person("ben")
@@ -328,7 +334,9 @@ def elsewhere(seq: int, text: str) -> Event:
 @pytest.fixture
 async def gated() -> AsyncIterator[tuple[RoomRuntime, GatedStore]]:
     store = GatedStore(MemoryEventStore())
-    rt = RoomRuntime(INFO, store, MemoryBroker(), FixedClock(NOON), Limits.unlimited())
+    rt = RoomRuntime(
+        INFO, store, MemoryBroker(), FixedClock(NOON), Limits.unlimited(), tick_sleep=by_hand
+    )
     await rt.start()
     yield rt, store
     await rt.stop()
