@@ -10,14 +10,19 @@ from realtime.errors import InvalidError
 _CONTROL_OK = {"\n", "\t"}
 #: Zero width joiner: allowed inside emoji sequences (👩‍🏫).
 ZWJ = "\u200d"
+#: Zero width non-joiner: part of the spelling of Persian, Kurdish and many Indic words
+#: (می‌خواهم), typed by their keyboards; it cannot reorder or hide text.
+ZWNJ = "\u200c"
+_JOINERS = {ZWJ, ZWNJ}
 
 
 def is_hidden_format(char: str) -> bool:
     """Whether ``char`` is an invisible format character that changes how the text around it
     reads (Unicode category Cf: bidi overrides, embeddings, isolates and marks, zero-width
-    spaces); the zero width joiner is not. The one rule for display names and what people post.
+    spaces); the zero width joiner and non-joiner are not (emoji sequences, Persian and Indic
+    spelling). The one rule for display names and what people post.
     """
-    return char != ZWJ and unicodedata.category(char) == "Cf"
+    return char not in _JOINERS and unicodedata.category(char) == "Cf"
 
 
 def _invalid(key: str, what: str) -> InvalidError:

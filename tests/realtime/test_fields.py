@@ -60,7 +60,14 @@ def test_fields_posts_and_display_names_refuse_the_same_format_characters() -> N
         c for c in FORMAT_CHARACTERS if _refused(lambda v: fields.text({"t": v}, "t", 9), f"a{c}b")
     }
     names = {c for c in FORMAT_CHARACTERS if _refused(validate_display_name, f"a{c}b")}
-    assert posts == names == set(FORMAT_CHARACTERS) - {"\u200d"}
+    assert posts == names == set(FORMAT_CHARACTERS) - {"\u200d", "\u200c"}
+
+
+def test_fields_posts_and_display_names_keep_the_zero_width_non_joiner() -> None:
+    persian = "می\u200cخواهم"  # "I want": the non-joiner is part of the spelling
+    malayalam = "ന്\u200c"
+    assert fields.text({"text": persian}, "text", 100) == persian
+    assert validate_display_name(f"{malayalam} {persian}") == f"{malayalam} {persian}"
 
 
 def test_fields_choice_and_nonce_refuse_what_is_not_allowed() -> None:
