@@ -31,7 +31,7 @@ from festival.settings import (
 from festival.state import AppState
 from festival.stores.rooms import DatabaseCatalog, SqlEventStore
 from festival.templating import make_templates
-from realtime.broker import make_broker
+from realtime.broker.choice import make_broker
 from realtime.hub import Hub
 from realtime.limits import Limits
 from scheduling.clock import Clock, SystemClock

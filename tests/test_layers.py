@@ -126,6 +126,37 @@ def core_files(root: Path = ROOT, core: tuple[str, ...] = SANS_IO_CORE) -> list[
     ]
 
 
+def module_file(module: str, root: Path = ROOT) -> Path | None:
+    """The file that defines ``module`` under ``root`` (a module or a package), if any."""
+    base = root.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def loaded_with(module: str, root: Path = ROOT) -> dict[str, str]:
+    """Every module of ``root``'s packages that importing ``module`` loads, with the chain that
+    loads it: its own imports, theirs, and each package's ``__init__`` on the way
+    (importing ``realtime.broker.shared`` runs ``realtime/broker/__init__.py`` first)."""
+    chains = {module: module}
+    todo = [module]
+    while todo:
+        current = todo.pop()
+        path = module_file(current, root)
+        if path is None:
+            continue
+        names = imported_modules(path.read_text("utf-8"), current, path.name == "__init__.py")
+        for name in sorted(names):
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):
+                candidate = ".".join(parts[:end])
+                if candidate not in chains and module_file(candidate, root) is not None:
+                    chains[candidate] = f"{chains[current]} -> {candidate}"
+                    todo.append(candidate)
+    return chains
+
+
 def layer_files(layer: str) -> list[Path]:
     return sorted((ROOT / layer).rglob("*.py"))
 
@@ -269,3 +300,34 @@ def test_core_imports_no_event_loop_and_no_io_library() -> None:
             is_package=path.name == "__init__.py",
         )
     assert problems == []
+
+
+def test_loaded_with_follows_imports_and_package_inits(tmp_path: Path) -> None:
+    (tmp_path / "realtime" / "broker").mkdir(parents=True)
+    (tmp_path / "realtime" / "__init__.py").write_text("")
+    (tmp_path / "realtime" / "lease.py").write_text("from realtime.broker.shared import Claim\n")
+    (tmp_path / "realtime" / "broker" / "__init__.py").write_text("from . import redis\n")
+    (tmp_path / "realtime" / "broker" / "shared.py").write_text("Claim = 1\n")
+    (tmp_path / "realtime" / "broker" / "redis.py").write_text("import redis.asyncio\n")
+    assert loaded_with("realtime.lease", tmp_path) == {
+        "realtime.lease": "realtime.lease",
+        "realtime": "realtime.lease -> realtime",
+        "realtime.broker": "realtime.lease -> realtime.broker",
+        "realtime.broker.shared": "realtime.lease -> realtime.broker.shared",
+        "realtime.broker.redis": "realtime.lease -> realtime.broker -> realtime.broker.redis",
+    }
+
+
+def test_core_loads_no_event_loop_and_no_io_library_through_other_modules() -> None:
+    """What a core module imports must be as free of I/O as the module itself: the rule above
+    reads each file alone, this one follows what loading it loads."""
+    problems: set[str] = set()
+    for path in core_files():
+        for loaded, chain in loaded_with(module_name(path)).items():
+            loaded_path = module_file(loaded)
+            assert loaded_path is not None
+            source = loaded_path.read_text("utf-8")
+            is_package = loaded_path.name == "__init__.py"
+            for line in violations(source, loaded, CORE_FORBIDDEN, is_package):
+                problems.add(f"{chain}: {line}")
+    assert sorted(problems) == []

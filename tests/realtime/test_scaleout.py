@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from realtime.broker import make_broker
+from realtime.broker.choice import make_broker
 from realtime.broker.redis import RedisBroker
 from realtime.errors import ForbiddenError, RateLimitedError
 from realtime.events import Event

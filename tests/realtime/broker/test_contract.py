@@ -12,7 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from realtime.broker import Broker, BrokerState, MemoryBroker, RedisBroker, make_broker
+from realtime.broker import Broker, BrokerState, MemoryBroker
+from realtime.broker.choice import make_broker
+from realtime.broker.redis import RedisBroker
 from realtime.broker.shared import Claim
 from tests.realtime.broker.conftest import unique_prefix
 

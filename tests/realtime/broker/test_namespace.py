@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from realtime.broker import Broker, RedisBroker, make_broker
+from realtime.broker import Broker
+from realtime.broker.choice import make_broker
 from realtime.broker.namespace import is_namespace, redis_prefix
+from realtime.broker.redis import RedisBroker
 from realtime.channels import channel_for
 from tests.redis_server import RedisServer
 
