@@ -1,5 +1,6 @@
 """A room's once-a-second work: the transient frames of what changed (reactions, presence,
-tallies, status), and what its worker shares with the room's other workers.
+each feature's ``changed`` (tallies, upvotes, quiz progress), status), and what its worker
+shares with the room's other workers.
 
 Transient frames carry no sequence number and are never replayed: each one states the current
 value (a joiner gets the same values in its snapshot or join reply). They are built once per
@@ -24,9 +25,10 @@ from realtime.broker.shared import Shared
 from realtime.broker.status import BrokerUnavailableError
 from realtime.fanout import Audience, Member
 from realtime.limits import IdentityLimits
-from realtime.rooms import qa, reactions
+from realtime.rooms import reactions
+from realtime.rooms.feature import VIEWS
 from realtime.rooms.presence import WHO_LIMIT, Presence
-from realtime.rooms.room import RoomState
+from realtime.rooms.room import RoomState, take_changes
 from scheduling.clock import Clock
 
 log = logging.getLogger("realtime.ticker")
@@ -38,8 +40,6 @@ BIG_ROOM = 1000
 PRESENCE_TICKS_BIG = 5
 #: Idle rate-limit buckets are forgotten every this many ticks.
 FORGET_TICKS = 60
-
-VIEWS = ("public", "voter", "moderator")
 
 
 def transient_views(
@@ -71,25 +71,8 @@ def transient_views(
         frames["voter"].append(public)
         moderator = presence.view(moderator=True) if with_who else presence.view(False)
         frames["moderator"].append(protocol.transient("presence", moderator))
-    poll = state.polls.active()
-    if state.polls.dirty and poll is not None:
-        state.polls.dirty = False
-        full = protocol.transient("poll.tally", poll.tally(with_counts=True))
-        live = poll.results == "live"
-        frames["public"].append(
-            full if live else protocol.transient("poll.tally", poll.tally(False))
-        )
-        frames["voter"].append(full)
-        frames["moderator"].append(full)
-    votes = qa.take_vote_counts(state.qa)
-    if votes:
-        everyone(protocol.transient("qa.votes", {"counts": votes}))
-    if state.quiz.dirty and state.quiz.running is not None:
-        state.quiz.dirty = False
-        running = state.quiz.questions[state.quiz.running]
-        everyone(
-            protocol.transient("quiz.progress", {"id": running.id, "answers": len(running.answers)})
-        )
+    for view, changes in take_changes(state).items():
+        frames[view] += [protocol.transient(frame, data) for frame, data in changes]
     if status_changed:
         everyone(protocol.transient("room.status", {"status": state.status(now).value}))
     if not frames["moderator"]:

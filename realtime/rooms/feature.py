@@ -22,6 +22,17 @@ if TYPE_CHECKING:  # the room holds the features: it is defined after them
 
 S = TypeVar("S")
 
+#: Who a transient frame is built for: everyone, those who voted in the open poll (they see
+#: its results), moderators.
+VIEWS = ("public", "voter", "moderator")
+#: What changed since the last tick, per view: (transient frame type, its data) pairs.
+Changes = dict[str, list[tuple[str, Mapping[str, object]]]]
+
+
+def for_everyone(frame: str, data: Mapping[str, object]) -> Changes:
+    """The same transient frame for every view."""
+    return {view: [(frame, data)] for view in VIEWS}
+
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -86,6 +97,10 @@ class Feature(Generic[S]):
     errors: Mapping[str, str] = field(default_factory=dict)
     #: Transient frames (unnumbered, never replayed) it sends, each with its description.
     transients: Mapping[str, str] = field(default_factory=dict)
+    #: Takes what changed in its state since the last tick, as transient frames per view (the
+    #: once-a-second ticker sends them); features whose counts live outside the room's state
+    #: (reactions, presence) are counted by the ticker itself.
+    changed: Callable[[S], Changes] | None = None
     #: Folds one of its events into its state.
     apply: Callable[[S, Event], None] | None = None
     snapshot: Snapshot | None = None
@@ -110,6 +125,10 @@ class Feature(Generic[S]):
     def of(self, room: RoomState) -> S:
         """This feature's part of ``room``'s state."""
         return cast(S, room.parts[self.name])
+
+    def take_changes(self, room: RoomState) -> Changes:
+        """What changed in this feature's part of ``room`` since the last call."""
+        return {} if self.changed is None else self.changed(self.of(room))
 
     def fold(self, room: RoomState, event: Event) -> None:
         """Fold one of this feature's events into ``room``'s state."""

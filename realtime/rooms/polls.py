@@ -14,7 +14,7 @@ from realtime import fields
 from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import PRIVATE, Context, Draft, Event, Outcome
 from realtime.identity import Identity
-from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.feature import Changes, Command, Feature, Snapshot
 from realtime.rooms.shapes import Flag, Indexes, OneOf, Ref, Text, Texts
 
 MAX_QUESTION_CHARS = 200
@@ -166,6 +166,18 @@ def is_personal(state: PollState, viewer: Identity) -> bool:
     return poll is not None and viewer.id in poll.voters
 
 
+def take_tally(state: PollState) -> Changes:
+    """The open poll's tally once votes changed: with counts for voters and moderators, and
+    for everyone while its results are live."""
+    poll = state.active()
+    if not state.dirty or poll is None:
+        return {}
+    state.dirty = False
+    full = ("poll.tally", poll.tally(with_counts=True))
+    public = full if poll.results == "live" else ("poll.tally", poll.tally(False))
+    return {"public": [public], "voter": [full], "moderator": [full]}
+
+
 FEATURE: Feature[PollState] = Feature(
     "polls",
     PollState,
@@ -208,6 +220,7 @@ FEATURE: Feature[PollState] = Feature(
         "poll.already_voted": "You have already voted in this poll.",
         "poll.choice_invalid": "The choice is not one of the poll's options.",
     },
+    changed=take_tally,
     transients={
         "poll.tally": "Transient: live counts of the open poll (counts only where visible)."
     },

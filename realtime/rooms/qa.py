@@ -16,7 +16,7 @@ from realtime.errors import ConflictError, NotFoundError
 from realtime.events import MODERATOR, PRIVATE, PUBLIC, Context, Draft, Event, Outcome, iso
 from realtime.identity import Identity
 from realtime.rooms import lifecycle
-from realtime.rooms.feature import Command, Feature, Snapshot
+from realtime.rooms.feature import Changes, Command, Feature, Snapshot, for_everyone
 from realtime.rooms.shapes import Flag, Nonce, Ref, Shape, Text
 
 MAX_CHARS = 300
@@ -193,6 +193,12 @@ def take_vote_counts(state: QaState) -> dict[str, int]:
     return counts
 
 
+def take_votes(state: QaState) -> Changes:
+    """``qa.votes`` for everyone when upvotes changed since the last call."""
+    votes = take_vote_counts(state)
+    return for_everyone("qa.votes", {"counts": votes}) if votes else {}
+
+
 def is_personal(state: QaState, viewer: Identity) -> bool:
     """Whether the viewer has upvoted a question or has one waiting in the queue."""
     return any(
@@ -266,6 +272,7 @@ FEATURE: Feature[QaState] = Feature(
         "qa.not_voted": "You have not upvoted this question.",
         "qa.not_open": "The question is not open for votes.",
     },
+    changed=take_votes,
     transients={"qa.votes": "Transient: upvote counts of questions that changed."},
     apply=apply,
     snapshot=Snapshot("qa", lambda room, viewer, now: snapshot(FEATURE.of(room), viewer)),

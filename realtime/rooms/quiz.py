@@ -17,7 +17,7 @@ from realtime import fields
 from realtime.errors import ConflictError, InvalidError, NotFoundError
 from realtime.events import MODERATOR, PRIVATE, Context, Draft, Event, Outcome, iso
 from realtime.identity import Identity
-from realtime.rooms.feature import Command, Feature, Query, Snapshot
+from realtime.rooms.feature import Changes, Command, Feature, Query, Snapshot, for_everyone
 from realtime.rooms.shapes import Ref, Shape, Text, Texts, Whole
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
@@ -270,6 +270,15 @@ def _moderators(
     )
 
 
+def take_progress(state: QuizState) -> Changes:
+    """``quiz.progress`` for everyone once answers to the running question arrived."""
+    if not state.dirty or state.running is None:
+        return {}
+    state.dirty = False
+    running = state.questions[state.running]
+    return for_everyone("quiz.progress", {"id": running.id, "answers": len(running.answers)})
+
+
 FEATURE: Feature[QuizState] = Feature(
     "quiz",
     QuizState,
@@ -330,6 +339,7 @@ FEATURE: Feature[QuizState] = Feature(
         "quiz.already_asked": "This question has already been asked.",
         "quiz.choice_invalid": "The choice is not one of the question's options.",
     },
+    changed=take_progress,
     transients={"quiz.progress": "Transient: how many have answered the running question."},
     apply=apply,
     snapshot=Snapshot("quiz", lambda room, viewer, now: snapshot(FEATURE.of(room), viewer)),

@@ -17,7 +17,7 @@ from realtime.errors import ForbiddenError
 from realtime.events import Context, Event, Outcome, iso
 from realtime.identity import Identity
 from realtime.rooms import chat, lifecycle, moderation, polls, presence, qa, quiz, reactions
-from realtime.rooms.feature import Command, Counted, Feature, Query
+from realtime.rooms.feature import VIEWS, Changes, Command, Counted, Feature, Query
 from realtime.rooms.lifecycle import LifecycleState, RoomInfo, Status
 
 #: The room's features, in the order of the snapshot. A new feature is a module and a line here.
@@ -142,6 +142,16 @@ def query(state: RoomState, ctx: Context, message_type: str) -> dict[str, Any]:
     if found.moderator and not ctx.actor.moderator:
         raise ForbiddenError("Only the room's moderators can do this.", "auth.forbidden")
     return found.handler(state, ctx)
+
+
+def take_changes(state: RoomState) -> Changes:
+    """What changed in the features' state since the last tick, as transient frames per view,
+    in the order of :data:`FEATURES`."""
+    found: Changes = {view: [] for view in VIEWS}
+    for feature in FEATURES:
+        for view, frames in feature.take_changes(state).items():
+            found[view].extend(frames)
+    return found
 
 
 class GapError(Exception):

@@ -12,6 +12,7 @@ from realtime import errors, limits, protocol
 from realtime.rooms import lifecycle, room
 from realtime.rooms.feature import Feature
 
+from .conftest import ALICE, BOB, HOST, Driver
 from .shaped import seeded_run
 
 BY_NAME = {feature.name: feature for feature in room.FEATURES}
@@ -116,3 +117,31 @@ def test_feature_without_events_folds_nothing(rich: room.RoomState) -> None:
     for feature in stateless:
         feature.fold(state, any_event)
     assert ([f.name for f in stateless], state) == (["reactions", "presence"], rich)
+
+
+#: Transient frames the ticker counts itself: their figures live outside the room's state
+#: (the reaction window of the second, presence across workers, the clock for the status).
+TICKER_COUNTED = {"reactions", "presence", "room.status"}
+
+
+def test_feature_transients_are_computed_by_their_feature_or_counted_by_the_ticker() -> None:
+    for feature in room.FEATURES:
+        computed = feature.changed is not None
+        assert computed == bool(set(feature.transients) - TICKER_COUNTED), feature.name
+
+
+def test_room_take_changes_gives_each_view_what_changed_once(driver: Driver) -> None:
+    driver.do(HOST, "poll.create", question="Best?", options=["a", "b"], results="after_vote")
+    poll_id = driver.last().seq
+    driver.do(ALICE, "poll.vote", choices=[1])
+    driver.do(ALICE, "qa.ask", text="Why?")
+    question_id = driver.last().seq
+    driver.do(BOB, "qa.upvote", id=question_id)
+    votes = ("qa.votes", {"counts": {str(question_id): 1}})
+    full = ("poll.tally", {"id": poll_id, "total": 1, "counts": [0, 1]})
+    assert room.take_changes(driver.state) == {
+        "public": [votes, ("poll.tally", {"id": poll_id, "total": 1})],
+        "voter": [votes, full],
+        "moderator": [votes, full],
+    }
+    assert room.take_changes(driver.state) == {"public": [], "voter": [], "moderator": []}
