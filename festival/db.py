@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -45,11 +48,52 @@ class AwareUTC(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class _SQLiteConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose ``stop`` may be called twice.
+
+    When a task is cancelled in the middle of a query, SQLAlchemy invalidates the connection:
+    it starts ``close()`` in a shielded task and, on the cancellation, calls ``stop()``.
+    aiosqlite's ``close()`` calls ``stop()`` again in its ``finally``, after the worker thread
+    has already left on the first stop, and waits for a reply that never comes: the task never
+    ends and the event loop cannot close (seen as a test run that hung at TestClient exit with
+    aiosqlite 0.22.1). Here every stop after the first returns the first one's future.
+    """
+
+    _stopped: asyncio.Future[Any] | None = None
+    _stop_called = False
+
+    def stop(self) -> asyncio.Future[Any] | None:
+        if not self._stop_called:
+            self._stop_called = True
+            self._stopped = super().stop()
+        return self._stopped
+
+
+def connect_sqlite(
+    database: str, *, iter_chunk_size: int = 64, **kwargs: Any
+) -> aiosqlite.Connection:
+    """``aiosqlite.connect`` with a connection that survives a stop during close.
+
+    SQLAlchemy's aiosqlite dialect calls this (connect_args ``async_creator_fn``) with the
+    arguments it would give ``aiosqlite.connect``.
+    """
+
+    def connector() -> sqlite3.Connection:
+        opened: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return opened
+
+    connection = _SQLiteConnection(connector, iter_chunk_size)
+    # As SQLAlchemy does for aiosqlite's own connections: a connection nobody closed must not
+    # keep the interpreter from exiting.
+    connection._thread.daemon = True
+    return connection
+
+
 def make_engine(database_url: str) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     kwargs: dict[str, Any] = {}
     if database_url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": 30, "async_creator_fn": connect_sqlite}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(database_url, **kwargs)
