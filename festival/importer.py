@@ -7,7 +7,8 @@ already made), is checked against the database, and is saved as a draft in one t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,10 +23,12 @@ from festival.models import CalendarImport, Edition, FestivalSession, Organisati
 from festival.stores import programme as store
 from scheduling import ics_import, tz
 from scheduling.clock import FixedClock
-from scheduling.ics_import import ImportPlan, ProposedSession, SkippedEvent
+from scheduling.ics_import import IcsImportError, ImportPlan, ProposedSession, SkippedEvent
 from scheduling.vocabulary import SessionStatus
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+#: How the change log names the sessions ``festival import-ics`` makes.
+COMMAND = sessions.Actor(None, "festival import-ics")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,52 @@ async def preview_import(
     return ImportPreview(edition, organisation, tuple(to_create), tuple(skipped), plan.events)
 
 
+def needing_choice(preview: ImportPreview) -> list[ProposedSession]:
+    """The proposals whose start happens twice: the organiser must say which occurrence."""
+    return [proposal for _uid, proposal in preview.sessions if proposal.needs_choice]
+
+
+def check_choices(preview: ImportPreview, folds: Mapping[int, int]) -> dict[int, str]:
+    """What is wrong with the occurrences chosen (``folds``: by event index), by event index."""
+    problems: dict[int, str] = {}
+    for proposal in needing_choice(preview):
+        fold = folds.get(proposal.index)
+        if fold is None:
+            problems[proposal.index] = (
+                f"{proposal.local_start:%H:%M} happens twice in {proposal.tz_name} that night: "
+                "choose which one you mean."
+            )
+            continue
+        try:
+            ics_import.choose_occurrence(proposal, fold)
+        except IcsImportError as exc:
+            problems[proposal.index] = exc.message
+    return problems
+
+
+def set_aside_unchosen(preview: ImportPreview) -> ImportPreview:
+    """The preview without the proposals that need a choice (where nobody can make it: the
+    command line), each left out with its reason."""
+    unchosen = {p.index for p in needing_choice(preview)}
+    if not unchosen:
+        return preview
+    kept = tuple(pair for pair in preview.sessions if pair[1].index not in unchosen)
+    skipped = list(preview.skipped) + [
+        SkippedEvent(
+            p.index,
+            p.source_uid,
+            p.title,
+            ics_import.AMBIGUOUS_TIME,
+            f"its start {p.local_start:%Y-%m-%d %H:%M} happens twice in {p.tz_name}: choose the "
+            "occurrence on the admin import page (/admin/import)",
+        )
+        for _uid, p in preview.sessions
+        if p.index in unchosen
+    ]
+    skipped.sort(key=lambda s: s.index)
+    return dataclasses.replace(preview, sessions=kept, skipped=tuple(skipped))
+
+
 def _input(proposal: ProposedSession) -> sessions.SessionInput:
     return sessions.SessionInput(
         title=proposal.title,
@@ -136,21 +185,31 @@ async def apply_import(
     preview: ImportPreview,
     now: datetime,
     progress: Progress | None = None,
+    actor: sessions.Actor = sessions.SYSTEM,
+    folds: Mapping[int, int] | None = None,
 ) -> list[str]:
     """Create every previewed session as a draft, in the caller's transaction.
 
     Any failure raises before the caller commits, so nothing is saved half-way; the caller
     runs this inside ``festival.db.session_scope`` (commit on success, rollback on error).
-    Every session it makes is made at ``now``, the one instant of the import.
+    Every session it makes is made at ``now``, the one instant of the import, by ``actor``.
+    A start that happens twice takes the occurrence ``folds`` gives for its event (by index);
+    without one nothing is saved (``check_choices`` says so first).
     """
     if not preview.can_apply:
         raise BadRequestError("There is nothing to import in this file.", "import.nothing")
+    problems = check_choices(preview, folds or {})
+    if problems:
+        index, problem = min(problems.items())
+        raise BadRequestError(f"Event {index}: {problem}", "import.occurrence_needed")
     created: list[str] = []
     total = len(preview.sessions)
     clock = FixedClock(now)
     for done, (uid, proposal) in enumerate(preview.sessions, start=1):
+        if proposal.needs_choice:
+            proposal = ics_import.choose_occurrence(proposal, (folds or {})[proposal.index])
         await sessions.create_session(
-            db, preview.edition, preview.organisation, _input(proposal), clock, uid=uid
+            db, preview.edition, preview.organisation, _input(proposal), clock, uid, actor
         )
         created.append(uid)
         if progress is not None:
@@ -213,7 +272,7 @@ def describe(preview: ImportPreview) -> list[str]:
     for _uid, p in preview.sessions:
         local = p.starts_at_utc.astimezone(tz.zone(p.tz_name))
         lines.append(
-            f"  + #{p.index} {p.title}: {local:%Y-%m-%d %H:%M} {tz.zone_label(local)} "
+            f"  + #{p.index} {p.title}: {local:%Y-%m-%d %H:%M} {tz.utc_offset_label(local)} "
             f"({p.tz_name}), {p.duration_minutes} min"
             + (f" [{'; '.join(p.notes)}]" if p.notes else "")
         )
@@ -246,6 +305,9 @@ async def import_file(
             organisation = await store.get_organisation(db, organisation_slug)
             write(f"reading {len(data)} bytes")
             preview = await preview_import(db, data, edition, organisation, language, progress)
+            # Nobody at the command line can say which occurrence of a time that happens
+            # twice is meant: those events wait for the admin import page.
+            preview = set_aside_unchosen(preview)
             for line in describe(preview):
                 write(line)
             if not apply:
@@ -254,7 +316,7 @@ async def import_file(
             if not preview.can_apply:
                 write("nothing to import")
                 return exit_status(preview)
-            created = await apply_import(db, preview, now, progress)
+            created = await apply_import(db, preview, now, progress, COMMAND)
         count = len(created)
         write(f"imported {count} draft {labels.plural(count, 'session', 'sessions')}")
         return exit_status(preview)

@@ -101,6 +101,7 @@ AUDIENCE_LABELS: dict[str, str] = {
 
 STATUS_LABELS: dict[str, str] = {
     SessionStatus.DRAFT: "Draft",
+    SessionStatus.SUBMITTED: "Waiting for review",
     SessionStatus.PUBLISHED: "Published",
     SessionStatus.CANCELLED: "Cancelled",
 }

@@ -4,11 +4,20 @@ The one home for them, whoever enters a session (the demo, an .ics import, the s
 fields are checked against ``scheduling.vocabulary``; the organiser's wall time and zone are the
 truth and ``scheduling.tz`` derives UTC from them (an import that already has the instant hands
 it over instead of deriving it a second time); every change bumps the revision, so calendars
-see a new SEQUENCE; and "now" comes from the caller's injected ``Clock``.
+see a new SEQUENCE, and is recorded (``session_change``: who, when, what) in the same
+transaction; and "now" comes from the caller's injected ``Clock``.
+
+The workflow: draft -> submitted (for review) -> published (by an admin, or directly by the
+organisers of a trusted organisation) -> cancelled. Drafts and submitted sessions are their
+organisers' and the admins' only; published and cancelled ones are public
+(``scheduling.vocabulary.PUBLIC_STATUSES``). A change of time or status of a public session is
+a *notice*: attendees are told the session was updated.
 """
 
 from __future__ import annotations
 
+import enum
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,8 +25,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from festival.auth.account import Account
 from festival.errors import BadRequestError
-from festival.models import Edition, FestivalSession, Organisation
+from festival.models import Edition, FestivalSession, Organisation, SessionChange
 from scheduling import tz, vocabulary
 from scheduling.clock import Clock
 from scheduling.vocabulary import Audience, SessionKind, SessionStatus
@@ -26,8 +36,15 @@ from scheduling.vocabulary import Audience, SessionKind, SessionStatus
 #: the same iCalendar UID on every host.
 UID_NAMESPACE = uuid.UUID("6f1b6f0e-5a4e-4c39-9d8e-24012027a11e")
 MAX_TITLE = 200
+MAX_SUMMARY = 5000
+MAX_HOSTS = 20
+MAX_STREAM = 120
+MAX_JOIN_URL = 2000
+MAX_CAPACITY = 1_000_000
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 24 * 60
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
 
 
 def session_uid(natural_key: str) -> str:
@@ -70,37 +87,149 @@ class SessionTime:
     ends_at_utc: datetime
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, as the change log records it: an account, or a command."""
+
+    account_id: int | None
+    label: str  # the account's email address, or what ran ("festival tz-check")
+
+    @classmethod
+    def of(cls, account: Account) -> Actor:
+        """The signed-in person (the ADMIN_PASSWORD admin has no account id)."""
+        return cls(account.id, account.email or account.name)
+
+
+#: Changes made by the code itself (a script, a test) rather than by someone.
+SYSTEM = Actor(None, "festival")
+
+
+class Action(enum.StrEnum):
+    """What a change did, as the change log says it."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    SUBMITTED = "submitted"  # sent for review
+    WITHDRAWN = "withdrawn"  # back to draft
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    RETIMED = "retimed"  # new tz rules moved the instant of the same wall time (tz-check)
+
+
+_STATUS_ACTIONS: dict[str, Action] = {
+    SessionStatus.DRAFT: Action.WITHDRAWN,
+    SessionStatus.SUBMITTED: Action.SUBMITTED,
+    SessionStatus.PUBLISHED: Action.PUBLISHED,
+    SessionStatus.CANCELLED: Action.CANCELLED,
+}
+#: The fields the change log follows (the row's own columns, as the organiser sees them).
+TRACKED: tuple[str, ...] = (
+    "edition_id",
+    "organisation_id",
+    "title",
+    "summary",
+    "kind",
+    "languages",
+    "audience",
+    "sdgs",
+    "hosts",
+    "local_start",
+    "tz_name",
+    "fold",
+    "duration_minutes",
+    "starts_at_utc",
+    "ends_at_utc",
+    "stream",
+    "join_url",
+    "capacity",
+    "status",
+)
+#: Derived from the wall time and zone, never set directly.
+DERIVED = frozenset({"starts_at_utc", "ends_at_utc"})
+#: A change of any of these to a public session is shown to attendees as "updated".
+NOTICE_FIELDS = DERIVED | {"status"}
+
+
+def field_problems(data: SessionInput) -> dict[str, str]:
+    """What is wrong with each field that is not about time (time is checked by scheduling.tz),
+    by field name, in the order of the form (the first problem of a field only)."""
+    bad_link = bool(data.join_url) and (
+        len(data.join_url) > MAX_JOIN_URL or not _WEB_ADDRESS.fullmatch(data.join_url)
+    )
+    checks: list[tuple[str, bool, str]] = [
+        ("title", not data.title.strip(), "a title is required"),
+        ("title", len(data.title) > MAX_TITLE, f"the title is longer than {MAX_TITLE} characters"),
+        (
+            "summary",
+            len(data.summary) > MAX_SUMMARY,
+            f"the description is longer than {MAX_SUMMARY} characters",
+        ),
+        ("kind", data.kind not in vocabulary.KINDS, f"unknown kind {data.kind!r}"),
+        (
+            "languages",
+            not data.languages or any(not _LANGUAGE.fullmatch(c) for c in data.languages),
+            "give languages as two- or three-letter codes such as en, fr, sw",
+        ),
+        (
+            "audience",
+            data.audience not in vocabulary.AUDIENCES,
+            f"unknown audience {data.audience!r}",
+        ),
+        (
+            "sdgs",
+            any(sdg not in vocabulary.SDGS for sdg in data.sdgs),
+            "SDG tags are numbers from 1 to 17",
+        ),
+        ("hosts", len(data.hosts) > MAX_HOSTS, f"a session has at most {MAX_HOSTS} hosts"),
+        (
+            "duration_minutes",
+            not MIN_DURATION_MINUTES <= data.duration_minutes <= MAX_DURATION_MINUTES,
+            "the duration must be between 5 minutes and 24 hours",
+        ),
+        (
+            "stream",
+            len(data.stream) > MAX_STREAM,
+            f"the stream name is longer than {MAX_STREAM} characters",
+        ),
+        (
+            "join_url",
+            bad_link,
+            "the join link must be a web address starting with https:// (or http://)",
+        ),
+        (
+            "capacity",
+            data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY,
+            "capacity must be at least 1",
+        ),
+        ("status", data.status not in vocabulary.STATUSES, f"unknown status {data.status!r}"),
+    ]
+    problems: dict[str, str] = {}
+    for field, bad, message in checks:
+        if bad and field not in problems:
+            problems[field] = message
+    return problems
+
+
 def validate_input(data: SessionInput) -> None:
-    """Field checks that are not about time (time is checked by scheduling.tz)."""
-    problems: list[str] = []
-    if not data.title.strip():
-        problems.append("a title is required")
-    if len(data.title) > MAX_TITLE:
-        problems.append(f"the title is longer than {MAX_TITLE} characters")
-    if not MIN_DURATION_MINUTES <= data.duration_minutes <= MAX_DURATION_MINUTES:
-        problems.append("the duration must be between 5 minutes and 24 hours")
-    if data.kind not in vocabulary.KINDS:
-        problems.append(f"unknown kind {data.kind!r}")
-    if data.audience not in vocabulary.AUDIENCES:
-        problems.append(f"unknown audience {data.audience!r}")
-    if data.status not in vocabulary.STATUSES:
-        problems.append(f"unknown status {data.status!r}")
-    if any(sdg not in vocabulary.SDGS for sdg in data.sdgs):
-        problems.append("SDG tags are numbers from 1 to 17")
-    if data.capacity is not None and data.capacity < 1:
-        problems.append("capacity must be at least 1")
+    """Field checks that are not about time, every problem at once in one refusal."""
+    problems = field_problems(data)
     if problems:
-        raise BadRequestError("; ".join(problems).capitalize() + ".", "session.invalid")
+        text = "; ".join(problems.values())
+        raise BadRequestError(text[0].upper() + text[1:] + ".", "session.invalid")
 
 
 def derive_time(
     local_start: datetime, tz_name: str, duration_minutes: int, fold: int | None
 ) -> SessionTime:
-    """The UTC an entered wall time means (``scheduling.tz`` refuses gaps and unsaid folds)."""
+    """The UTC an entered wall time means (``scheduling.tz`` refuses gaps and unsaid folds).
+
+    The fold is kept only where it means something: a wall time that happens once has fold 0
+    whatever was said.
+    """
     zone_name = tz.canonical_name(tz_name)
     starts = tz.to_utc(local_start, zone_name, fold)
     ends = starts + timedelta(minutes=duration_minutes)
-    return SessionTime(zone_name, local_start, fold or 0, starts, ends)
+    return SessionTime(zone_name, local_start, tz.to_wall(starts, zone_name).fold, starts, ends)
 
 
 def session_time(data: SessionInput) -> SessionTime:
@@ -120,6 +249,90 @@ def session_time(data: SessionInput) -> SessionTime:
     return SessionTime(zone_name, data.local_start, shown.fold, starts, ends)
 
 
+def input_of(row: FestivalSession) -> SessionInput:
+    """What is entered for an existing session (the editor's starting point)."""
+    return SessionInput(
+        title=row.title,
+        local_start=row.local_start,
+        tz_name=row.tz_name,
+        duration_minutes=row.duration_minutes,
+        kind=row.kind,
+        summary=row.summary,
+        languages=tuple(row.languages),
+        audience=row.audience,
+        sdgs=tuple(row.sdgs),
+        hosts=tuple(row.hosts),
+        stream=row.stream,
+        join_url=row.join_url,
+        capacity=row.capacity,
+        status=row.status,
+        fold=row.fold,
+    )
+
+
+# -- the change log ---------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def snapshot(row: FestivalSession) -> dict[str, Any]:
+    """The tracked fields of a session as JSON values (how the change log stores them)."""
+    return {name: _json(getattr(row, name)) for name in TRACKED}
+
+
+def difference(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for every tracked field that differs."""
+    return {
+        name: [before.get(name), after[name]] for name in TRACKED if before.get(name) != after[name]
+    }
+
+
+def _action(changes: dict[str, list[Any]]) -> Action:
+    if "status" in changes:
+        return _STATUS_ACTIONS[changes["status"][1]]
+    if set(changes) <= DERIVED:
+        return Action.RETIMED
+    return Action.EDITED
+
+
+def is_notice(status_before: str | None, changes: dict[str, list[Any]]) -> bool:
+    """A change attendees are told about: the time or status of a session already public."""
+    return status_before in vocabulary.PUBLIC_STATUSES and not NOTICE_FIELDS.isdisjoint(changes)
+
+
+def _record(
+    db: AsyncSession,
+    row: FestivalSession,
+    action: Action,
+    actor: Actor,
+    changes: dict[str, list[Any]],
+    notice: bool,
+    moment: datetime,
+) -> None:
+    assert row.id is not None
+    db.add(
+        SessionChange(
+            session_id=row.id,
+            revision=row.revision,
+            at_utc=moment,
+            account_id=actor.account_id,
+            actor=actor.label[:254],
+            action=action.value,
+            changes=changes,
+            notice=notice,
+        )
+    )
+
+
+# -- create and change --------------------------------------------------------------------------
+
+
 async def create_session(
     db: AsyncSession,
     edition: Edition,
@@ -127,8 +340,9 @@ async def create_session(
     data: SessionInput,
     clock: Clock,
     uid: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> FestivalSession:
-    """Validate, derive UTC, and add a session (the caller commits)."""
+    """Validate, derive UTC, add a session and its "created" record (the caller commits)."""
     validate_input(data)
     when = session_time(data)
     moment = clock.now()
@@ -160,27 +374,60 @@ async def create_session(
     )
     db.add(row)
     await db.flush()
+    _record(db, row, Action.CREATED, actor, difference({}, snapshot(row)), False, moment)
     return row
 
 
+class SessionChangedError(BadRequestError):
+    """Someone else saved the session since this change was prepared (optimistic locking)."""
+
+    status_code = 409
+    code = "session.changed"
+
+
 async def update_session(
-    db: AsyncSession, row: FestivalSession, clock: Clock, **changes: Any
+    db: AsyncSession,
+    row: FestivalSession,
+    clock: Clock,
+    actor: Actor = SYSTEM,
+    expected_revision: int | None = None,
+    **changes: Any,
 ) -> FestivalSession:
-    """Apply changes, re-derive UTC from the wall time, and bump the revision."""
-    moment = clock.now()
+    """Apply changes, check them, re-derive UTC from the wall time, bump the revision and
+    record the change; nothing changes (no new revision) when the values are the same.
+
+    ``expected_revision``: the revision the change was prepared from; another one means someone
+    else saved in between, and SessionChangedError refuses rather than overwrite their change.
+    """
+    if expected_revision is not None and row.revision != expected_revision:
+        raise SessionChangedError(
+            "Someone else saved this session while you were editing it. "
+            "Open it again to see their changes, then make yours.",
+        )
+    unknown = [key for key in changes if key not in TRACKED or key in DERIVED]
+    if unknown:
+        raise BadRequestError(f"unknown session field {unknown[0]!r}", "session.invalid")
+    before = snapshot(row)
+    status_before = row.status
     for key, value in changes.items():
-        if not hasattr(row, key):
-            raise BadRequestError(f"unknown session field {key!r}", "session.invalid")
         setattr(row, key, list(value) if isinstance(value, tuple) else value)
+    validate_input(input_of(row))
     when = derive_time(
         row.local_start, row.tz_name, row.duration_minutes, changes.get("fold", row.fold)
     )
     row.tz_name, row.fold = when.tz_name, when.fold
     row.starts_at_utc, row.ends_at_utc = when.starts_at_utc, when.ends_at_utc
-    if changes.get("status") == SessionStatus.CANCELLED and row.cancelled_at_utc is None:
+    diff = difference(before, snapshot(row))
+    if not diff:
+        return row
+    moment = clock.now()
+    if row.status == SessionStatus.CANCELLED and row.cancelled_at_utc is None:
         row.cancelled_at_utc = moment
+    elif row.status != SessionStatus.CANCELLED:
+        row.cancelled_at_utc = None
     row.revision += 1
     row.updated_at_utc = moment
     db.add(row)
     await db.flush()
+    _record(db, row, _action(diff), actor, diff, is_notice(status_before, diff), moment)
     return row

@@ -17,13 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from festival import db as dbmod
 from festival import labels, migrate
 from festival.models import FestivalSession
-from festival.sessions import derive_time, update_session
+from festival.sessions import Actor, derive_time, update_session
 from festival.stores import programme
 from scheduling import tz
 from scheduling.clock import Clock, SystemClock
 from scheduling.errors import SchedulingError
 
 log = logging.getLogger("festival.tzcheck")
+#: How the change log names the re-derivations this writes.
+TZ_CHECK = Actor(None, "festival tz-check")
 
 
 @dataclass
@@ -83,7 +85,7 @@ async def check(db: AsyncSession, apply_with: Clock | None = None) -> TzCheckRep
             continue
         report.moved.append(moved)
         if apply_with is not None:
-            await update_session(db, row, apply_with)
+            await update_session(db, row, apply_with, TZ_CHECK)
     return report
 
 

@@ -23,7 +23,7 @@ rendered events keyed by the (immutable) slot: after one change only that event 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
@@ -88,15 +88,24 @@ class CalendarInfo:
 
 
 def visible_slots(
-    slots: Iterable[Slot], now: datetime, retention_days: int
+    slots: Iterable[Slot],
+    now: datetime,
+    retention_days: int,
+    festival_ends: Mapping[str, datetime] | None = None,
 ) -> tuple[list[Slot], datetime | None]:
-    """Slots a feed shows at ``now``: published ones, and cancelled ones inside retention.
+    """Slots a feed shows at ``now``: published ones, and cancelled ones until they expire.
+
+    A cancelled session stays (as ``STATUS:CANCELLED``, so calendars remove it) until its
+    festival is over -- ``festival_ends`` maps an edition's slug to the end of its global window
+    -- and at least ``retention_days`` after its cancellation (for a cancellation during or
+    after the festival, or a slot of an edition not in the map).
 
     Returns the slots (ordered by UTC start, then uid) and the latest instant at which a
     cancelled slot *left* the feed (the feed changed then, although no session did), if any.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    ends = festival_ends or {}
     keep: list[Slot] = []
     left_at: datetime | None = None
     retention = timedelta(days=retention_days)
@@ -105,7 +114,7 @@ def visible_slots(
             keep.append(slot)
         elif slot.status == SessionStatus.CANCELLED:
             cancelled_at = slot.cancelled_at_utc or slot.updated_at_utc or EPOCH
-            expires = cancelled_at + retention
+            expires = max(cancelled_at + retention, ends.get(slot.edition_slug, EPOCH))
             if now < expires:
                 keep.append(slot)
             elif left_at is None or expires > left_at:

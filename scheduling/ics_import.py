@@ -8,7 +8,9 @@ How times are understood (RFC 5545 §3.3.5):
 * ``TZID=`` a Windows name (Outlook, Exchange) -> its IANA zone through CLDR's mapping;
 * UTC (``...Z``) or a fixed-offset TZID -> the instant, shown in the organiser's zone;
 * floating (no zone) -> the organiser's zone;
-* a wall time that happens twice -> its first occurrence, as §3.3.5 says, with a note;
+* a start that happens twice (DST fold) -> both occurrences are offered and the organiser
+  chooses (``choose_occurrence``); until then the first is shown, as §3.3.5 reads it, with a
+  note (an end that happens twice is read as §3.3.5 says, with a note);
 * a wall time that does not exist (DST gap) -> left out: we never shift a time silently.
 
 All-day events, recurring events, cancelled events and events outside the festival (the
@@ -21,7 +23,7 @@ import hashlib
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -107,6 +109,7 @@ CANCELLED = "cancelled"
 DUPLICATE = "duplicate"
 UNREADABLE = "unreadable"
 ALREADY_IMPORTED = "already_imported"  # decided by the database side
+AMBIGUOUS_TIME = "ambiguous_time"  # set aside where nobody can choose the occurrence (the CLI)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,16 @@ class ProposedSession:
     languages: tuple[str, ...] = ("en",)
     join_url: str = ""
     notes: tuple[str, ...] = ()
+    #: The start's two instants (UTC, first then second) when its wall time happens twice:
+    #: the organiser must choose one (``choose_occurrence``); empty otherwise.
+    occurrences: tuple[datetime, ...] = ()
+    #: The end was given as a time (DTEND), not as a length: it stays where it is, whichever
+    #: occurrence of the start is chosen.
+    ends_given: bool = False
+
+    @property
+    def needs_choice(self) -> bool:
+        return bool(self.occurrences)
 
 
 @dataclass(frozen=True)
@@ -271,6 +284,7 @@ class _Moment:
     wall: datetime  # naive, in zone
     fold: int
     notes: tuple[str, ...]
+    occurrences: tuple[datetime, ...] = ()  # both instants, when the wall time happens twice
 
 
 def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
@@ -313,12 +327,19 @@ def _wall_moment(wall: datetime, zone_name: str, label: str, notes: list[str]) -
         return _Moment(tz.to_utc(wall, zone_name), zone_name, wall, 0, tuple(notes))
     except NonexistentTimeError as exc:
         raise _Skip(NONEXISTENT_TIME, f"its {label} time does not exist: {exc.message}") from None
-    except AmbiguousTimeError:
+    except AmbiguousTimeError as twice:
+        first, second = twice.first.astimezone(UTC), twice.second.astimezone(UTC)
+        if label != "start":
+            notes.append(
+                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is "
+                "used for the end (RFC 5545 §3.3.5)"
+            )
+            return _Moment(first, zone_name, wall, 0, tuple(notes))
         notes.append(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is used "
-            "(RFC 5545 §3.3.5)"
+            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: choose which one before "
+            "importing (the first is shown until then)"
         )
-        return _Moment(tz.to_utc(wall, zone_name, fold=0), zone_name, wall, 0, tuple(notes))
+        return _Moment(first, zone_name, wall, 0, tuple(notes), (first, second))
 
 
 def _text(event: Component, name: str) -> str:
@@ -473,6 +494,8 @@ def _timed(
         languages=_languages(event, default_languages),
         join_url=_join_url(event),
         notes=tuple(notes),
+        occurrences=start.occurrences,
+        ends_given=event.get("DTEND") is not None,
     )
 
 
@@ -507,3 +530,41 @@ def plan_import(
         if progress is not None:
             progress(index, len(events))
     return ImportPlan(tuple(sessions), tuple(skipped), len(events))
+
+
+def choose_occurrence(proposal: ProposedSession, fold: int) -> ProposedSession:
+    """The proposal with the occurrence of its start the organiser chose (0 first, 1 second).
+
+    A start given with DTEND keeps its end (the session gets longer or shorter); one given with
+    a length keeps the length. Raises :class:`IcsImportError` when the choice leaves no
+    session of a possible length.
+    """
+    if not proposal.needs_choice:
+        return proposal
+    if fold not in (0, 1):
+        raise ValueError("fold must be 0 (first occurrence) or 1 (second)")
+    starts = proposal.occurrences[fold]
+    ends = (
+        proposal.ends_at_utc
+        if proposal.ends_given
+        else starts + timedelta(minutes=proposal.duration_minutes)
+    )
+    minutes = int((ends - starts).total_seconds() // 60)
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        lasts = "would end before it starts" if minutes <= 0 else f"would last only {minutes} min"
+        raise IcsImportError(
+            f"With the {'second' if fold else 'first'} occurrence of its start, “{proposal.title}” "
+            f"{lasts}; sessions last from {MIN_DURATION_MINUTES} minutes to "
+            f"{MAX_DURATION_MINUTES // 60} hours. Choose the other one, or fix the event."
+        )
+    said = "first" if fold == 0 else "second"
+    notes = tuple(n for n in proposal.notes if "happens twice" not in n or "for the end" in n)
+    return replace(
+        proposal,
+        fold=fold,
+        starts_at_utc=starts,
+        ends_at_utc=starts + timedelta(minutes=minutes),
+        duration_minutes=minutes,
+        occurrences=(),
+        notes=(*notes, f"the {said} {proposal.local_start:%H:%M} chosen"),
+    )

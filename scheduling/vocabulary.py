@@ -37,8 +37,9 @@ class SessionStatus(enum.StrEnum):
     """Where a session is in its life: only published sessions are live, soon or counted."""
 
     DRAFT = "draft"  # the organiser's own: never shown, never in a feed
+    SUBMITTED = "submitted"  # waiting for an admin's review: still not public
     PUBLISHED = "published"
-    CANCELLED = "cancelled"  # still shown, struck through, and kept in feeds for a while
+    CANCELLED = "cancelled"  # still shown, struck through, kept in feeds until the festival ends
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in SessionKind)

@@ -5,7 +5,8 @@
 - ``await require_account / require_admin / require_member(conn, organisation_id) /
   require_session_manager(conn, session)``: the account, or ``SignInRequiredError`` (nobody
   signed in: GET pages redirect to ``/signin``) / ``ForbiddenError`` (403).
-- ``can_manage_session(account, session_or_org_id)``, ``can_moderate_room(account, owner)``,
+- ``can_manage_session(account, session_or_org_id)``, ``can_publish_session(account, session,
+  trusted)``, ``can_moderate_room(account, owner)``,
   ``can_manage_organisation``, ``is_member``: the pure rules (festival/auth/account.py).
 - ``sign_in``, ``sign_out``, ``sign_out_everywhere``: server-side sessions (signins.py).
 - ``csrf_token``, ``verify_csrf``, ``safe_next``: forms (csrf.py).
@@ -20,6 +21,7 @@ from festival.auth.account import (
     can_manage_organisation,
     can_manage_session,
     can_moderate_room,
+    can_publish_session,
     is_member,
 )
 from festival.auth.csrf import CSRF_FIELD, csrf_token, safe_next, verify_csrf
@@ -51,6 +53,7 @@ __all__ = [
     "can_manage_organisation",
     "can_manage_session",
     "can_moderate_room",
+    "can_publish_session",
     "csrf_token",
     "current_account",
     "is_admin",

@@ -5,7 +5,8 @@ endpoint and the room's WebSocket ask the same question the same way:
 
 - an **admin** may do everything;
 - an **organiser** (a member of an organisation) manages that organisation's sessions and
-  moderates their live rooms;
+  moderates their live rooms; the organisers of a *trusted* organisation also publish them
+  (others submit them for an admin's review);
 - a **host or moderator** of a session moderates that session's live room;
 - everyone else (attendees, named guests) has no account and manages nothing.
 """
@@ -71,6 +72,16 @@ def can_manage_session(account: Account | None, session: OwnedByOrganisation | i
     """
     organisation_id = session if isinstance(session, int) else session.organisation_id
     return can_manage_organisation(account, organisation_id)
+
+
+def can_publish_session(
+    account: Account | None, session: OwnedByOrganisation | int, trusted: bool
+) -> bool:
+    """Publish a session (make it public): admins; and the organisers of a trusted
+    organisation, who need no review. Everyone else submits it for an admin's review."""
+    if account is None:
+        return False
+    return account.is_admin or (trusted and can_manage_session(account, session))
 
 
 def can_moderate_room(account: Account | None, room: RoomOwner) -> bool:

@@ -19,7 +19,7 @@ from festival.db import make_engine, make_sessionmaker, session_scope
 from festival.demo.data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
 from festival.demo.programme import DemoOrganisation, build_programme
 from festival.models import Edition, FestivalSession, Organisation
-from festival.sessions import SessionInput, create_session, update_session
+from festival.sessions import Actor, SessionInput, create_session, update_session
 from festival.settings import normalise_database_url
 from festival.stores import programme
 from scheduling.clock import Clock, FixedClock, SystemClock
@@ -30,6 +30,8 @@ from scheduling.vocabulary import SessionStatus
 #: When the demo programme says it was published: fixed, so two seeds of a fresh database are
 #: identical to the byte (and feeds built from them carry the same ETags on every host).
 DEMO_PUBLISHED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+#: How the change log names what the demo seed writes.
+DEMO = Actor(None, "festival demo")
 
 
 @dataclass
@@ -159,10 +161,12 @@ async def seed(db: AsyncSession, clock: Clock) -> SeedReport:
         org = organisations[session.organisation_slug]
         row = rows.get(session.uid)
         if row is None:
-            await create_session(db, edition, org, session.data, published, uid=session.uid)
+            await create_session(
+                db, edition, org, session.data, published, uid=session.uid, actor=DEMO
+            )
             report.created += 1
         elif changes := _changes(row, _session_fields(edition, org, session.data)):
-            await update_session(db, row, clock, **changes)
+            await update_session(db, row, clock, DEMO, **changes)
             report.updated += 1
         else:
             report.unchanged += 1

@@ -74,6 +74,8 @@ class Organisation(SQLModel, table=True):
     tz_name: str = Field(max_length=64)  # home IANA zone, canonical
     website: str = ""
     description: str = ""
+    #: Trusted organisations publish their sessions themselves; others submit them for review.
+    trusted: bool = False
     created_at_utc: datetime = Field(
         default_factory=utcnow, sa_column=Column(AwareUTC, nullable=False)
     )

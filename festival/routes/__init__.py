@@ -24,6 +24,7 @@ from festival.routes import (
     feeds,
     health,
     metrics,
+    organiser,
     pages,
     signin,
     ws,
@@ -46,6 +47,7 @@ def table(settings: Settings) -> list[BaseRoute]:
         *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
+        *organiser.routes,  # /organiser: organisers' sessions, the session editor
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *ws.routes,  # /rooms/{room} and its WebSocket

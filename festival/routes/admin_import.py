@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, importer
+from festival import auth, importer, sessions
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.models import CalendarImport, Edition, Organisation
@@ -111,9 +111,13 @@ async def _pending(db: Any, token: str) -> tuple[CalendarImport, Edition, Organi
     return pending, edition, org
 
 
-@admin_only
-async def preview_page(request: Request, account: auth.Account) -> Response:
-    """The preview (before confirmation) or the list of sessions made (after)."""
+async def _preview(
+    request: Request,
+    problems: dict[int, str] | None = None,
+    chosen: dict[int, int] | None = None,
+) -> Response:
+    """The preview (before confirmation) or the list of sessions made (after); after a refused
+    confirmation, the occurrences still to choose beside their events (status 400)."""
     async with state(request).sessions() as db:
         pending, edition, org = await _pending(db, request.path_params["token"])
         data = pending.content.encode("utf-8")
@@ -129,10 +133,27 @@ async def preview_page(request: Request, account: auth.Account) -> Response:
         "organisation": org,
         "preview": preview,
         "created": created,
+        "problems": problems or {},
+        "chosen": chosen or {},
         "already": request.query_params.get("already") == "1"
         and pending.applied_at_utc is not None,
     }
-    return page(request, "admin/preview.html", context)
+    return page(request, "admin/preview.html", context, status_code=400 if problems else 200)
+
+
+@admin_only
+async def preview_page(request: Request, account: auth.Account) -> Response:
+    return await _preview(request)
+
+
+def _folds(form: Any) -> dict[int, int]:
+    """The occurrences chosen on the preview: ``fold-<event index>`` = 0 or 1."""
+    folds: dict[int, int] = {}
+    for name, value in form.multi_items():
+        index = name.removeprefix("fold-")
+        if index != name and index.isdigit() and value in ("0", "1"):
+            folds[int(index)] = int(value)
+    return folds
 
 
 @admin_only
@@ -142,6 +163,18 @@ async def confirm(request: Request, account: auth.Account) -> Response:
     await auth.verify_csrf(request, form)
     now = request_now(request)
     token = request.path_params["token"]
+    folds = _folds(form)
+    # Every start that happens twice needs its occurrence chosen: checked before anything is
+    # claimed or written; the preview comes back with what is missing beside its event.
+    async with state(request).sessions() as db:
+        pending, edition, org = await _pending(db, token)
+        if pending.applied_at_utc is None:
+            checked = await importer.preview_import(
+                db, pending.content.encode("utf-8"), edition, org, pending.language
+            )
+            problems = importer.check_choices(checked, folds)
+            if problems:
+                return await _preview(request, problems, folds)
     async with session_scope(state(request).sessions) as db:
         # Claimed first: of two confirmations at once, one imports and the other is told so.
         claimed = await importer.claim_import(db, token, now)
@@ -151,7 +184,9 @@ async def confirm(request: Request, account: auth.Account) -> Response:
         preview = await importer.preview_import(
             db, pending.content.encode("utf-8"), edition, org, pending.language
         )
-        created = await importer.apply_import(db, preview, now)
+        created = await importer.apply_import(
+            db, preview, now, actor=sessions.Actor.of(account), folds=folds
+        )
         pending.created_count = len(created)
         db.add(pending)
     return RedirectResponse(f"/admin/import/{token}", status_code=303)

@@ -20,6 +20,7 @@ from festival.errors import BadRequestError
 from festival.models import Agenda
 from festival.state import state
 from festival.stores import agenda as agenda_store
+from festival.stores import changes as changes_store
 from festival.templating import render
 from festival.viewer import request_now, resolve_viewer
 from scheduling import ical
@@ -48,10 +49,17 @@ async def agenda_page(request: Request) -> Response:
     viewer = resolve_viewer(request, strict=False)
     token = _token(request)
     slots = []
+    notices: dict[int, changes_store.Notice] = {}
     async with state(request).sessions() as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is not None:
             slots = await agenda_store.agenda_slots(db, record)
+            # What changed since it was saved: a change seen when saving is no news.
+            notices = await changes_store.latest_notices(
+                db,
+                [(slot.id, slot.tz_name) for slot in slots],
+                since=await agenda_store.saved_at(db, record),
+            )
     settings = state(request).settings
     links = None
     if record is not None and token is not None:
@@ -64,6 +72,7 @@ async def agenda_page(request: Request) -> Response:
     context = {
         "agenda": record,
         "slots": slots,
+        "notices": notices,
         "links": links,
         "saved": request.query_params.get("saved", ""),
         "rotated": request.query_params.get("rotated") == "1",

@@ -44,7 +44,7 @@ from festival.viewer import (
     resolve_viewer,
     viewer_zone_name,
 )
-from scheduling import exports, ical, programme
+from scheduling import exports, ical, programme, window
 from scheduling.slots import Slot
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -75,13 +75,22 @@ async def _render(
     return feed
 
 
-def _calendar(
-    request: Request, slots: Sequence[Slot], info: ical.CalendarInfo
+async def festival_ends(db: Any) -> dict[str, datetime]:
+    """When each edition is over: the end of the global window of its last day, by slug."""
+    return {
+        edition.slug: window.window_for_dates(edition.days).ends_at_utc
+        for edition in await store.list_editions(db)
+    }
+
+
+async def _calendar(
+    request: Request, db: Any, slots: Sequence[Slot], info: ical.CalendarInfo
 ) -> tuple[bytes, datetime | None]:
-    """Visible slots (retention applied) as a calendar, and when the feed last changed."""
+    """Visible slots (cancelled ones until their festival is over) as a calendar, and when the
+    feed last changed."""
     settings = state(request).settings
     shown, left_at = ical.visible_slots(
-        slots, request_now(request), settings.cancelled_retention_days
+        slots, request_now(request), settings.cancelled_retention_days, await festival_ends(db)
     )
     body = ical.build_calendar(
         shown, info, site_links(settings), memo=state(request).feed_cache.events
@@ -140,7 +149,7 @@ async def edition_feed(request: Request) -> Response:
                 source_url=state(request).settings.site_url + edition_feed_path(slug, query),
                 refresh_minutes=REFRESH_MINUTES,
             )
-            body, left_at = _calendar(request, chosen, info)
+            body, left_at = await _calendar(request, db, chosen, info)
             return body, _latest(version.last_modified_utc, left_at, edition.updated_at_utc)
 
         feed = await _render(request, key, version, build)
@@ -164,7 +173,7 @@ async def organisation_feed(request: Request) -> Response:
                 source_url=settings.site_url + f"/organisations/{slug}/calendar.ics",
                 refresh_minutes=REFRESH_MINUTES,
             )
-            body, left_at = _calendar(request, slots, info)
+            body, left_at = await _calendar(request, db, slots, info)
             return body, _latest(version.last_modified_utc, left_at, org.created_at_utc)
 
         feed = await _render(request, ("organisation", slug), version, build)
@@ -216,7 +225,7 @@ async def agenda_feed(request: Request) -> Response:
                 source_url=settings.site_url + agenda.feed_path(token),
                 refresh_minutes=REFRESH_MINUTES,
             )
-            body, left_at = _calendar(request, slots, info)
+            body, left_at = await _calendar(request, db, slots, info)
             return body, _latest(version[0].last_modified_utc, left_at, record.updated_at_utc)
 
         feed = await _render(request, ("agenda", record.id), version, build)

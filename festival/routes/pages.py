@@ -19,6 +19,7 @@ from festival.errors import NotFoundError
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
 from festival.state import state
+from festival.stores import changes as changes_store
 from festival.stores import programme as store
 from festival.templating import render
 from festival.viewer import Viewer, localize, resolve_viewer
@@ -183,8 +184,10 @@ async def session_page(request: Request) -> Response:
         slot = await store.get_slot(db, request.path_params["uid"])
         organisation = await store.get_organisation(db, slot.organisation_slug)
         edition = await store.get_edition(db, slot.edition_slug)
+        notices = await changes_store.latest_notices(db, [(slot.id, slot.tz_name)])
     context = {
         "slot": slot,
+        "notice": notices.get(slot.id),
         "organisation": organisation,
         "edition": edition,
         "is_live": slot.status == SessionStatus.PUBLISHED.value and slot.is_live(viewer.now),

@@ -29,6 +29,7 @@ from festival.errors import NotFoundError
 from festival.settings import Settings
 from festival.state import state
 from festival.stores import accounts as accounts_store
+from festival.stores import changes as changes_store
 from festival.templating import render
 from festival.viewer import resolve_viewer
 from realtime import connection, protocol
@@ -149,11 +150,17 @@ async def room_page(request: Request) -> Response:
         raise NotFoundError(f"There is no room called {name!r}.", "room.unknown") from None
     settings = state(request).settings
     token = read_guest_token(request)
+    session_uid = info.name.removeprefix("session-") if info.kind == "session" else None
+    notice = None
+    if session_uid is not None:
+        async with state(request).sessions() as db:
+            notice = await changes_store.notice_of(db, session_uid)
     context = {
         "room": info,
+        "notice": notice,
         "moderator": await may_moderate(request, info.name),
         "socket_path": f"/ws/rooms/{info.name}",
-        "session_uid": info.name.removeprefix("session-") if info.kind == "session" else None,
+        "session_uid": session_uid,
     }
     response = render(request, "room/room.html", context, viewer=viewer)
     if token is None:

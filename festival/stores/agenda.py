@@ -23,7 +23,7 @@ from festival.models import (
 )
 from festival.stores.programme import slot_query, to_slot
 from scheduling.slots import Slot
-from scheduling.vocabulary import PUBLIC_STATUSES, SessionStatus
+from scheduling.vocabulary import PUBLIC_STATUSES
 
 #: ``secrets.token_urlsafe(32)``: 43 characters of base64url (256 bits).
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -79,7 +79,7 @@ async def _session_id(db: AsyncSession, uid: str) -> int:
         )
     )
     row = result.first()
-    if row is None or row[1] == SessionStatus.DRAFT.value:
+    if row is None or row[1] not in PUBLIC_STATUSES:
         raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
     session_id: int = row[0]
     return session_id
@@ -132,6 +132,16 @@ async def agenda_slots(db: AsyncSession, agenda: Agenda) -> list[Slot]:
         .order_by(col(FestivalSession.starts_at_utc), col(FestivalSession.uid))
     )
     return [to_slot(row) for row in (await db.execute(query)).all()]
+
+
+async def saved_at(db: AsyncSession, agenda: Agenda) -> dict[int, datetime]:
+    """When each of the agenda's sessions was saved, by session id."""
+    result = await db.execute(
+        select(col(AgendaItem.session_id), col(AgendaItem.saved_at_utc)).where(
+            col(AgendaItem.agenda_id) == agenda.id
+        )
+    )
+    return {session_id: at for session_id, at in result.all()}
 
 
 async def agenda_uids(db: AsyncSession, agenda: Agenda) -> set[str]:

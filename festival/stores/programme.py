@@ -138,9 +138,10 @@ async def feed_slots(
 
 
 async def get_slot(db: AsyncSession, uid: str, include_drafts: bool = False) -> Slot:
+    """A public session (published or cancelled); drafts and submitted ones only when asked."""
     result = await db.execute(slot_query().where(col(FestivalSession.uid) == uid))
     found = result.first()
-    if found is None or (found.status == SessionStatus.DRAFT.value and not include_drafts):
+    if found is None or (found.status not in PUBLIC_STATUSES and not include_drafts):
         raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
     return to_slot(found)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
 from festival import sessions
+from festival.routes import feeds
 from festival.settings import Settings
 from festival.state import app_state
 from festival.stores import programme as store
+from scheduling import window
 from scheduling.clock import FixedClock
 from scheduling.slots import Slot
+from scheduling.vocabulary import PUBLIC_STATUSES
 from tests.dbtools import with_db
 from tests.js.icaljs import (
     IcalJs,
@@ -86,7 +89,9 @@ def test_festival_feed_instants_match_the_database_in_both_parsers(
     demo_client: TestClient, demo_settings: Settings, icaljs: IcalJs
 ) -> None:
     body = demo_client.get(FEED).content
-    expected = db_instants(demo_settings)  # published; demo cancellations are past retention
+    # Published and cancelled: the demo's cancellations stay (STATUS:CANCELLED) until the
+    # festival is over, however long ago they were cancelled.
+    expected = db_instants(demo_settings, statuses=PUBLIC_STATUSES)
     assert len(expected) > 150
     assert icalendar_instants(body) == expected
     assert icaljs_instants(icaljs(body)) == expected
@@ -106,7 +111,7 @@ def test_every_feed_kind_reads_the_same_in_both_parsers(
     uid = first_published_uid(demo_settings)
     org = demo_client.get(f"/api/sessions/{uid}").json()["organisation"]["slug"]
     body = demo_client.get(path.format(uid=uid, org=org)).content
-    everything = db_instants(demo_settings)
+    everything = db_instants(demo_settings, statuses=PUBLIC_STATUSES)
     parsed = icaljs_instants(icaljs(body))
     assert parsed, "the feed has events"
     assert parsed == icalendar_instants(body) == {u: everything[u] for u in parsed}
@@ -260,15 +265,39 @@ def test_cancelled_session_stays_cancelled_for_the_retention_then_leaves(
     assert parsedate_to_datetime(response.headers["last-modified"]) == expires
 
 
+def test_an_early_cancellation_stays_cancelled_until_the_festival_is_over(
+    demo_client: TestClient, demo_settings: Settings, clock: FixedClock
+) -> None:
+    uid = first_published_uid(demo_settings)
+    # Cancelled two months before the festival: long past the retention when it takes place.
+    change_session(demo_settings, uid, clock.now() - timedelta(days=60), status="cancelled")
+    over = with_db(demo_settings, feeds.festival_ends)[EDITION]
+
+    ttl = app_state(demo_client.app).feed_cache.ttl
+    during = events(demo_client.get(FEED).content)
+    clock.advance((over - clock.now()).total_seconds() - 1)
+    last_second = events(demo_client.get(FEED).content)
+    # A rendered feed is kept for the cache's time to live: the change shows by then.
+    clock.advance(1 + ttl.total_seconds())
+    response = demo_client.get(FEED)
+
+    assert str(during[f"{uid}@testserver"]["STATUS"]) == "CANCELLED"
+    assert str(last_second[f"{uid}@testserver"]["STATUS"]) == "CANCELLED"
+    assert f"{uid}@testserver" not in events(response.content)
+    assert parsedate_to_datetime(response.headers["last-modified"]) == over
+    assert over == window.window_for_dates([date(2027, 1, 24)]).ends_at_utc
+
+
 def test_filtered_feeds_select_what_the_api_selects(demo_client: TestClient) -> None:
     for query in ("lang=fr", "kind=workshop", "sdg=4&audience=youth", "country=KE", "q=prince"):
         api = demo_client.get(f"/api/editions/{EDITION}/sessions?{query}").json()
-        published = {
-            f"{s['uid']}@testserver" for s in api["sessions"] if s["status"] == "published"
+        # Cancelled sessions too: they stay in feeds until the festival is over.
+        public = {
+            f"{s['uid']}@testserver" for s in api["sessions"] if s["status"] in PUBLIC_STATUSES
         }
         feed = demo_client.get(f"{FEED}?{query}")
         assert feed.status_code == 200
-        assert set(events(feed.content)) == published, query
+        assert set(events(feed.content)) == public, query
 
 
 def test_filtered_feed_is_named_after_its_filters(demo_client: TestClient, icaljs: IcalJs) -> None:

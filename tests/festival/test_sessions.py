@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from festival import sessions
+from festival import sessions, tzcheck
 from festival.errors import BadRequestError
-from festival.models import Edition, FestivalSession, Organisation
+from festival.models import Edition, FestivalSession, Organisation, SessionChange
+from festival.models.accounts import Account as AccountRow
 from festival.sessions import SessionInput
 from festival.settings import Settings
 from scheduling import tz
@@ -162,7 +165,15 @@ async def _place(db: AsyncSession) -> tuple[Edition, Organisation]:
         last_day=date(2027, 1, 24),
     )
     org = Organisation(slug="river", name="River", country="NP", tz_name="Asia/Kathmandu")
-    db.add_all([edition, org])
+    # The organiser the change log names (ORGANISER): an account, without a password.
+    organiser = AccountRow(
+        id=7,
+        email="amina@example.org",
+        email_key="amina@example.org",
+        display_name="Amina",
+        password_hash="-",
+    )
+    db.add_all([edition, org, organiser])
     await db.flush()
     return edition, org
 
@@ -234,3 +245,236 @@ def test_update_session_refuses_an_unknown_field(settings: Settings) -> None:
         with_db(settings, create_then_change)
 
     assert caught.value.message == "unknown session field 'colour'"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "problem"),
+    [
+        ({"summary": "x" * 5001}, "summary", "the description is longer than 5000 characters"),
+        ({"languages": ()}, "languages", "two- or three-letter codes"),
+        ({"languages": ("en", "English")}, "languages", "two- or three-letter codes"),
+        ({"hosts": tuple(f"h{n}" for n in range(21))}, "hosts", "at most 20 hosts"),
+        ({"stream": "s" * 121}, "stream", "longer than 120 characters"),
+        ({"join_url": "javascript:alert(1)"}, "join_url", "starting with https://"),
+        ({"join_url": "ftp://example.org/talk"}, "join_url", "starting with https://"),
+        ({"join_url": "https://"}, "join_url", "starting with https://"),
+        ({"join_url": "https://meet.example.org/ a"}, "join_url", "starting with https://"),
+        ({"capacity": 1_000_001}, "capacity", "capacity must be at least 1"),
+    ],
+)
+def test_field_problems_name_the_field(changes: dict[str, Any], field: str, problem: str) -> None:
+    problems = sessions.field_problems(entered(**changes))
+
+    assert list(problems) == [field]
+    assert problem in problems[field]
+
+
+def test_field_problems_accept_web_links_and_language_codes() -> None:
+    data = entered(
+        join_url="HTTPS://meet.example.org/room?id=4#start",
+        languages=("en", "fil"),
+        stream="Main hall",
+    )
+
+    assert sessions.field_problems(data) == {}
+    assert sessions.field_problems(entered(join_url="http://example.org")) == {}
+
+
+def test_derive_time_keeps_a_fold_only_where_the_wall_time_happens_twice() -> None:
+    once = sessions.derive_time(KATHMANDU_WALL, "Asia/Kathmandu", 60, fold=1)
+    twice = sessions.derive_time(PARIS_FOLD_WALL, "Europe/Paris", 60, fold=1)
+
+    assert (once.fold, once.starts_at_utc) == (0, datetime(2027, 1, 24, 3, 15, tzinfo=UTC))
+    assert (twice.fold, twice.starts_at_utc) == (1, datetime(2027, 10, 31, 1, 30, tzinfo=UTC))
+
+
+# -- the change log ---------------------------------------------------------------------------
+
+ORGANISER = sessions.Actor(7, "amina@example.org")
+
+
+async def _changes(db: AsyncSession, row: FestivalSession) -> list[SessionChange]:
+    result = await db.execute(
+        select(SessionChange)
+        .where(col(SessionChange.session_id) == row.id)
+        .order_by(col(SessionChange.id))
+    )
+    return list(result.scalars())
+
+
+def test_create_session_records_who_created_it_and_every_value(settings: Settings) -> None:
+    async def create(db: AsyncSession) -> list[SessionChange]:
+        edition, org = await _place(db)
+        row = await sessions.create_session(
+            db, edition, org, entered(status="draft"), FixedClock(CREATED), actor=ORGANISER
+        )
+        return await _changes(db, row)
+
+    (change,) = with_db(settings, create)
+
+    assert (change.revision, change.at_utc, change.actor, change.action, change.notice) == (
+        1,
+        CREATED,
+        "amina@example.org",
+        "created",
+        False,
+    )
+    assert change.changes["title"] == [None, "Learning by the river"]
+    assert change.changes["local_start"] == [None, "2027-01-24T09:00:00"]
+    assert change.changes["starts_at_utc"] == [None, "2027-01-24T03:15:00+00:00"]
+    assert change.changes["status"] == [None, "draft"]
+    assert set(change.changes) == set(sessions.TRACKED) - {"capacity"}  # None stays None
+
+
+def test_update_session_records_what_changed_from_what_to_what(settings: Settings) -> None:
+    async def create_then_edit(db: AsyncSession) -> list[SessionChange]:
+        edition, org = await _place(db)
+        row = await sessions.create_session(
+            db, edition, org, entered(status="draft"), FixedClock(CREATED)
+        )
+        await sessions.update_session(
+            db,
+            row,
+            FixedClock(EDITED),
+            ORGANISER,
+            expected_revision=1,
+            title="Learning by the lake",
+            local_start=KATHMANDU_WALL + timedelta(hours=1),
+            languages=("ne", "en"),
+        )
+        return await _changes(db, row)
+
+    created, edited = with_db(settings, create_then_edit)
+
+    assert (created.account_id, created.actor) == (None, "festival")
+    assert (edited.revision, edited.at_utc, edited.account_id, edited.action) == (
+        2,
+        EDITED,
+        7,
+        "edited",
+    )
+    assert edited.changes == {
+        "title": ["Learning by the river", "Learning by the lake"],
+        "languages": [["en"], ["ne", "en"]],
+        "local_start": ["2027-01-24T09:00:00", "2027-01-24T10:00:00"],
+        "starts_at_utc": ["2027-01-24T03:15:00+00:00", "2027-01-24T04:15:00+00:00"],
+        "ends_at_utc": ["2027-01-24T04:15:00+00:00", "2027-01-24T05:15:00+00:00"],
+    }
+    assert edited.notice is False  # a draft: nobody outside has seen it
+
+
+def test_update_session_with_the_same_values_changes_nothing(settings: Settings) -> None:
+    async def create_then_resave(db: AsyncSession) -> tuple[int, datetime, int]:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        await sessions.update_session(
+            db, row, FixedClock(EDITED), title="Learning by the river", languages=("en",)
+        )
+        return row.revision, row.updated_at_utc, len(await _changes(db, row))
+
+    assert with_db(settings, create_then_resave) == (1, CREATED, 1)
+
+
+def test_update_session_refuses_a_change_prepared_from_an_older_revision(
+    settings: Settings,
+) -> None:
+    async def edit_twice(db: AsyncSession) -> None:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        await sessions.update_session(db, row, FixedClock(EDITED), title="First edit")
+        await sessions.update_session(
+            db, row, FixedClock(EDITED), expected_revision=1, title="Prepared before it"
+        )
+
+    with pytest.raises(sessions.SessionChangedError) as caught:
+        with_db(settings, edit_twice)
+
+    assert (caught.value.status_code, caught.value.code) == (409, "session.changed")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": "  "}, "A title is required."),
+        ({"starts_at_utc": CREATED}, "unknown session field 'starts_at_utc'"),
+        ({"uid": "another"}, "unknown session field 'uid'"),
+    ],
+)
+def test_update_session_refuses_what_creating_refuses_and_derived_fields(
+    settings: Settings, changes: dict[str, Any], message: str
+) -> None:
+    async def create_then_change(db: AsyncSession) -> None:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        await sessions.update_session(db, row, FixedClock(EDITED), **changes)
+
+    with pytest.raises(BadRequestError) as caught:
+        with_db(settings, create_then_change)
+
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("status", "changes", "action", "notice"),
+    [
+        ("published", {"local_start": KATHMANDU_WALL + timedelta(hours=1)}, "edited", True),
+        ("published", {"duration_minutes": 90}, "edited", True),
+        ("published", {"title": "Renamed"}, "edited", False),
+        ("published", {"status": "cancelled"}, "cancelled", True),
+        ("cancelled", {"local_start": KATHMANDU_WALL + timedelta(hours=1)}, "edited", True),
+        ("draft", {"status": "submitted"}, "submitted", False),
+        ("submitted", {"status": "draft"}, "withdrawn", False),
+        ("submitted", {"status": "published"}, "published", False),
+        ("draft", {"local_start": KATHMANDU_WALL + timedelta(hours=1)}, "edited", False),
+    ],
+)
+def test_update_session_says_what_it_did_and_whether_attendees_are_told(
+    settings: Settings, status: str, changes: dict[str, Any], action: str, notice: bool
+) -> None:
+    async def create_then_change(db: AsyncSession) -> tuple[str, bool, int]:
+        edition, org = await _place(db)
+        row = await sessions.create_session(
+            db, edition, org, entered(status=status), FixedClock(CREATED)
+        )
+        await sessions.update_session(db, row, FixedClock(EDITED), **changes)
+        last = (await _changes(db, row))[-1]
+        return last.action, last.notice, last.revision
+
+    assert with_db(settings, create_then_change) == (action, notice, 2)
+
+
+def test_a_cancellation_taken_back_forgets_when_it_was_cancelled(settings: Settings) -> None:
+    async def cancel_then_publish(db: AsyncSession) -> tuple[datetime | None, str]:
+        edition, org = await _place(db)
+        row = await sessions.create_session(
+            db, edition, org, entered(status="cancelled"), FixedClock(CREATED)
+        )
+        await sessions.update_session(db, row, FixedClock(EDITED), status="published")
+        return row.cancelled_at_utc, (await _changes(db, row))[-1].action
+
+    assert with_db(settings, cancel_then_publish) == (None, "published")
+
+
+def test_tz_check_records_its_re_derivation_as_retimed(settings: Settings) -> None:
+    async def create_then_retime(db: AsyncSession) -> SessionChange:
+        edition, org = await _place(db)
+        row = await sessions.create_session(db, edition, org, entered(), FixedClock(CREATED))
+        # As if an older tz database had put the wall time elsewhere.
+        row.starts_at_utc -= timedelta(minutes=15)
+        row.ends_at_utc -= timedelta(minutes=15)
+        report = await tzcheck.check(db, FixedClock(EDITED))
+        assert len(report.moved) == 1
+        return (await _changes(db, row))[-1]
+
+    change = with_db(settings, create_then_retime)
+
+    assert (change.action, change.actor, change.account_id, change.at_utc) == (
+        "retimed",
+        "festival tz-check",
+        None,
+        EDITED,
+    )
+    assert change.changes["starts_at_utc"] == [
+        "2027-01-24T03:00:00+00:00",
+        "2027-01-24T03:15:00+00:00",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -283,6 +284,52 @@ def test_cancelled_session_stays_cancelled_during_retention_then_leaves() -> Non
     assert lines_named(data, "STATUS") == ["STATUS:CONFIRMED", "STATUS:CANCELLED"]
     assert lines_named(data, "SEQUENCE") == ["SEQUENCE:1", "SEQUENCE:2"]
     assert "SUMMARY:Cancelled: Learning cities" in unfold(data)
+
+
+def test_cancelled_session_stays_until_its_festival_is_over_however_early_it_was_cancelled() -> (
+    None
+):
+    festival_over = datetime(2027, 1, 25, 11, 0, tzinfo=UTC)  # January 24 ends everywhere
+    early = dataclasses.replace(
+        make_slot(
+            "early",
+            wall("2027-01-24 11:00"),
+            "Europe/Paris",
+            status="cancelled",
+            cancelled_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC),  # 84 days before
+        ),
+        edition_slug="lp-2027",
+    )
+    other = dataclasses.replace(early, uid="other", edition_slug="elsewhere")
+    ends = {"lp-2027": festival_over}
+
+    during = ical.visible_slots([early, other], festival_over - timedelta(seconds=1), 30, ends)
+    after = ical.visible_slots([early], festival_over, 30, ends)
+
+    # Its own festival keeps it; a slot of an edition the map does not know follows retention.
+    assert during == ([early], datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    assert after == ([], festival_over)
+
+
+def test_cancelled_after_the_festival_stays_for_the_retention() -> None:
+    cancelled_at = datetime(2027, 2, 1, 8, 0, tzinfo=UTC)
+    late = dataclasses.replace(
+        make_slot(
+            "late",
+            wall("2027-01-24 11:00"),
+            "Europe/Paris",
+            status="cancelled",
+            cancelled_at=cancelled_at,
+        ),
+        edition_slug="lp-2027",
+    )
+    ends = {"lp-2027": datetime(2027, 1, 25, 11, 0, tzinfo=UTC)}
+
+    kept = ical.visible_slots([late], cancelled_at + timedelta(days=29), 30, ends)
+    gone = ical.visible_slots([late], cancelled_at + timedelta(days=30), 30, ends)
+
+    assert kept == ([late], None)
+    assert gone == ([], cancelled_at + timedelta(days=30))
 
 
 def test_visible_slots_refuses_a_naive_now() -> None:

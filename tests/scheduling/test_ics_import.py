@@ -188,6 +188,133 @@ def test_ambiguous_wall_time_takes_the_first_occurrence_with_a_note() -> None:
     assert session.notes[0].startswith("2027-04-03 23:30 happens twice in America/Santiago")
 
 
+ST_JOHNS = "America/St_Johns"
+AUTUMN = [date(2027, 11, 7)]  # clocks go back from 02:00 to 01:00 in St John's
+
+
+def autumn_session(start: str, end: str) -> ics_import.ProposedSession:
+    (session,) = plan_import(calendar(event("fold", start, end)), ST_JOHNS, AUTUMN).sessions
+    return session
+
+
+def test_a_start_that_happens_twice_offers_both_occurrences() -> None:
+    session = autumn_session(
+        "DTSTART;TZID=America/St_Johns:20271107T013000",
+        "DTEND;TZID=America/St_Johns:20271107T023000",
+    )
+
+    assert session.needs_choice
+    assert session.occurrences == (utc("2027-11-07 04:00"), utc("2027-11-07 05:00"))
+    assert session.ends_given
+    assert session.notes == (
+        "2027-11-07 01:30 happens twice in America/St_Johns: choose which one before importing "
+        "(the first is shown until then)",
+    )
+
+
+def test_choose_occurrence_keeps_a_given_end_or_a_given_length() -> None:
+    with_end = autumn_session(
+        "DTSTART;TZID=America/St_Johns:20271107T013000",
+        "DTEND;TZID=America/St_Johns:20271107T023000",  # 06:00 UTC, after the fold
+    )
+    with_length = autumn_session("DTSTART;TZID=America/St_Johns:20271107T013000", "DURATION:PT1H")
+
+    first = ics_import.choose_occurrence(with_end, 0)
+    second = ics_import.choose_occurrence(with_end, 1)
+    second_hour = ics_import.choose_occurrence(with_length, 1)
+
+    assert (first.fold, first.starts_at_utc, first.duration_minutes) == (
+        0,
+        utc("2027-11-07 04:00"),
+        120,
+    )
+    assert (second.fold, second.starts_at_utc, second.ends_at_utc, second.duration_minutes) == (
+        1,
+        utc("2027-11-07 05:00"),
+        utc("2027-11-07 06:00"),
+        60,
+    )
+    assert (second_hour.starts_at_utc, second_hour.ends_at_utc) == (
+        utc("2027-11-07 05:00"),
+        utc("2027-11-07 06:00"),
+    )
+    assert not second.needs_choice
+    assert second.notes == ("the second 01:30 chosen",)
+
+
+def test_choose_occurrence_refuses_a_choice_that_leaves_no_possible_length() -> None:
+    # 01:59 to 02:00: an hour and a minute from the first 01:59 (04:29 UTC), one minute from the
+    # second (05:29 UTC).
+    minute = autumn_session(
+        "DTSTART;TZID=America/St_Johns:20271107T015900",
+        "DTEND;TZID=America/St_Johns:20271107T020000",
+    )
+    # 01:30 to 01:59: an end that happens twice is read as the first (04:29 UTC), before the
+    # second 01:30 (05:00 UTC).
+    backwards = autumn_session(
+        "DTSTART;TZID=America/St_Johns:20271107T013000",
+        "DTEND;TZID=America/St_Johns:20271107T015900",
+    )
+
+    with pytest.raises(ics_import.IcsImportError) as short:
+        ics_import.choose_occurrence(minute, 1)
+    with pytest.raises(ics_import.IcsImportError) as before:
+        ics_import.choose_occurrence(backwards, 1)
+    with pytest.raises(ValueError, match="fold must be 0"):
+        ics_import.choose_occurrence(minute, 2)
+
+    assert ics_import.choose_occurrence(minute, 0).duration_minutes == 61
+    assert short.value.message == (
+        "With the second occurrence of its start, “Session” would last only 1 min; sessions "
+        "last from 5 minutes to 24 hours. Choose the other one, or fix the event."
+    )
+    assert before.value.message.startswith(
+        "With the second occurrence of its start, “Session” would end before it starts;"
+    )
+
+
+def test_choose_occurrence_of_a_time_that_happens_once_changes_nothing() -> None:
+    (session,) = plan_import(
+        calendar(event("once", "DTSTART;TZID=America/St_Johns:20271107T090000", "DURATION:PT1H")),
+        ST_JOHNS,
+        AUTUMN,
+    ).sessions
+
+    assert not session.needs_choice and not session.ends_given
+    assert ics_import.choose_occurrence(session, 1) is session
+
+
+def test_an_end_that_happens_twice_is_read_as_the_first_with_a_note() -> None:
+    session = autumn_session(
+        "DTSTART;TZID=America/St_Johns:20271107T003000",
+        "DTEND;TZID=America/St_Johns:20271107T013000",
+    )
+
+    assert not session.needs_choice
+    assert (session.starts_at_utc, session.ends_at_utc) == (
+        utc("2027-11-07 03:00"),
+        utc("2027-11-07 04:00"),
+    )
+    assert session.notes == (
+        "2027-11-07 01:30 happens twice in America/St_Johns: the first occurrence is used for "
+        "the end (RFC 5545 §3.3.5)",
+    )
+
+
+def test_a_second_occurrence_given_in_utc_keeps_the_organisers_zone_and_needs_no_choice() -> None:
+    (session,) = plan_import(
+        calendar(event("utc", "DTSTART:20271107T050000Z", "DURATION:PT1H")), ST_JOHNS, AUTUMN
+    ).sessions
+
+    assert (session.tz_name, session.local_start, session.fold, session.starts_at_utc) == (
+        ST_JOHNS,
+        datetime.fromisoformat("2027-11-07 01:30"),
+        1,
+        utc("2027-11-07 05:00"),
+    )
+    assert not session.needs_choice
+
+
 def test_nonexistent_wall_time_is_left_out_not_shifted() -> None:
     plan = plan_import(
         calendar(event("gap", "DTSTART;TZID=Europe/Paris:20270328T023000", "DURATION:PT1H")),
