@@ -189,6 +189,35 @@ def nothing_moved(m: Matrix) -> dict[str, Any]:
     return {"data": {"expected": digest(TzCheckReport())}}
 
 
+def new_session(m: Matrix) -> dict[str, Any]:
+    """A whole session of A, without ``confirm``: the editor's preview, nothing saved."""
+    return {"data": {"organisation": ORG_A, **SESSION_FORM}}
+
+
+def the_draft(m: Matrix) -> dict[str, Any]:
+    return {"data": {**SESSION_FORM, "title": "A draft", "start": "18:00"}}
+
+
+def submit(m: Matrix) -> dict[str, Any]:
+    return {"data": {"step": "submit"}}
+
+
+SESSION_FORM = {
+    "title": "Matrix session",
+    "kind": "workshop",
+    "audience": "everyone",
+    "languages": "en",
+    "edition": EDITION,
+    "date": "2027-01-24",
+    "start": "10:00",
+    "duration": "60",
+    "zone": "Africa/Nairobi",
+}
+TIME_QUERY = (
+    "date=2027-01-24&start=09:00&duration=60&zone=Africa/Nairobi&edition={edition}"
+    "&organisation={org_a}"
+)
+
 #: The admin forms' fields as they are (saving them changes nothing another row reads).
 EDITION_FORM = {
     "name": "Test Fest 2027",
@@ -313,6 +342,20 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/admin/tz-check",                     LOGIN, LOGIN, F, F, F, A),
     row("POST", "/admin/tz-check",                     S, S, F, F, F,
         see("/admin/tz-check?applied=0"), form=nothing_moved),
+    # -- organisers: the session editor (a check shows a preview and saves nothing) ------------
+    row("GET",  "/organiser",                          TO_SIGNIN, TO_SIGNIN, A, A, A, A),
+    row("GET",  "/organiser/zones.json?q=Nairobi",     OK),
+    row("GET",  "/organiser/time.json?" + TIME_QUERY,  OK),
+    row("GET",  "/organiser/sessions/new?organisation={org_a}",
+        *[see("/signin?next=/organiser/sessions/new%3Forganisation%3D{org_a}")] * 2, A, F, F, A),
+    row("POST", "/organiser/sessions/new",             S, S, A, F, F, A, form=new_session),
+    row("GET",  "/organiser/sessions/{a_draft}",       TO_SIGNIN, TO_SIGNIN, A, F, F, A),
+    row("GET",  "/organiser/sessions/{a_draft}/edit",  TO_SIGNIN, TO_SIGNIN, A, F, F, A),
+    row("POST", "/organiser/sessions/{a_draft}/edit",  S, S, A, F, F, A, form=the_draft),
+    # The organiser submits the draft for review; an admin publishes rather than submits.
+    row("POST", "/organiser/sessions/{a_draft}/step",  S, S,
+        see("/organiser/sessions/{a_draft}?done=submit"), F, F,
+        Expect(400, "session.step_not_allowed"), form=submit),
     # -- signing in: ADMIN_PASSWORD is retired once an admin account exists --------------------
     row("GET",  "/admin/login",                        see("/signin?next=/admin")),
     row("POST", "/admin/login",                        Expect(403), form=admin_password),
@@ -375,7 +418,7 @@ SAMPLE_NAMES = {
 def route_of(table: list[BaseRoute], method: str, url: str) -> str | None:
     """The path of the route that answers ``method url`` (the first full match, as the router
     picks), or None."""
-    path = url.format(**SAMPLE_NAMES)
+    path = url.format(**SAMPLE_NAMES).partition("?")[0]  # routes match the path only
     scope = {
         "type": "websocket" if method == "WEBSOCKET" else "http",
         "path": path,
