@@ -61,11 +61,18 @@ def _json(data: dict[str, Any], status_code: int = 200) -> Response:
 
 
 async def dashboard(request: Request) -> Response:
+    """Your organisations and their sessions. An admin manages every organisation: those they
+    are not an organiser of are listed without their sessions (/admin/sessions has them all)."""
     account = await auth.require_account(request)
     async with state(request).sessions() as db:
         organisations = await store.organisations_of(db, account)
-        groups = [(org, await store.sessions_of(db, org.id or 0)) for org in organisations]
-    context = {"account": account, "groups": groups, "now": request_now(request)}
+        groups = [
+            (org, await store.sessions_of(db, org.id or 0))
+            for org in organisations
+            if auth.is_member(account, org.id or 0)
+        ]
+        others = [org for org in organisations if not auth.is_member(account, org.id or 0)]
+    context = {"account": account, "groups": groups, "others": others}
     return _page(request, "organiser/index.html", context)
 
 

@@ -123,7 +123,7 @@ def test_the_preview_asks_which_occurrence_and_saves_nothing_until_told(
         "Given in UTC": (ZONE, 1, datetime(2027, 11, 7, 5, 0, tzinfo=UTC), 30),
     }
     done = admin.get(where).text
-    assert 'href="/organiser/sessions/' in done and "/api/sessions/" not in done
+    assert 'href="/admin/sessions/' in done and "/api/sessions/" not in done
 
 
 def test_the_import_is_recorded_as_made_by_the_admin(settings: Settings, admin: TestClient) -> None:

@@ -737,3 +737,32 @@ def test_hosts_by_email_moderate_the_room_and_the_history_says_who(
     assert "created by amina@example.org (revision 1)" in page
     edit = app_client.get(f"/organiser/sessions/{uid}/edit").text
     assert "HANA@example.org" not in edit and "hana@example.org\nA guest from the library" in edit
+
+
+def test_another_organisations_drafts_are_never_shown_as_conflicts(
+    world: World, app_client: TestClient
+) -> None:
+    with TestClient(create_app(world.settings, clock=world.clock)) as paris:
+        sign_in_as(paris, world, world.organiser_b)
+        paris_form = {**form(title="Paris secret plan", stream="Main hall"), "zone": "Europe/Paris"}
+        paris_form.update(organisation="paris-city", hosts="", start="13:30")  # 12:30 UTC
+        token = csrf(paris.get("/organiser/sessions/new?organisation=paris-city").text)
+        check = paris.post("/organiser/sessions/new", data={**paris_form, "csrf_token": token})
+        saved = paris.post(
+            "/organiser/sessions/new",
+            data={**paris_form, "csrf_token": token, "confirm": hidden(check.text, "confirm")},
+            follow_redirects=False,
+        )
+        uid = saved.headers["location"].split("/")[3].split("?")[0]
+    sign_in_as(app_client, world, world.organiser_a)
+    typed = form(title="Coding for kids", stream="main hall")  # 12:30 UTC too
+
+    while_draft = post_new(app_client, typed)
+    with TestClient(create_app(world.settings, clock=world.clock)) as admin:
+        sign_in_as(admin, world, world.admin)
+        assert step(admin, uid, "publish").status_code == 303
+    once_published = post_new(app_client, typed)
+
+    assert "Paris secret plan" not in while_draft.text
+    assert "Possible double bookings" not in while_draft.text
+    assert "The stream “main hall” is also used by “Paris secret plan”" in once_published.text
