@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -113,9 +114,16 @@ def browser() -> Iterator[Any]:
         yield instance
 
 
+def in_thread(settings: Settings, action: Any) -> Any:
+    """``with_db`` in a thread of its own: Playwright's sync API keeps an event loop running
+    in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(with_db, settings, action).result()
+
+
 def signed_in_context(browser: Any, server: Server) -> Any:
     """A browser context holding the organiser's sign-in cookie (as /signin would give)."""
-    sid = with_db(
+    sid = in_thread(
         server.settings, lambda db: accounts_store.start_signin(db, server.organiser_id, NOW)
     )
     signer = itsdangerous.TimestampSigner(server.settings.secret_key)
@@ -204,7 +212,7 @@ def test_browser_editor_explains_the_time_live_and_saves_what_was_seen(
     assert "The second: 01:30 in St Johns (UTC−03:30) = 05:00 UTC" in choices
     assert second.startswith("Sun 07 Nov 2027, 01:30 in St Johns (UTC−03:30) = 05:00 UTC")
     assert saved_notice
-    row = with_db(server.settings, lambda db: programme_store.get_session_row(db, uid))
+    row = in_thread(server.settings, lambda db: programme_store.get_session_row(db, uid))
     assert (row.title, row.tz_name, row.fold, row.starts_at_utc, row.status) == (
         "Night owls",
         "America/St_Johns",

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
-from festival import cli
+from festival import cli, importer
 from festival.app import create_app
+from festival.errors import BadRequestError
 from festival.models import Edition, FestivalSession, Organisation, SessionChange
 from festival.settings import Settings
 from festival.stores import accounts as accounts_store
+from festival.stores import programme as programme_store
 from scheduling.clock import FixedClock
 from tests.dbtools import with_db
 from tests.festival.organiser_seed import csrf, sign_in_as
@@ -161,3 +163,22 @@ def test_the_command_line_sets_a_time_that_happens_twice_aside(
     )
     assert "  + #2 Morning: 2027-11-07 09:00 UTC−03:30 (America/St_Johns), 60 min" in out
     assert sorted(stored(settings)) == ["Given in UTC", "Morning"]
+
+
+def test_apply_import_refuses_a_start_whose_occurrence_nobody_chose(
+    settings: Settings, admin_id: int
+) -> None:
+    async def apply(db: AsyncSession) -> None:
+        edition = await programme_store.get_edition(db, "autumn-2027")
+        org = await programme_store.get_organisation(db, "nl-schools")
+        preview = await importer.preview_import(db, FOLD, edition, org)
+        await importer.apply_import(db, preview, NOW, folds={3: 1})  # not event 1's
+
+    with pytest.raises(BadRequestError) as caught:
+        with_db(settings, apply)
+
+    assert caught.value.code == "import.occurrence_needed"
+    assert caught.value.message == (
+        "Event 1: 01:30 happens twice in America/St_Johns that night: choose which one you mean."
+    )
+    assert stored(settings) == {}

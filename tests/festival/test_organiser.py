@@ -338,6 +338,14 @@ def test_submit_publish_move_cancel_as_the_world_sees_it(
         )
         after_move = feed_event(app_client, uid)
         agenda = attendee.get("/agenda").text
+        # Someone who saves it after the move saw the new time: no news for them.
+        with TestClient(create_app(world.settings, clock=world.clock)) as latecomer:
+            world.clock.advance(60)
+            page = latecomer.get(f"/sessions/{uid}").text
+            latecomer.post(
+                "/agenda/save", data={"csrf_token": csrf(page), "uid": uid}, follow_redirects=False
+            )
+            late_agenda = latecomer.get("/agenda").text
 
         world.clock.advance(3600)
         unticked = step(app_client, uid, "cancel")
@@ -351,6 +359,7 @@ def test_submit_publish_move_cancel_as_the_world_sees_it(
     assert int(after_move["SEQUENCE"]) == first_sequence + 1
     assert "the time changed. It was Sun 24 Jan, 09:00 in St Johns (UTC−03:30)" in agenda
     assert "it is now Sun 24 Jan, 10:00 in St Johns (UTC−03:30)" in agenda
+    assert f"/sessions/{uid}" in late_agenda and "data-updated" not in late_agenda
     assert (unticked.status_code, cancelled.status_code) == (400, 303)
     assert after_cancel is not None
     assert str(after_cancel["STATUS"]) == "CANCELLED"
@@ -766,3 +775,19 @@ def test_another_organisations_drafts_are_never_shown_as_conflicts(
     assert "Paris secret plan" not in while_draft.text
     assert "Possible double bookings" not in while_draft.text
     assert "The stream “main hall” is also used by “Paris secret plan”" in once_published.text
+
+
+def test_a_host_must_be_an_organiser_of_the_sessions_own_organisation(
+    world: World, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, world, world.organiser_a)
+
+    # Bo has an account, as an organiser of Paris: not of Newfoundland Schools.
+    response = post_new(app_client, form(hosts="bo@example.org"))
+
+    assert response.status_code == 400
+    assert field_error(response.text, "hosts") == (
+        "Bo@example.org is not an organiser of Newfoundland Schools: invite them first, or "
+        "write their name without an email address."
+    )
+    assert counts(world.settings) == (0, 0)
