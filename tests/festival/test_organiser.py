@@ -654,6 +654,10 @@ def test_the_live_preview_explains_gaps_and_folds_and_hides_conflicts_from_stran
         "/organiser/time.json", params={**base, "date": "2027-01-24", "start": "09:00"}
     ).json()
     with TestClient(create_app(world.settings, clock=world.clock)) as stranger:
+        anonymous = stranger.get(
+            "/organiser/time.json", params={**base, "date": "2027-01-24", "start": "09:00"}
+        ).json()
+        sign_in_as(stranger, world, world.organiser_b)  # an organiser, of another organisation
         theirs = stranger.get(
             "/organiser/time.json", params={**base, "date": "2027-01-24", "start": "09:00"}
         ).json()
@@ -666,6 +670,7 @@ def test_the_live_preview_explains_gaps_and_folds_and_hides_conflicts_from_stran
     ]
     assert fold["fold_for"] == f"2027-11-07T01:30 {ZONE}"
     assert len(mine["conflicts"]) == 1
+    assert anonymous["ok"] is True and anonymous["conflicts"] == []
     assert theirs["ok"] is True and theirs["conflicts"] == []
 
 
