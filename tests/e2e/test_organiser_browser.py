@@ -1,29 +1,49 @@
 """An organiser's first session, end to end, as docs/organisers.md tells it: in Chromium, against
 a real server on a fresh database, with account mail through a real SMTP server.
 
-The admin is made with ``festival createadmin``, signs in, creates the edition and the
-organisation, and invites the organiser; the organiser opens the link from the mail, chooses a
-password, signs out and in again. Each step is a function named after the walkthrough's step.
+The admin is made with ``festival createadmin``, signs in, creates the edition and two
+organisations, and invites two people by mail: Amina, organiser of the St. John's organisation,
+who opens the link, chooses a password, signs out and in again; and Hana, of another
+organisation, whom the admin makes host of Amina's session. Hana moderates its live room (hides
+a guest's message) by virtue of being its host. The session is seen at the right instant in the
+programme (by viewers in three zones), the API and the edition's calendar; moved, then
+cancelled, the calendar shows a higher SEQUENCE each time and STATUS:CANCELLED.
+
+Not yet in the browser: the session editor (create, refused DST gap, occurrence choice, submit,
+publish, move, cancel) is not on main (docs/wip/session-editor); until it lands, the session is
+made, moved and cancelled through ``festival.sessions``, the rules the editor saves through.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import icalendar
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from festival import sessions
+from festival.settings import Settings
+from festival.stores import programme
+from scheduling.clock import SystemClock
+from tests.dbtools import with_db
 from tests.e2e.browser import chromium
 from tests.e2e.rooms_server import ROOT, RoomServer
 from tests.festival.mailserver import Inbox, smtp_server
 
 pytestmark = pytest.mark.e2e
+T = TypeVar("T")
 
 FESTIVAL = Path(sys.executable).with_name("festival")  # the command the docs use
 ADMIN_EMAIL = "admin@example.org"
@@ -31,7 +51,19 @@ ADMIN_PASSWORD = "the admin's own passphrase"
 ORGANISER_EMAIL = "amina@stjohns.example.org"
 ORGANISER_PASSWORD = "the organiser's passphrase"
 ORGANISATION = "St. John's Learning City"
+HOST_EMAIL = "hana@harbour.example.org"
+HOST_PASSWORD = "the host's passphrase"
+HOST_ORGANISATION = "Harbour Readers"
 EDITION = "celebrations-2027"
+TITLE = "Reading circle by the harbour"
+#: Who looks at the programme, and what each must read for 05:00-06:00 UTC on 7 November 2027
+#: (St. John's back on standard time, UTC-03:30; Kathmandu UTC+05:45; Paris UTC+01:00).
+VIEWER_TEXTS = {
+    "America/St_Johns": "Sun 07 Nov, 01:30\u201302:30 NST",
+    "Asia/Kathmandu": "Sun 07 Nov, 10:45\u201311:45 UTC+05:45",
+    "Europe/Paris": "Sun 07 Nov, 06:00\u201307:00 CET",
+}
+VIEWERS = tuple(VIEWER_TEXTS)
 TIMEOUT_MS = 15_000
 
 
@@ -117,7 +149,7 @@ def sign_in(page: Any, site: Site, email: str, password: str) -> None:
 
 
 def create_edition(page: Any, site: Site) -> None:
-    """The admin makes the edition the sessions belong to (step 2)."""
+    """The admin makes the edition the sessions belong to (step 3)."""
     page.goto(site.url("/admin/editions/new"))
     page.get_by_label("Short name for web addresses").fill(EDITION)
     page.get_by_label("Name", exact=True).fill("Learning celebrations 2027")
@@ -128,40 +160,41 @@ def create_edition(page: Any, site: Site) -> None:
     page.wait_for_url(re.compile(rf"/admin/editions\?saved={EDITION}"))
 
 
-def create_organisation(page: Any, site: Site) -> None:
-    """The admin makes the organisation, at home in St. John's (step 2)."""
+def create_organisation(page: Any, site: Site, name: str, kind: str) -> str:
+    """The admin makes an organisation, at home in St. John's (step 3); its slug."""
     page.goto(site.url("/admin/organisations/new"))
-    page.get_by_label("Name", exact=True).fill(ORGANISATION)
-    page.get_by_label("Kind of organisation").select_option("city")
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Kind of organisation").select_option(kind)
     page.get_by_label("Country").select_option("CA")
     page.get_by_label("Home time zone").select_option("America/St_Johns")
     page.get_by_role("button", name="Create the organisation").click()
     page.wait_for_url(re.compile(r"/admin/organisations\?saved="))
+    return page.url.rpartition("saved=")[2]
 
 
-def invite_organiser(page: Any, site: Site) -> str:
-    """The admin invites the organiser (step 3); the link comes by mail."""
+def invite(page: Any, site: Site, email: str, name: str, organisation: str) -> str:
+    """The admin invites someone to an organisation (step 4); the link comes by mail."""
     page.goto(site.url("/admin/invitations"))
-    page.get_by_label("Their email address").fill(ORGANISER_EMAIL)
-    page.get_by_label("Their name (optional)").fill("Amina")
-    page.get_by_label("Organisation").select_option(label=ORGANISATION)
+    page.get_by_label("Their email address").fill(email)
+    page.get_by_label("Their name (optional)").fill(name)
+    page.get_by_label("Organisation").select_option(label=organisation)
     page.get_by_role("button", name="Send the invitation").click()
-    page.get_by_text(f"Invitation sent to {ORGANISER_EMAIL}.").wait_for(timeout=TIMEOUT_MS)
-    [(recipients, message)] = site.inbox.messages
-    assert recipients == [ORGANISER_EMAIL]
+    page.get_by_text(f"Invitation sent to {email}.").wait_for(timeout=TIMEOUT_MS)
+    recipients, message = site.inbox.messages[-1]
+    assert recipients == [email]
     body = message.get_content()
     found = re.search(re.escape(site.url("/invite/")) + r"\S+", body)
     assert found is not None, body
     return found.group(0)
 
 
-def accept_invitation(page: Any, link: str) -> None:
-    """The organiser opens the link and chooses a password (step 4)."""
+def accept_invitation(page: Any, link: str, organisation: str, name: str, password: str) -> None:
+    """The invited person opens the link and chooses a password (step 5)."""
     page.goto(link)
-    page.get_by_role("heading", name=f"Organise {ORGANISATION}").wait_for()
-    page.get_by_label("Your name, as others see it").fill("Amina")
-    page.get_by_label("Choose a password").fill(ORGANISER_PASSWORD)
-    page.get_by_label("The same password again").fill(ORGANISER_PASSWORD)
+    page.get_by_role("heading", name=f"Organise {organisation}").wait_for()
+    page.get_by_label("Your name, as others see it").fill(name)
+    page.get_by_label("Choose a password").fill(password)
+    page.get_by_label("The same password again").fill(password)
     page.get_by_role("button", name="Accept the invitation").click()
     page.wait_for_url(re.compile(r"/account\?done=welcome"))
 
@@ -170,6 +203,112 @@ def sign_out(page: Any, site: Site) -> None:
     page.goto(site.url("/account"))
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(r"/signin\?done=signed-out"))
+
+
+def in_a_thread(site: Site, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``action`` on the site's database (in a thread of its own: Playwright's sync API
+    holds this thread's event loop)."""
+    settings = Settings(database_url=site.database_url)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(with_db, settings, action).result(timeout=60)
+
+
+def publish_through_the_session_rules(site: Site, organisation_slug: str) -> str:
+    """Amina's session, published: 01:30 on 7 November 2027 in St. John's, the second time
+    (UTC-03:30). Made through ``festival.sessions`` until the session editor lands (steps 6-9
+    of docs/organisers.md); its uid."""
+
+    async def make(db: AsyncSession) -> str:
+        edition = await programme.get_edition(db, EDITION)
+        organisation = await programme.get_organisation(db, organisation_slug)
+        wall = datetime(2027, 11, 7, 1, 30)  # noqa: DTZ001 - a wall time in St. John's
+        data = sessions.SessionInput(TITLE, wall, "America/St_Johns", 60, fold=1)
+        row = await sessions.create_session(db, edition, organisation, data, SystemClock())
+        return row.uid
+
+    return in_a_thread(site, make)
+
+
+def change_through_the_session_rules(site: Site, uid: str, **changes: Any) -> None:
+    """Move or cancel it as the editor would save it (steps 10 and 12)."""
+
+    async def change(db: AsyncSession) -> None:
+        row = await programme.get_session_row(db, uid)
+        await sessions.update_session(db, row, SystemClock(), **changes)
+
+    in_a_thread(site, change)
+
+
+def add_host(page: Any, site: Site, uid: str, email: str) -> None:
+    """The admin makes someone host of the session, on its admin page (step 11)."""
+    page.goto(site.url(f"/admin/sessions/{uid}"))
+    page.get_by_label("Email address of their account").fill(email)
+    page.get_by_label("Role").select_option("host")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_url(re.compile(r"done=host-added"))
+
+
+def api_start(site: Site, uid: str) -> str:
+    with urllib.request.urlopen(site.url(f"/api/sessions/{uid}"), timeout=10) as response:
+        found: str = json.load(response)["starts_at_utc"]
+    return found
+
+
+def feed_events(site: Site, uid: str) -> list[Any]:
+    """The session's VEVENTs in the edition's calendar, as a subscribed calendar reads it."""
+    with urllib.request.urlopen(site.url(f"/editions/{EDITION}/calendar.ics"), timeout=10) as r:
+        calendar = icalendar.Calendar.from_ical(r.read())
+    return [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith(uid)]
+
+
+def feed_event(site: Site, uid: str) -> Any:
+    [event] = feed_events(site, uid)
+    return event
+
+
+def utc_start(event: Any) -> datetime:
+    start: datetime = event.decoded("DTSTART")
+    return start.astimezone(UTC)
+
+
+def programme_time(browser: Any, site: Site, zone: str, uid: str) -> tuple[str, str]:
+    """How a viewer in ``zone`` sees the session in the programme: its instant and its text."""
+    context = browser.new_context(timezone_id=zone)
+    try:
+        page = context.new_page()
+        page.goto(site.url(f"/editions/{EDITION}/programme?tz={zone}"))
+        card = page.locator(f'[href="/sessions/{uid}"]').first.locator(
+            "xpath=ancestor::*[.//time[@datetime]][1]"
+        )
+        time = card.locator("time[datetime]").first
+        return str(time.get_attribute("datetime")), " ".join(time.inner_text().split())
+    finally:
+        context.close()
+
+
+def hide_a_message(browser: Any, host: Any, site: Site, uid: str) -> tuple[int, int]:
+    """A guest writes in the session's room; the host deletes it (step 11). How many times the
+    guest sees the message before, and after."""
+    room = site.url(f"/rooms/session-{uid}")
+    guest_context = browser.new_context()
+    try:
+        guest = guest_context.new_page()
+        guest.goto(room)
+        guest.fill("#name-input", "Visitor")
+        guest.click("#name-form button[type=submit]")
+        host.goto(room)
+        host.fill("#name-input", "Amina")
+        host.click("#name-form button[type=submit]")
+        guest.fill("#chat-input", "buy cheap pills")
+        guest.click("#chat-form button[type=submit]")
+        message = guest.locator(".chat-item", has_text="buy cheap pills")
+        message.wait_for()
+        before = message.count()
+        host.get_by_role("button", name="Delete the message from Visitor").click()
+        message.wait_for(state="detached")
+        return before, message.count()
+    finally:
+        guest_context.close()
 
 
 # -- the flow ----------------------------------------------------------------------------------
@@ -181,21 +320,57 @@ def test_organiser_flow_from_a_fresh_database(site: Site, browser: Any) -> None:
     organiser = browser.new_context(
         timezone_id="America/St_Johns", viewport={"width": 390, "height": 844}
     )
-    admin.set_default_timeout(TIMEOUT_MS)
-    organiser.set_default_timeout(TIMEOUT_MS)
+    host = browser.new_context(timezone_id="America/St_Johns")
+    for context in (admin, organiser, host):
+        context.set_default_timeout(TIMEOUT_MS)
     try:
         a = admin.new_page()
         sign_in(a, site, ADMIN_EMAIL, ADMIN_PASSWORD)
         create_edition(a, site)
-        create_organisation(a, site)
-        link = invite_organiser(a, site)
+        slug = create_organisation(a, site, ORGANISATION, "city")
+        create_organisation(a, site, HOST_ORGANISATION, "association")
+        amina = invite(a, site, ORGANISER_EMAIL, "Amina", ORGANISATION)
+        hana = invite(a, site, HOST_EMAIL, "Hana", HOST_ORGANISATION)
 
         o = organiser.new_page()
-        accept_invitation(o, link)
+        accept_invitation(o, amina, ORGANISATION, "Amina", ORGANISER_PASSWORD)
         sign_out(o, site)
         sign_in(o, site, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+        signed_in_as = o.locator("main").inner_text()
 
-        assert ORGANISATION in o.content()
+        uid = publish_through_the_session_rules(site, slug)
+        published = feed_event(site, uid)
+        seen = {zone: programme_time(browser, site, zone, uid) for zone in VIEWERS}
+        api = api_start(site, uid)
+
+        h = host.new_page()
+        accept_invitation(h, hana, HOST_ORGANISATION, "Hana", HOST_PASSWORD)
+        add_host(a, site, uid, HOST_EMAIL)
+        before, after = hide_a_message(browser, h, site, uid)
+
+        change_through_the_session_rules(site, uid, local_start=datetime(2027, 11, 7, 9, 0))  # noqa: DTZ001
+        moved = feed_event(site, uid)
+        change_through_the_session_rules(site, uid, status="cancelled")
+        cancelled = feed_event(site, uid)
     finally:
-        admin.close()
-        organiser.close()
+        for context in (admin, organiser, host):
+            context.close()
+
+    assert ORGANISER_EMAIL in signed_in_as
+    # 01:30 the second time (UTC-03:30) is 05:00 UTC, for the API, the feed and every viewer.
+    assert api == "2027-11-07T05:00:00Z"
+    assert utc_start(published) == datetime(2027, 11, 7, 5, 0, tzinfo=UTC)
+    assert {zone: instant for zone, (instant, _) in seen.items()} == {
+        zone: "2027-11-07T05:00:00Z" for zone in VIEWERS
+    }
+    assert {zone: text for zone, (_, text) in seen.items()} == VIEWER_TEXTS
+    # The host (no organiser of the session's organisation) hid the guest's message.
+    assert (before, after) == (1, 0)
+    # Moved to 09:00 NST (12:30 UTC), then cancelled: each change a higher SEQUENCE.
+    assert utc_start(moved) == datetime(2027, 11, 7, 12, 30, tzinfo=UTC)
+    assert int(published["SEQUENCE"]) < int(moved["SEQUENCE"]) < int(cancelled["SEQUENCE"])
+    assert (str(published["STATUS"]), str(moved["STATUS"]), str(cancelled["STATUS"])) == (
+        "CONFIRMED",
+        "CONFIRMED",
+        "CANCELLED",
+    )
