@@ -9,9 +9,9 @@ a guest's message) by virtue of being its host. The session is seen at the right
 programme (by viewers in three zones), the API and the edition's calendar; moved, then
 cancelled, the calendar shows a higher SEQUENCE each time and STATUS:CANCELLED.
 
-Not yet in the browser: the session editor (create, refused DST gap, occurrence choice, submit,
-publish, move, cancel) is not on main (docs/wip/session-editor); until it lands, the session is
-made, moved and cancelled through ``festival.sessions``, the rules the editor saves through.
+Amina creates the session in the editor: a time in the DST gap is refused with the reason, she
+picks the second occurrence of an ambiguous time, submits; the admin publishes; Amina moves it
+and cancels it, all through the pages.
 """
 
 from __future__ import annotations
@@ -22,28 +22,19 @@ import re
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import icalendar
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from festival import sessions
-from festival.settings import Settings
-from festival.stores import programme
-from scheduling.clock import SystemClock
-from tests.dbtools import with_db
 from tests.e2e.browser import chromium
 from tests.e2e.rooms_server import ROOT, RoomServer
 from tests.festival.mailserver import Inbox, smtp_server
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
 
 FESTIVAL = Path(sys.executable).with_name("festival")  # the command the docs use
 ADMIN_EMAIL = "admin@example.org"
@@ -64,6 +55,11 @@ VIEWER_TEXTS = {
     "Europe/Paris": "Sun 07 Nov, 06:00\u201307:00 CET",
 }
 VIEWERS = tuple(VIEWER_TEXTS)
+#: Why 02:30 on 14 March 2027 is refused in St. John's, and what to choose instead.
+GAP_REASON = (
+    "02:30 does not exist in St Johns on Sun 14 Mar 2027: that night the clocks go forward "
+    "from 02:00 to 03:00. Choose 01:59 or earlier, or 03:00 or later."
+)
 TIMEOUT_MS = 15_000
 
 
@@ -205,38 +201,81 @@ def sign_out(page: Any, site: Site) -> None:
     page.wait_for_url(re.compile(r"/signin\?done=signed-out"))
 
 
-def in_a_thread(site: Site, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``action`` on the site's database (in a thread of its own: Playwright's sync API
-    holds this thread's event loop)."""
-    settings = Settings(database_url=site.database_url)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(with_db, settings, action).result(timeout=60)
+def new_session_form(page: Any, site: Site) -> None:
+    """The organiser starts a session from their page (step 5)."""
+    page.goto(site.url("/organiser"))
+    page.get_by_role("link", name="New session").click()
+    page.wait_for_url(re.compile(r"/organiser/sessions/new"))
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("What happens in the session").fill("We read stories by the harbour.")
+    page.get_by_label("Festival edition").select_option(EDITION)
+    page.get_by_label("Length, in minutes").fill("60")
+    page.get_by_label("Languages").fill("en")
+    page.get_by_label("Hosts").fill(ORGANISER_EMAIL)
 
 
-def publish_through_the_session_rules(site: Site, organisation_slug: str) -> str:
-    """Amina's session, published: 01:30 on 7 November 2027 in St. John's, the second time
-    (UTC-03:30). Made through ``festival.sessions`` until the session editor lands (steps 6-9
-    of docs/organisers.md); its uid."""
-
-    async def make(db: AsyncSession) -> str:
-        edition = await programme.get_edition(db, EDITION)
-        organisation = await programme.get_organisation(db, organisation_slug)
-        wall = datetime(2027, 11, 7, 1, 30)  # noqa: DTZ001 - a wall time in St. John's
-        data = sessions.SessionInput(TITLE, wall, "America/St_Johns", 60, fold=1)
-        row = await sessions.create_session(db, edition, organisation, data, SystemClock())
-        return row.uid
-
-    return in_a_thread(site, make)
+def check(page: Any, day: str, start: str) -> None:
+    page.get_by_label("Date").fill(day)
+    page.get_by_label("Starts at").fill(start)
+    page.get_by_role("button", name=re.compile(r"^Check and save")).click()
+    page.wait_for_load_state("load")
 
 
-def change_through_the_session_rules(site: Site, uid: str, **changes: Any) -> None:
-    """Move or cancel it as the editor would save it (steps 10 and 12)."""
+def refused_in_the_gap(page: Any) -> tuple[str, list[str]]:
+    """02:30 on 14 March 2027 does not exist in St. John's (step 6): refused, with the reason
+    beside the field and the nearest valid times offered."""
+    check(page, "2027-03-14", "02:30")
+    offered = page.locator("#f-start .suggestions button")
+    choices = [offered.nth(i).inner_text() for i in range(offered.count())]
+    return " ".join(page.locator("#start-error").inner_text().split()), choices
 
-    async def change(db: AsyncSession) -> None:
-        row = await programme.get_session_row(db, uid)
-        await sessions.update_session(db, row, SystemClock(), **changes)
 
-    in_a_thread(site, change)
+def pick_the_second_occurrence(page: Any) -> list[str]:
+    """01:30 on 7 November 2027 happens twice (step 7): both are shown with their offsets; the
+    organiser picks the second, checks, and saves the draft."""
+    check(page, "2027-11-07", "01:30")
+    choices = page.locator("#fold-choices label")
+    shown = [" ".join(choices.nth(i).inner_text().split()) for i in range(choices.count())]
+    page.get_by_label(re.compile(r"The second")).check()
+    page.get_by_role("button", name=re.compile(r"^Check and save")).click()
+    page.get_by_role("heading", name="Check, then save").wait_for()
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url(re.compile(r"/organiser/sessions/[0-9a-f-]+\?saved=1"))
+    return shown
+
+
+def session_uid(page: Any) -> str:
+    found = re.search(r"/organiser/sessions/([0-9a-f-]+)", page.url)
+    assert found is not None, page.url
+    return found.group(1)
+
+
+def take_step(page: Any, button: str, done: str) -> None:
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(re.compile(rf"\?done={done}"))
+
+
+def move(page: Any, site: Site, uid: str, start: str) -> None:
+    """The organiser moves the published session (step 10)."""
+    page.goto(site.url(f"/organiser/sessions/{uid}/edit"))
+    page.get_by_label("Starts at").fill(start)
+    page.get_by_role("button", name="Check and save the changes").click()
+    page.get_by_role("heading", name="Check, then save").wait_for()
+    page.get_by_role("button", name="Save the changes").click()
+    page.wait_for_url(re.compile(rf"/organiser/sessions/{uid}\?saved=1"))
+
+
+def cancel(page: Any, site: Site, uid: str) -> None:
+    """The organiser cancels it (step 12)."""
+    page.goto(site.url(f"/organiser/sessions/{uid}"))
+    page.get_by_label(re.compile(r"Yes, cancel it")).check()
+    take_step(page, "Cancel this session", "cancel")
+
+
+def publish(page: Any, site: Site, uid: str) -> None:
+    """The admin publishes the submitted session from its page (step 9)."""
+    page.goto(site.url(f"/organiser/sessions/{uid}"))
+    take_step(page, "Publish", "publish")
 
 
 def add_host(page: Any, site: Site, uid: str, email: str) -> None:
@@ -327,7 +366,7 @@ def test_organiser_flow_from_a_fresh_database(site: Site, browser: Any) -> None:
         a = admin.new_page()
         sign_in(a, site, ADMIN_EMAIL, ADMIN_PASSWORD)
         create_edition(a, site)
-        slug = create_organisation(a, site, ORGANISATION, "city")
+        create_organisation(a, site, ORGANISATION, "city")
         create_organisation(a, site, HOST_ORGANISATION, "association")
         amina = invite(a, site, ORGANISER_EMAIL, "Amina", ORGANISATION)
         hana = invite(a, site, HOST_EMAIL, "Hana", HOST_ORGANISATION)
@@ -338,7 +377,13 @@ def test_organiser_flow_from_a_fresh_database(site: Site, browser: Any) -> None:
         sign_in(o, site, ORGANISER_EMAIL, ORGANISER_PASSWORD)
         signed_in_as = o.locator("main").inner_text()
 
-        uid = publish_through_the_session_rules(site, slug)
+        new_session_form(o, site)
+        gap = refused_in_the_gap(o)
+        occurrences = pick_the_second_occurrence(o)
+        uid = session_uid(o)
+        take_step(o, "Submit for review", "submit")
+        unpublished = feed_events(site, uid)
+        publish(a, site, uid)
         published = feed_event(site, uid)
         seen = {zone: programme_time(browser, site, zone, uid) for zone in VIEWERS}
         api = api_start(site, uid)
@@ -348,15 +393,21 @@ def test_organiser_flow_from_a_fresh_database(site: Site, browser: Any) -> None:
         add_host(a, site, uid, HOST_EMAIL)
         before, after = hide_a_message(browser, h, site, uid)
 
-        change_through_the_session_rules(site, uid, local_start=datetime(2027, 11, 7, 9, 0))  # noqa: DTZ001
+        move(o, site, uid, "09:00")
         moved = feed_event(site, uid)
-        change_through_the_session_rules(site, uid, status="cancelled")
+        cancel(o, site, uid)
         cancelled = feed_event(site, uid)
     finally:
         for context in (admin, organiser, host):
             context.close()
 
     assert ORGANISER_EMAIL in signed_in_as
+    assert gap == (GAP_REASON, ["Use 01:59", "Use 03:00"])
+    assert occurrences == [
+        "The first: 01:30 in St Johns (UTC\u221202:30) = 04:00 UTC",
+        "The second: 01:30 in St Johns (UTC\u221203:30) = 05:00 UTC",
+    ]
+    assert unpublished == []  # a submitted session is in no feed until it is published
     # 01:30 the second time (UTC-03:30) is 05:00 UTC, for the API, the feed and every viewer.
     assert api == "2027-11-07T05:00:00Z"
     assert utc_start(published) == datetime(2027, 11, 7, 5, 0, tzinfo=UTC)
