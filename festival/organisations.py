@@ -48,6 +48,8 @@ class OrganisationInput:
     tz_name: str  # canonical IANA zone
     website: str = ""
     description: str = ""
+    #: Its organisers publish their sessions themselves (no review): festival/workflow.py.
+    trusted: bool = False
 
 
 def countries() -> list[tuple[str, str]]:
@@ -55,23 +57,33 @@ def countries() -> list[tuple[str, str]]:
     return sorted(labels.country_choices(), key=lambda item: item[1])
 
 
-def read_form(fields: Fields) -> OrganisationInput | None:
-    """The organisation a submitted form describes, or None with ``fields.errors`` filled in."""
+def read_form(fields: Fields, prefix: str = "") -> OrganisationInput | None:
+    """The organisation a submitted form describes, or None with ``fields.errors`` filled in.
+
+    ``prefix`` names its fields in a form that asks for more (``organisation_name``, ...).
+    """
     name = fields.text(
-        "name", required="Give the organisation's name.", max_length=MAX_NAME, label="The name"
+        f"{prefix}name",
+        required="Give the organisation's name.",
+        max_length=MAX_NAME,
+        label="The name",
     )
-    kind = fields.choice("kind", KINDS, "Choose what kind of organisation it is.")
-    country = fields.values.get("country", "").upper()
+    kind = fields.choice(f"{prefix}kind", KINDS, "Choose what kind of organisation it is.")
+    country = fields.values.get(f"{prefix}country", "").upper()
     if country not in dict(labels.country_choices()):
-        fields.fail("country", "Choose the country from the list.")
-    zone = fields.zone("tz_name")
-    website = fields.text("website", max_length=MAX_WEBSITE, label="The web address")
+        fields.fail(f"{prefix}country", "Choose the country from the list.")
+    zone = fields.zone(f"{prefix}tz_name")
+    website = fields.text(f"{prefix}website", max_length=MAX_WEBSITE, label="The web address")
     if website and _WEB_ADDRESS.fullmatch(website) is None:
-        fields.fail("website", "Give a web address starting with https:// (or leave it empty).")
-    description = fields.text("description", max_length=MAX_TEXT, label="The description")
-    if not fields.ok or kind is None or zone is None:
+        fields.fail(
+            f"{prefix}website", "Give a web address starting with https:// (or leave it empty)."
+        )
+    description = fields.text(f"{prefix}description", max_length=MAX_TEXT, label="The description")
+    names = ("name", "kind", "country", "tz_name", "website", "description")
+    if kind is None or zone is None or any(f"{prefix}{n}" in fields.errors for n in names):
         return None
-    return OrganisationInput(name, kind, country, zone, website, description)
+    trusted = fields.flag(f"{prefix}trusted")
+    return OrganisationInput(name, kind, country, zone, website, description, trusted)
 
 
 def slug_base(name: str) -> str:
@@ -109,6 +121,7 @@ async def create_organisation(
         tz_name=data.tz_name,
         website=data.website,
         description=data.description,
+        trusted=data.trusted,
         created_at_utc=now,
     )
     db.add(row)
@@ -131,6 +144,7 @@ async def update_organisation(
     row.tz_name = data.tz_name
     row.website = data.website
     row.description = data.description
+    row.trusted = data.trusted
     db.add(row)
     await db.flush()
     return row

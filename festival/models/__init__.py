@@ -11,6 +11,7 @@ from festival.models.programme import (
     OrganisationKind,
     utcnow,
 )
+from festival.models.proposals import *  # noqa: F403
 from festival.models.rooms import *  # noqa: F403
 
 __all__ = [

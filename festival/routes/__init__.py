@@ -13,10 +13,12 @@ from starlette.staticfiles import StaticFiles
 from festival.routes import (
     account,
     admin,
+    admin_audit,
     admin_editions,
     admin_import,
     admin_organisations,
     admin_people,
+    admin_review,
     admin_sessions,
     admin_tzcheck,
     agenda,
@@ -26,6 +28,7 @@ from festival.routes import (
     metrics,
     organiser,
     pages,
+    proposals,
     signin,
     ws,
 )
@@ -41,15 +44,18 @@ def table(settings: Settings) -> list[BaseRoute]:
         *feeds.routes,  # calendars (.ics), exports, the subscribe pages
         *agenda.routes,  # /agenda: the personal agenda
         *admin.routes,  # /admin: the admin home
+        *admin_audit.routes,  # /admin/audit: moderation in the live rooms
         *admin_editions.routes,  # /admin/editions
         *admin_organisations.routes,  # /admin/organisations
         *admin_people.routes,  # /admin/people: accounts and roles
+        *admin_review.routes,  # /admin/review, /admin/proposals: the review queue
         *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
         *organiser.routes,  # /organiser: organisers' sessions, the session editor
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
+        *proposals.routes,  # /propose: the call for sessions
         *ws.routes,  # /rooms/{room} and its WebSocket
         *pages.routes,  # home, programme, sessions, organisations, editions
         Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth
 from festival.forms import Fields
 from festival.models import CalendarImport, Edition, FestivalSession, Organisation
+from festival.models.proposals import Proposal, ProposalStatus
 from festival.state import state
 from festival.templating import render
 from scheduling.vocabulary import SessionStatus
@@ -91,6 +92,12 @@ async def dashboard(request: Request, account: auth.Account) -> Response:
             select(func.count())
             .select_from(FestivalSession)
             .where(col(FestivalSession.status) == SessionStatus.DRAFT.value),
+        ),
+        "proposals": await _count(
+            request,
+            select(func.count())
+            .select_from(Proposal)
+            .where(col(Proposal.status) == ProposalStatus.PENDING.value),
         ),
     }
     return page(request, "admin/index.html", {"imports": imports, "counts": counts})

@@ -26,6 +26,7 @@ def _form_of(org: Organisation) -> dict[str, str]:
         "tz_name": org.tz_name,
         "website": org.website,
         "description": org.description,
+        "trusted": "1" if org.trusted else "",
     }
 
 

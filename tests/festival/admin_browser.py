@@ -58,9 +58,15 @@ def put_session(client: TestClient, settings: Settings, values: dict[str, str]) 
 
 
 @contextmanager
-def browser(settings: Settings, clock: Clock, account_id: int | None = None) -> Iterator[Browser]:
-    """The app, and a browser signed in as ``account_id`` (None: nobody, with a CSRF token)."""
-    with TestClient(create_app(settings, clock=clock)) as client:
+def browser(
+    settings: Settings,
+    clock: Clock,
+    account_id: int | None = None,
+    address: str = "testclient",
+) -> Iterator[Browser]:
+    """The app, and a browser signed in as ``account_id`` (None: nobody, with a CSRF token),
+    connecting from the network ``address``."""
+    with TestClient(create_app(settings, clock=clock), client=(address, 50000)) as client:
         values = {"csrf": CSRF}
         if account_id is not None:
             values["sid"] = with_db(

@@ -159,3 +159,25 @@ def test_organisation_pages_refuse_organisers_and_forms_without_csrf(
     assert no_token.status_code == 403
     assert refused == [403, 403, 403, 403]
     assert [o[1] for o in organisations(settings)] == ["Ville de Montréal"]
+
+
+def trusted(settings: Settings) -> dict[str, bool]:
+    async def load(db: AsyncSession) -> dict[str, bool]:
+        return {o.slug: o.trusted for o in (await db.execute(select(Organisation))).scalars()}
+
+    return with_db(settings, load)
+
+
+def test_organisation_trusted_flag(settings: Settings, clock: FixedClock, admin_id: int) -> None:
+    form = {"name": "Lagos Learns", "kind": "city", "country": "NG", "tz_name": "Africa/Lagos"}
+    with browser(settings, clock, admin_id) as b:
+        b.post("/admin/organisations", {**form, "trusted": "1"})
+        made = trusted(settings)
+        page = b.get("/admin/organisations/lagos-learns")
+        listed = b.get("/admin/organisations")
+        b.post("/admin/organisations/lagos-learns", form)
+
+    assert made == {"lagos-learns": True}
+    assert 'name="trusted" value="1" checked' in page.text
+    assert "<td>itself (trusted)</td>" in listed.text
+    assert trusted(settings) == {"lagos-learns": False}

@@ -92,6 +92,7 @@ TO_ADMIN_LOGIN = see("/admin/login?next={url}")
 GONE = Expect(404, "not_found")
 NO_SESSION = Expect(404, "session.not_found")
 NO_ROOM = Expect(404, "room.unknown")
+NO_PROPOSAL = Expect(404, "proposal.not_found")
 #: /calendar: the default edition's calendar page.
 TO_CALENDAR = Expect(307, location="/editions/{edition}/calendar")
 
@@ -180,6 +181,18 @@ def not_admin(m: Matrix) -> dict[str, Any]:
 
 def a_moderator(m: Matrix) -> dict[str, Any]:
     return {"data": {"email": "other-host@example.org", "role": "moderator"}}
+
+
+def publish(m: Matrix) -> dict[str, Any]:
+    return {"data": {"publish": "1"}}
+
+
+def decline_message(m: Matrix) -> dict[str, Any]:
+    return {"data": {"message": "Not this year."}}
+
+
+def robot(m: Matrix) -> dict[str, Any]:
+    return {"data": {"website": "http://spam.example", "title": "Buy now"}}
 
 
 def nothing_moved(m: Matrix) -> dict[str, Any]:
@@ -356,6 +369,18 @@ ROWS: tuple[Row, ...] = (
     row("POST", "/organiser/sessions/{a_draft}/step",  S, S,
         see("/organiser/sessions/{a_draft}?done=submit"), F, F,
         Expect(400, "session.step_not_allowed"), form=submit),
+    row("GET",  "/admin/audit",                        LOGIN, LOGIN, F, F, F, A),
+    row("GET",  "/admin/review",                       LOGIN, LOGIN, F, F, F, A),
+    # No such proposal (the call for sessions has its own tests): a 404 to the admin only.
+    row("GET",  "/admin/proposals/{no_proposal}",      LOGIN, LOGIN, F, F, F, NO_PROPOSAL),
+    row("POST", "/admin/proposals/{no_proposal}/accept", S, S, F, F, F, NO_PROPOSAL,
+        form=publish),
+    row("POST", "/admin/proposals/{no_proposal}/decline", S, S, F, F, F, NO_PROPOSAL,
+        form=decline_message),
+    # -- the call for sessions: public (a robot's form, so that nothing is stored) -------------
+    row("GET",  "/propose",                            OK),
+    row("POST", "/propose",                            see("/propose/thanks"), form=robot),
+    row("GET",  "/propose/thanks",                     OK),
     # -- signing in: ADMIN_PASSWORD is retired once an admin account exists --------------------
     row("GET",  "/admin/login",                        see("/signin?next=/admin")),
     row("POST", "/admin/login",                        Expect(403), form=admin_password),
@@ -411,6 +436,7 @@ SAMPLE_NAMES = {
     "agenda_wrong": "x" * 43,
     "org_b_account": "1",
     "org_a_id": "1",
+    "no_proposal": "999999",
     "bad_token": "b" * 43,
 }
 
@@ -583,6 +609,7 @@ def open_matrix(
         m.names = dict(world.values())
         m.names["org_b_account"] = str(world.account_ids[ORG_B_ROLE])
         m.names["org_a_id"] = str(world.organisation_ids[ORG_A])
+        m.names["no_proposal"] = "999999"
         for role in (*SIGNED_IN, "other host"):
             m.sign_in(role)
         # A guest is a browser that has been in a live room (it holds the guest cookie).

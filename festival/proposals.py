@@ -1,0 +1,408 @@
+"""The call for sessions: a new organisation proposes itself and its first session; an admin
+accepts (the organisation, the session and its organiser's invitation are made at once) or
+declines with a message.
+
+The session's time is handled as in the session editor (festival/sessions.py: the organiser's
+wall time and zone are the truth; a time in a DST gap is refused with the reason, a time that
+happens twice asks which occurrence). Spam is kept out without any third party: a hidden field
+that people never fill (:data:`HONEYPOT`) and a limit of :data:`MAX_PER_ADDRESS` proposals a
+day per network address (festival/addresses.py decides the address behind trusted proxies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from festival import labels, mail, organisations, sessions
+from festival.auth.account import Account
+from festival.errors import FestivalError, NotFoundError
+from festival.forms import MAX_TEXT, Fields, wall_time
+from festival.models import Edition, FestivalSession, Organisation
+from festival.models.proposals import Proposal, ProposalStatus
+from festival.settings import Settings
+from festival.stores import accounts as accounts_store
+from festival.stores import invitations
+from scheduling import tz, vocabulary, window
+from scheduling.clock import Clock
+from scheduling.errors import AmbiguousTimeError, NonexistentTimeError
+from scheduling.vocabulary import SessionStatus
+
+#: Proposals one network address may send in :data:`LIMIT_WINDOW`.
+MAX_PER_ADDRESS = 3
+LIMIT_WINDOW = timedelta(hours=24)
+#: A field hidden from people (CSS and aria-hidden) that form-filling robots fill in.
+HONEYPOT = "website"
+MAX_CONTACT_NAME = 120
+MAX_DECLINE_MESSAGE = 2000
+
+
+class ProposalLimitedError(FestivalError):
+    status_code = 429
+    code = "proposal.rate_limited"
+
+
+class ProposalDecidedError(FestivalError):
+    """Someone else accepted or declined it first."""
+
+    status_code = 409
+    code = "proposal.decided"
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """A complete, valid proposal."""
+
+    organisation: organisations.OrganisationInput
+    contact_name: str
+    contact_email: str
+    edition_id: int
+    session: sessions.SessionInput
+    starts_at_utc: datetime
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One of the two moments a wall time that happens twice means."""
+
+    fold: int
+    label: str  # "01:30 the first time (UTC−02:30, 04:00 UTC)"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a submitted form says: the proposal, or the problems (and, for a time that happens
+    twice, the two occurrences to choose from)."""
+
+    proposal: ProposalInput | None
+    occurrences: tuple[Occurrence, ...] = ()
+
+
+def open_editions(editions: list[Edition], now: datetime) -> list[Edition]:
+    """The editions that can still take a session: their last day is not over everywhere on
+    Earth (scheduling/window.py)."""
+    return [e for e in editions if now < window.window_for(e.last_day).ends_at_utc]
+
+
+def _occurrences(exc: AmbiguousTimeError) -> tuple[Occurrence, ...]:
+    return tuple(
+        Occurrence(
+            fold,
+            f"{moment:%H:%M} the {which} time ({tz.utc_offset_label(moment)}, "
+            f"{tz.localize(moment, 'UTC'):%H:%M} UTC)",
+        )
+        for fold, which, moment in ((0, "first", exc.first), (1, "second", exc.second))
+    )
+
+
+def read_form(fields: Fields, editions: list[Edition]) -> Reading:
+    """The proposal a submitted form describes, or the problems in ``fields.errors``."""
+    org = organisations.read_form(fields, prefix="organisation_")
+    contact_name = fields.text(
+        "contact_name",
+        required="Give your name, so that we know whom to write to.",
+        max_length=MAX_CONTACT_NAME,
+        label="Your name",
+    )
+    contact_email = fields.values.get("contact_email", "")
+    try:
+        contact_email = accounts_store.check_email(contact_email)
+    except accounts_store.InvalidEmailError as exc:
+        fields.fail("contact_email", exc.message)
+    by_slug = {edition.slug: edition for edition in editions}
+    edition_slug = fields.choice("edition", by_slug, "Choose the festival edition.")
+    title = fields.text(
+        "title",
+        required="Give your session a title.",
+        max_length=sessions.MAX_TITLE,
+        label="The title",
+    )
+    summary = fields.text("summary", max_length=MAX_TEXT, label="The description")
+    kind = fields.choice("kind", vocabulary.KINDS, "Choose what kind of session it is.")
+    language = fields.choice(
+        "language", labels.LANGUAGE_NAMES, "Choose the language the session is in."
+    )
+    day = fields.date("date", "Give the date of the session, such as 2027-01-24.")
+    start = fields.clock("start", "Give the start time in your time zone, such as 09:30.")
+    minutes = fields.integer(
+        "duration_minutes",
+        sessions.MIN_DURATION_MINUTES,
+        sessions.MAX_DURATION_MINUTES,
+        "Give the length in minutes, from 5 to 1440 (24 hours).",
+    )
+    fold = fields.values.get("fold", "")
+    edition = by_slug.get(edition_slug or "")
+    if edition is not None and day is not None and not edition.first_day <= day <= edition.last_day:
+        days = (
+            f"on {edition.first_day:%d %B %Y}"
+            if edition.first_day == edition.last_day
+            else f"from {edition.first_day:%d %B} to {edition.last_day:%d %B %Y}"
+        )
+        fields.fail(
+            "date",
+            f"{edition.name} runs {days}, in each organiser's own time zone: "
+            "choose one of its days.",
+        )
+    wall = wall_time(day, start)
+    if org is None or wall is None or minutes is None:
+        return Reading(None)
+    try:
+        when = sessions.derive_time(wall, org.tz_name, minutes, int(fold) if fold else None)
+    except NonexistentTimeError as exc:
+        fields.fail("start", exc.message)
+        return Reading(None)
+    except AmbiguousTimeError as exc:
+        fields.fail(
+            "fold",
+            f"{wall:%H:%M} happens twice that night in {tz.city_name(org.tz_name)}, when the "
+            "clocks go back: choose which one you mean.",
+        )
+        return Reading(None, _occurrences(exc))
+    if not fields.ok or edition is None or edition.id is None or kind is None or language is None:
+        return Reading(None)
+    session = sessions.SessionInput(
+        title=title,
+        local_start=wall,
+        tz_name=org.tz_name,
+        duration_minutes=minutes,
+        kind=kind,
+        summary=summary,
+        languages=(language,),
+        status=SessionStatus.DRAFT.value,
+        fold=when.fold,
+    )
+    sessions.validate_input(session)  # the rules' own last word (nothing above should fail it)
+    return Reading(
+        ProposalInput(org, contact_name, contact_email, edition.id, session, when.starts_at_utc)
+    )
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+
+async def check_limit(db: AsyncSession, address_key: str, now: datetime) -> None:
+    """ProposalLimitedError when this address sent :data:`MAX_PER_ADDRESS` proposals lately."""
+    result = await db.execute(
+        select(func.count())
+        .select_from(Proposal)
+        .where(
+            col(Proposal.address_key) == address_key,
+            col(Proposal.created_at_utc) > now - LIMIT_WINDOW,
+        )
+    )
+    if int(result.scalar_one()) >= MAX_PER_ADDRESS:
+        raise ProposalLimitedError(
+            f"{MAX_PER_ADDRESS} proposals have already been sent from your network today. "
+            "Please wait a day, or write to the festival team."
+        )
+
+
+async def submit(
+    db: AsyncSession, data: ProposalInput, address_key: str, now: datetime
+) -> Proposal:
+    """Store a proposal for review (the caller commits)."""
+    row = Proposal(
+        organisation_name=data.organisation.name,
+        organisation_kind=data.organisation.kind,
+        country=data.organisation.country,
+        tz_name=data.organisation.tz_name,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        edition_id=data.edition_id,
+        title=data.session.title,
+        summary=data.session.summary,
+        session_kind=data.session.kind,
+        languages=list(data.session.languages),
+        local_start=data.session.local_start,
+        fold=data.session.fold or 0,
+        duration_minutes=data.session.duration_minutes,
+        starts_at_utc=data.starts_at_utc,
+        address_key=address_key,
+        created_at_utc=now,
+    )
+    db.add(row)
+    await db.flush()
+    return row
+
+
+async def pending(db: AsyncSession) -> list[Proposal]:
+    """Proposals waiting for a decision, oldest first."""
+    result = await db.execute(
+        select(Proposal)
+        .where(col(Proposal.status) == ProposalStatus.PENDING.value)
+        .order_by(col(Proposal.created_at_utc), col(Proposal.id))
+    )
+    return list(result.scalars())
+
+
+async def get(db: AsyncSession, proposal_id: int) -> Proposal:
+    row = await db.get(Proposal, proposal_id)
+    if row is None:
+        raise NotFoundError(f"There is no proposal {proposal_id}.", "proposal.not_found")
+    return row
+
+
+async def made_from(
+    db: AsyncSession, row: Proposal
+) -> tuple[Organisation | None, FestivalSession | None]:
+    """The organisation and the session accepting the proposal made (if they still exist)."""
+    org = await db.get(Organisation, row.organisation_id) if row.organisation_id else None
+    session = await db.get(FestivalSession, row.session_id) if row.session_id else None
+    return org, session
+
+
+async def namesakes(db: AsyncSession, row: Proposal) -> list[Organisation]:
+    """Organisations already called what the proposal calls itself (whatever the case): the
+    admin should know before accepting a second one."""
+    result = await db.execute(
+        select(Organisation).where(
+            func.lower(col(Organisation.name)) == row.organisation_name.strip().lower()
+        )
+    )
+    return [org for org in result.scalars() if org.id != row.organisation_id]
+
+
+async def _claim(
+    db: AsyncSession, proposal_id: int, status: ProposalStatus, admin: Account, now: datetime
+) -> Proposal:
+    """Mark the proposal decided, if nobody did first (one conditional UPDATE: of two admins
+    deciding at once, one wins and the other is told)."""
+    result = await db.execute(
+        update(Proposal)
+        .where(
+            col(Proposal.id) == proposal_id,
+            col(Proposal.status) == ProposalStatus.PENDING.value,
+        )
+        .values(
+            status=status.value,
+            decided_at_utc=now,
+            decided_by_account_id=admin.id,
+            decided_by=(admin.email or admin.name)[:254],
+        )
+    )
+    row = await get(db, proposal_id)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ProposalDecidedError(
+            f"This proposal was already {row.status} by {row.decided_by or 'someone else'}."
+        )
+    await db.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Accepted:
+    organisation: Organisation
+    session: FestivalSession
+    delivered: bool  # the invitation went to the mail server (else: written to the log)
+
+
+def _session_input(row: Proposal, publish: bool) -> sessions.SessionInput:
+    status = SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT
+    return sessions.SessionInput(
+        title=row.title,
+        local_start=row.local_start,
+        tz_name=row.tz_name,
+        duration_minutes=row.duration_minutes,
+        kind=row.session_kind,
+        summary=row.summary,
+        languages=tuple(row.languages),
+        status=status.value,
+        fold=row.fold,
+    )
+
+
+async def accept(
+    db: AsyncSession,
+    proposal_id: int,
+    admin: Account,
+    publish: bool,
+    clock: Clock,
+    settings: Settings,
+) -> Accepted:
+    """Make the organisation, its session (published, or a draft) and its organiser's
+    invitation, all in the caller's transaction; the invitation is mailed before the caller
+    commits, so a mail that cannot go saves nothing (mail.MailError)."""
+    now = clock.now()
+    row = await _claim(db, proposal_id, ProposalStatus.ACCEPTED, admin, now)
+    org = await organisations.create_organisation(
+        db,
+        organisations.OrganisationInput(
+            row.organisation_name, row.organisation_kind, row.country, row.tz_name
+        ),
+        now,
+    )
+    edition = await db.get(Edition, row.edition_id)
+    if edition is None:  # the foreign key cascades: only a concurrent deletion gets here
+        raise NotFoundError("The proposal's edition no longer exists.", "edition.not_found")
+    # The time is derived again with today's tz database (SchedulingError if it moved into a
+    # gap since: the caller shows it and nothing is saved).
+    session = await sessions.create_session(db, edition, org, _session_input(row, publish), clock)
+    assert org.id is not None
+    token = await invitations.create_invitation(
+        db,
+        email=row.contact_email,
+        name=row.contact_name,
+        organisation_id=org.id,
+        invited_by=admin.id,
+        now=now,
+    )
+    row.organisation_id, row.session_id = org.id, session.id
+    db.add(row)
+    await db.flush()
+    delivered = await mail.send(settings, acceptance_mail(settings, row, org, publish, token))
+    return Accepted(org, session, delivered)
+
+
+def acceptance_mail(
+    settings: Settings, row: Proposal, org: Organisation, published: bool, token: str
+) -> mail.Mail:
+    where = (
+        "It is now in the festival programme."
+        if published
+        else "It is saved as a draft: sign in to finish it and submit it for review."
+    )
+    return mail.Mail(
+        to=row.contact_email,
+        subject=f"{org.name} joins the #LearningPlanet Festival",
+        body=(
+            f"Hello {row.contact_name},\n\n"
+            f"Your proposal is accepted: {org.name} is now an organisation of the "
+            f"#LearningPlanet Festival, and your session “{row.title}” was created. {where}\n\n"
+            "Open this link to choose your password and manage your organisation's sessions; "
+            f"it works once, for seven days:\n\n{settings.site_url}/invite/{token}\n"
+        ),
+    )
+
+
+async def decline(
+    db: AsyncSession,
+    proposal_id: int,
+    admin: Account,
+    message: str,
+    clock: Clock,
+    settings: Settings,
+) -> bool:
+    """Record the decline and mail the message to the contact (before the caller commits: a
+    mail that cannot go saves nothing); True when it went to the mail server, False when it was
+    written to the log (no SMTP)."""
+    row = await _claim(db, proposal_id, ProposalStatus.DECLINED, admin, clock.now())
+    row.decline_message = message
+    db.add(row)
+    await db.flush()
+    return await mail.send(
+        settings,
+        mail.Mail(
+            to=row.contact_email,
+            subject=f"Your proposal to the #LearningPlanet Festival: {row.title}",
+            body=(
+                f"Hello {row.contact_name},\n\n"
+                f"Thank you for proposing “{row.title}” for {row.organisation_name}. "
+                "The festival team could not accept it:\n\n"
+                f"{message}\n"
+            ),
+        ),
+    )
