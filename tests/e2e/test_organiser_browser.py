@@ -30,6 +30,7 @@ from typing import Any
 
 import icalendar
 import pytest
+
 from tests.e2e.browser import chromium
 from tests.e2e.rooms_server import ROOT, RoomServer
 from tests.festival.mailserver import Inbox, smtp_server
