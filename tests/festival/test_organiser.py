@@ -799,10 +799,12 @@ def test_a_host_must_be_an_organiser_of_the_sessions_own_organisation(
 
 
 def edit(client: TestClient, uid: str, **changes: Any) -> Any:
-    """Open the editor, check the change, save it."""
+    """Open the editor, check the change, save it (the check's answer when it was refused)."""
     page = client.get(f"/organiser/sessions/{uid}/edit").text
     data = {**form(**changes), "revision": hidden(page, "revision"), "csrf_token": csrf(page)}
     check = client.post(f"/organiser/sessions/{uid}/edit", data=data)
+    if check.status_code != 200:
+        return check
     return client.post(
         f"/organiser/sessions/{uid}/edit",
         data={**data, "confirm": hidden(check.text, "confirm")},
@@ -864,3 +866,33 @@ def test_the_review_queue_and_the_audit_log_are_refused_to_organisers(
 
     assert [r.status_code for r in refused] == [403, 403]
     assert all("Private plans" not in r.text for r in refused)
+
+
+def test_a_host_an_admin_added_stays_when_an_organiser_edits_and_is_no_new_grant(
+    world: World, app_client: TestClient
+) -> None:
+    from festival.stores import organisers as organisers_store
+
+    sign_in_as(app_client, world, world.organiser_a)
+    uid = create(app_client, form(hosts="amina@example.org"))
+    row = session_row(world.settings, uid)
+    assert row.id is not None
+    session_id = row.id
+    # An admin made Bo (an organiser of Paris only) a host from the session's admin page.
+    with_db(
+        world.settings,
+        lambda db: organisers_store.set_host_accounts(
+            db, session_id, [world.organiser_a, world.organiser_b], NOW
+        ),
+    )
+    shown = app_client.get(f"/organiser/sessions/{uid}/edit").text
+
+    moved = edit(app_client, uid, start="10:00", hosts="amina@example.org\nbo@example.org")
+    # Adding someone else from outside is still refused.
+    outsider = edit(app_client, uid, start="10:00", hosts="bo@example.org\nada@example.org")
+
+    assert "bo@example.org" in shown
+    assert moved.status_code == 303
+    assert session_row(world.settings, uid).local_start.hour == 10
+    assert outsider.status_code == 400
+    assert "Ada@example.org is not an organiser of Newfoundland Schools" in outsider.text
