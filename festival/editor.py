@@ -406,8 +406,8 @@ async def _hosts(
     assert organisation.id is not None
     members = await store.members_by_email(db, organisation.id, emails)
     if session is not None and session.id is not None:
-        for account in await store.host_accounts(db, session.id):
-            members.setdefault(account.email_key, account)
+        for host in await store.host_accounts(db, session.id):
+            members.setdefault(host.email_key, host)
     names: list[str] = []
     ids: list[int] = []
     problems: list[str] = []
