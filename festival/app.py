@@ -20,6 +20,7 @@ from festival.addresses import ClientAddressMiddleware, TrustedProxies
 from festival.feedcache import FeedCache
 from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
+from festival.media import LocalMediaStorage
 from festival.metrics import Metrics
 from festival.routes import errors
 from festival.settings import (
@@ -71,6 +72,8 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         metrics=metrics,
         templates=make_templates(settings),
         feed_cache=FeedCache(),
+        # The media storage, chosen once: files under MEDIA_DIR (docs/deploy.md for more hosts).
+        media=LocalMediaStorage(settings.media_dir),
     )
 
 

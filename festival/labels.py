@@ -12,7 +12,14 @@ import functools
 import importlib.resources
 
 from festival.models import EditionKind, OrganisationKind
-from scheduling.vocabulary import Audience, SessionKind, SessionStatus
+from scheduling.vocabulary import (
+    AgeGroup,
+    Audience,
+    Licence,
+    SessionKind,
+    SessionStatus,
+    ToolkitStatus,
+)
 
 LANGUAGE_NAMES: dict[str, str] = {
     "am": "Amharic",
@@ -120,6 +127,41 @@ EDITION_KIND_LABELS: dict[str, str] = {
     EditionKind.ASSEMBLY: "Assembly",
 }
 
+AGE_GROUP_LABELS: dict[str, str] = {
+    AgeGroup.EARLY_YEARS: "Early years (0–5)",
+    AgeGroup.CHILDREN: "Children (6–11)",
+    AgeGroup.TEENAGERS: "Teenagers (12–17)",
+    AgeGroup.YOUNG_ADULTS: "Young adults (18–25)",
+    AgeGroup.ADULTS: "Adults",
+    AgeGroup.ALL_AGES: "All ages",
+}
+
+LICENCE_LABELS: dict[str, str] = {
+    Licence.CC_BY: "CC BY 4.0 (attribution)",
+    Licence.CC_BY_SA: "CC BY-SA 4.0 (attribution, share alike)",
+    Licence.CC_BY_NC: "CC BY-NC 4.0 (attribution, non-commercial)",
+    Licence.CC_BY_NC_SA: "CC BY-NC-SA 4.0 (attribution, non-commercial, share alike)",
+    Licence.CC_BY_ND: "CC BY-ND 4.0 (attribution, no derivatives)",
+    Licence.CC_BY_NC_ND: "CC BY-NC-ND 4.0 (attribution, non-commercial, no derivatives)",
+    Licence.CC0: "CC0 1.0 (public domain dedication)",
+}
+
+#: Where each licence's deed is read (creativecommons.org).
+LICENCE_URLS: dict[str, str] = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+TOOLKIT_STATUS_LABELS: dict[str, str] = {
+    ToolkitStatus.DRAFT: "Draft (only your organisation sees it)",
+    ToolkitStatus.PUBLISHED: "Published",
+}
+
 SDG_NAMES: dict[int, str] = {
     1: "No poverty",
     2: "Zero hunger",
@@ -171,6 +213,18 @@ def organisation_kind_label(kind: str) -> str:
 
 def edition_kind_label(kind: str) -> str:
     return EDITION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def age_group_label(group: str) -> str:
+    return AGE_GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
+
+
+def licence_label(licence: str) -> str:
+    return LICENCE_LABELS.get(licence, licence.upper())
+
+
+def toolkit_status_label(status: str) -> str:
+    return TOOLKIT_STATUS_LABELS.get(status, status.capitalize())
 
 
 def sdg_label(number: int) -> str:

@@ -61,6 +61,15 @@ def _kib(value: str | None) -> int:
     return int(value)
 
 
+def _upload_mb(value: str | None) -> int:
+    value = (value or "20").strip()
+    if re.fullmatch(r"[0-9]{1,4}", value) is None or int(value) < 1:
+        raise SettingsError(
+            f"MEDIA_MAX_UPLOAD_MB={value!r}: give a whole number of megabytes (MiB), 1 or more"
+        )
+    return int(value) * 1024 * 1024
+
+
 def _log_format(value: str | None) -> str:
     value = (value or "text").strip().lower()
     if value not in {"text", "json"}:
@@ -205,6 +214,11 @@ class Settings:
     # SMTP_*: where account mail (invitations, password resets) is sent; without SMTP_HOST the
     # links are written to the log instead (festival/mail.py).
     smtp: SmtpSettings | None = None
+    # MEDIA_DIR: where uploaded toolkit files are kept (festival/media.py), next to the embedded
+    # database by default; every host serving the site must see the same files (docs/deploy.md).
+    media_dir: Path = Path("media")
+    # MEDIA_MAX_UPLOAD_MB: the largest file an organiser may upload, refused while it streams.
+    media_max_upload_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -242,6 +256,8 @@ class Settings:
             metrics_token=env.get("METRICS_TOKEN") or None,
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
             smtp=_smtp(env),
+            media_dir=Path(env.get("MEDIA_DIR") or "media"),
+            media_max_upload_bytes=_upload_mb(env.get("MEDIA_MAX_UPLOAD_MB")),
         )
 
     def with_(self, **changes: object) -> Settings:

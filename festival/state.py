@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from starlette.templating import Jinja2Templates
 
 from festival.feedcache import FeedCache
+from festival.media import MediaStorage
 from festival.metrics import Metrics
 from festival.probes import ProbeLog
 from festival.settings import Settings
@@ -33,6 +34,7 @@ class AppState:
     metrics: Metrics
     templates: Jinja2Templates
     feed_cache: FeedCache
+    media: MediaStorage
     probe_log: ProbeLog = field(default_factory=ProbeLog)  # what /readyz has told the log
 
 

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from festival import auth, cookies, labels, links, times, views
+from festival import auth, cookies, filetypes, labels, links, times, uploads, views
 from festival.settings import Settings
 from festival.state import state
 from festival.viewer import Viewer, remember_zone
@@ -44,6 +44,12 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["edition_kind_label"] = labels.edition_kind_label
     env.filters["country_name"] = labels.country_name
     env.filters["safe_url"] = links.safe_url
+    env.filters["age_group_label"] = labels.age_group_label
+    env.filters["licence_label"] = labels.licence_label
+    env.filters["toolkit_status_label"] = labels.toolkit_status_label
+    env.filters["file_type_name"] = filetypes.type_name
+    env.filters["megabytes"] = uploads.megabytes
+    env.globals["LICENCE_URLS"] = labels.LICENCE_URLS
     env.globals["site_url"] = settings.site_url
     env.globals["city_name"] = tz.city_name
     env.globals["zone_label"] = tz.zone_label

@@ -13,6 +13,7 @@ from festival.models.programme import (
 )
 from festival.models.proposals import *  # noqa: F403
 from festival.models.rooms import *  # noqa: F403
+from festival.models.toolkits import *  # noqa: F403
 
 __all__ = [
     "Edition",

@@ -27,9 +27,11 @@ from festival.routes import (
     health,
     metrics,
     organiser,
+    organiser_toolkits,
     pages,
     proposals,
     signin,
+    toolkits,
     ws,
 )
 from festival.settings import Settings
@@ -52,6 +54,8 @@ def table(settings: Settings) -> list[BaseRoute]:
         *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
+        *toolkits.routes,  # /toolkits, /api/toolkits: the library, files served inert
+        *organiser_toolkits.routes,  # /organiser/toolkits, materials of sessions, featuring
         *organiser.routes,  # /organiser: organisers' sessions, the session editor
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})

@@ -36,6 +36,7 @@ from festival.state import state
 from festival.stores import changes as changes_store
 from festival.stores import organisers as store
 from festival.stores import programme as programme_store
+from festival.stores import toolkits as toolkits_store
 from festival.templating import render
 from festival.viewer import request_now
 from scheduling import vocabulary, zonesearch
@@ -223,6 +224,10 @@ async def session_page(request: Request) -> Response:
         slot = await programme_store.get_slot(db, session.uid, include_drafts=True)
         edition = await programme_store.get_edition(db, slot.edition_slug)
         history = await changes_store.history(db, session.id or 0)
+        materials = await toolkits_store.toolkits_of_session(
+            db, session.id or 0, published_only=False
+        )
+        attachable = await toolkits_store.attachable(db, session.organisation_id)
     steps = workflow.allowed_steps(account, session, organisation.trusted)
     context = {
         "session": session,
@@ -235,6 +240,8 @@ async def session_page(request: Request) -> Response:
         "saved": request.query_params.get("saved") == "1",
         "public": session.status in vocabulary.PUBLIC_STATUSES,
         "waiting": session.status == vocabulary.SessionStatus.SUBMITTED,
+        "materials": materials,
+        "attachable": [t for t in attachable if t.id not in {e.toolkit.id for e in materials}],
     }
     return _page(request, "organiser/session.html", context)
 

@@ -21,6 +21,7 @@ from festival.models import Edition, EditionKind
 from festival.state import state
 from festival.stores import changes as changes_store
 from festival.stores import programme as store
+from festival.stores import toolkits as toolkits_store
 from festival.templating import render
 from festival.viewer import Viewer, localize, resolve_viewer
 from festival.views import banner_for, build_timeline
@@ -185,8 +186,10 @@ async def session_page(request: Request) -> Response:
         organisation = await store.get_organisation(db, slot.organisation_slug)
         edition = await store.get_edition(db, slot.edition_slug)
         notices = await changes_store.latest_notices(db, [(slot.id, slot.tz_name)])
+        materials = await toolkits_store.toolkits_of_session(db, slot.id)
     context = {
         "slot": slot,
+        "materials": materials,
         "notice": notices.get(slot.id),
         "organisation": organisation,
         "edition": edition,
