@@ -16,10 +16,17 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from festival import auth, cookies, filetypes, labels, links, times, uploads, views
+from festival.models.toolkits import Toolkit
 from festival.settings import Settings
 from festival.state import state
 from festival.viewer import Viewer, remember_zone
 from scheduling import tz
+from scheduling.vocabulary import ToolkitStatus
+
+
+def toolkit_published(toolkit: Toolkit) -> bool:
+    """Whether the toolkit is in the public library (templates compare no status literals)."""
+    return toolkit.status == ToolkitStatus.PUBLISHED
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
@@ -50,6 +57,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["file_type_name"] = filetypes.type_name
     env.filters["megabytes"] = uploads.megabytes
     env.globals["LICENCE_URLS"] = labels.LICENCE_URLS
+    env.globals["toolkit_published"] = toolkit_published
     env.globals["site_url"] = settings.site_url
     env.globals["city_name"] = tz.city_name
     env.globals["zone_label"] = tz.zone_label

@@ -50,6 +50,12 @@ class Texts:
     session_summary: str = "We read together."
     join_url: str = "https://video.example/live"
     person_name: str = "Amina"
+    # The toolkit library (tests/festival/toolkits_seed.py).
+    toolkit_title: str = "Reading circle kit"
+    toolkit_summary: str = "How to run a reading circle."
+    toolkit_topic: str = "reading"
+    resource_title: str = "The guide"
+    file_name: str = "guide.pdf"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ import base64
 import itertools
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -38,6 +40,7 @@ from scheduling.clock import FixedClock
 from tests.conftest import make_settings
 from tests.festival.organisers_seed import EDITION, ORG_A, Texts, World, seed_world
 from tests.festival.test_ws import Conn
+from tests.festival.toolkits_seed import seed_toolkits
 
 ADMIN_PASSWORD = "the shared first-sign-in password"
 
@@ -93,6 +96,8 @@ GONE = Expect(404, "not_found")
 NO_SESSION = Expect(404, "session.not_found")
 NO_ROOM = Expect(404, "room.unknown")
 NO_PROPOSAL = Expect(404, "proposal.not_found")
+NO_TOOLKIT = Expect(404, "toolkit.not_found")
+NO_RESOURCE = Expect(404, "resource.not_found")
 #: /calendar: the default edition's calendar page.
 TO_CALENDAR = Expect(307, location="/editions/{edition}/calendar")
 
@@ -213,6 +218,57 @@ def the_draft(m: Matrix) -> dict[str, Any]:
 
 def submit(m: Matrix) -> dict[str, Any]:
     return {"data": {"step": "submit"}}
+
+
+TOOLKIT_FORM = {
+    "title": "Matrix kit",
+    "summary": "",
+    "languages": "en",
+    "age_groups": "teenagers",
+    "licence": "cc-by-4.0",
+}
+
+
+def new_toolkit(m: Matrix) -> dict[str, Any]:
+    return {"data": {**TOOLKIT_FORM, "organisation": ORG_A}}
+
+
+def same_toolkit(m: Matrix) -> dict[str, Any]:
+    """The published toolkit's fields as they are (tests/festival/toolkits_seed.py)."""
+    return {
+        "data": {
+            "title": m.texts.toolkit_title,
+            "summary": m.texts.toolkit_summary,
+            "languages": "en, sw",
+            "age_groups": "teenagers",
+            "sdgs": ["4", "13"],
+            "topics": m.texts.toolkit_topic,
+            "licence": "cc-by-4.0",
+        }
+    }
+
+
+def still_draft(m: Matrix) -> dict[str, Any]:
+    return {"data": {"status": "draft"}}
+
+
+def a_link(m: Matrix) -> dict[str, Any]:
+    return {"data": {"url": "https://example.org/more", "link_title": "More"}}
+
+
+def a_text_file(m: Matrix) -> dict[str, Any]:
+    return {
+        "data": {"file_title": "Notes"},
+        "files": {"file": ("notes.txt", b"Plain notes for the session.\n", "text/plain")},
+    }
+
+
+def the_draft_toolkit(m: Matrix) -> dict[str, Any]:
+    return {"data": {"toolkit": m.names["toolkit_draft"]}}
+
+
+def not_featured(m: Matrix) -> dict[str, Any]:
+    return {"data": {"featured": "0"}}
 
 
 SESSION_FORM = {
@@ -369,6 +425,35 @@ ROWS: tuple[Row, ...] = (
     row("POST", "/organiser/sessions/{a_draft}/step",  S, S,
         see("/organiser/sessions/{a_draft}?done=submit"), F, F,
         Expect(400, "session.step_not_allowed"), form=submit),
+    # -- organisers: toolkits, and the materials of their sessions -----------------------------
+    row("GET",  "/organiser/toolkits",                 TO_SIGNIN, TO_SIGNIN, A, A, A, A),
+    row("GET",  "/organiser/toolkits/new?organisation={org_a}",
+        *[see("/signin?next=/organiser/toolkits/new%3Forganisation%3D{org_a}")] * 2, A, F, F, A),
+    row("POST", "/organiser/toolkits/new",             S, S, see("/organiser/toolkits/matrix-kit*"),
+        F, F, see("/organiser/toolkits/matrix-kit*"), form=new_toolkit),
+    row("GET",  "/organiser/toolkits/{toolkit_draft}", TO_SIGNIN, TO_SIGNIN, A, F, F, A),
+    row("POST", "/organiser/toolkits/{toolkit}",       S, S,
+        see("/organiser/toolkits/{toolkit}?done=saved"), F, F,
+        see("/organiser/toolkits/{toolkit}?done=saved"), form=same_toolkit),
+    row("POST", "/organiser/toolkits/{toolkit_draft}/status", S, S,
+        see("/organiser/toolkits/{toolkit_draft}?done=draft"), F, F,
+        see("/organiser/toolkits/{toolkit_draft}?done=draft"), form=still_draft),
+    row("POST", "/organiser/toolkits/{toolkit_draft}/links", S, S,
+        see("/organiser/toolkits/{toolkit_draft}?done=link#resources"), F, F,
+        see("/organiser/toolkits/{toolkit_draft}?done=link#resources"), form=a_link),
+    row("POST", "/organiser/toolkits/{toolkit_draft}/files", S, S,
+        see("/organiser/toolkits/{toolkit_draft}?done=file#resources"), F, F,
+        see("/organiser/toolkits/{toolkit_draft}?done=file#resources"), form=a_text_file),
+    row("POST", "/organiser/toolkits/{toolkit_draft}/resources/{no_proposal}/remove",
+        S, S, NO_RESOURCE, F, F, NO_RESOURCE, form=nothing),
+    row("POST", "/organiser/sessions/{a_live}/toolkits", S, S,
+        see("/organiser/sessions/{a_live}?done=materials#materials"), F, F,
+        see("/organiser/sessions/{a_live}?done=materials#materials"), form=the_draft_toolkit),
+    row("POST", "/organiser/sessions/{a_draft}/toolkits/{toolkit}/remove", S, S,
+        see("/organiser/sessions/{a_draft}?done=materials#materials"), F, F,
+        see("/organiser/sessions/{a_draft}?done=materials#materials"), form=nothing),
+    row("POST", "/admin/toolkits/{toolkit}/feature",   S, S, F, F, F,
+        see("/organiser/toolkits?done=unfeatured"), form=not_featured),
     row("GET",  "/admin/audit",                        LOGIN, LOGIN, F, F, F, A),
     row("GET",  "/admin/review",                       LOGIN, LOGIN, F, F, F, A),
     # No such proposal (the call for sessions has its own tests): a 404 to the admin only.
@@ -422,6 +507,17 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/organisations",                      OK),
     row("GET",  "/organisations/{org_a}",              OK),
     row("GET",  "/static/css/site.css",                OK),
+    # -- the toolkit library: published toolkits for everyone, drafts for their organisers ----
+    row("GET",  "/toolkits",                           OK),
+    row("GET",  "/toolkits/{toolkit}",                 OK),
+    row("GET",  "/toolkits/{toolkit_draft}",           NO_TOOLKIT, NO_TOOLKIT, A, NO_TOOLKIT,
+        NO_TOOLKIT, A),
+    row("GET",  "/toolkits/{toolkit}/resources/{toolkit_file}", OK),
+    row("GET",  "/toolkits/{toolkit}/resources/{toolkit_link}",
+        Expect(303, location="https://example.org/guide")),
+    row("GET",  "/api/toolkits",                       OK),
+    row("GET",  "/api/toolkits/{toolkit}",             OK),
+    row("GET",  "/api/toolkits/{toolkit_draft}",       NO_TOOLKIT),
 )
 # fmt: on
 
@@ -438,6 +534,10 @@ SAMPLE_NAMES = {
     "org_a_id": "1",
     "no_proposal": "999999",
     "bad_token": "b" * 43,
+    "toolkit": "reading-circle-kit",
+    "toolkit_draft": "a-draft-kit",
+    "toolkit_link": "1",
+    "toolkit_file": "2",
 }
 
 
@@ -559,6 +659,7 @@ class Matrix:
     settings: Settings
     world: World
     clock: FixedClock
+    texts: Texts = field(default_factory=Texts)
     jars: dict[str, httpx.Cookies] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
@@ -600,13 +701,17 @@ def open_matrix(
     database_url: str, clock: FixedClock, texts: Texts | None = None
 ) -> Iterator[Matrix]:
     """The app over a seeded world (people's texts from ``texts``), everyone signed in."""
+    texts = texts or Texts()
+    media_dir = tempfile.TemporaryDirectory(prefix="festival-media-")
     settings = make_settings(database_url).with_(
-        admin_password=ADMIN_PASSWORD, room_rate_limits=False
+        admin_password=ADMIN_PASSWORD, room_rate_limits=False, media_dir=Path(media_dir.name)
     )
-    world = seed_world(settings, texts or Texts())
-    with TestClient(create_app(settings, clock=clock)) as client:
-        m = Matrix(client, settings, world, clock)
+    world = seed_world(settings, texts)
+    toolkits = seed_toolkits(settings, world, texts)
+    with media_dir, TestClient(create_app(settings, clock=clock)) as client:
+        m = Matrix(client, settings, world, clock, texts)
         m.names = dict(world.values())
+        m.names.update(toolkits.values())
         m.names["org_b_account"] = str(world.account_ids[ORG_B_ROLE])
         m.names["org_a_id"] = str(world.organisation_ids[ORG_A])
         m.names["no_proposal"] = "999999"

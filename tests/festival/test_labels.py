@@ -25,7 +25,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
         pytest.param(labels.AGE_GROUP_LABELS, vocabulary.AGE_GROUPS, id="age groups"),
         pytest.param(labels.LICENCE_LABELS, vocabulary.LICENCES, id="licences"),
         pytest.param(labels.LICENCE_URLS, vocabulary.LICENCES, id="licence deeds"),
-        pytest.param(labels.TOOLKIT_STATUS_LABELS, vocabulary.TOOLKIT_STATUSES, id="toolkit statuses"),
+        pytest.param(
+            labels.TOOLKIT_STATUS_LABELS, vocabulary.TOOLKIT_STATUSES, id="toolkit statuses"
+        ),
         pytest.param(
             labels.ORGANISATION_KIND_LABELS,
             tuple(kind.value for kind in OrganisationKind),

@@ -25,9 +25,22 @@ PAYLOADS = Texts(
     session_summary='"><img src=x onerror=alert("summary")>',
     join_url="javascript:alert('join')",
     person_name='"><img src=x onerror=alert("name")>',
+    toolkit_title="<script>alert('toolkit')</script>",
+    toolkit_summary='"><img src=x onerror=alert("toolkit summary")>',
+    toolkit_topic="<b onmouseover=alert('topic')>t</b>",
+    resource_title="<svg onload=alert('resource')>",
 )
 #: The fields whose text is shown as text (the join URL is only ever a link).
-TEXT_FIELDS = ("org_a_name", "session_title", "session_summary", "person_name")
+TEXT_FIELDS = (
+    "org_a_name",
+    "session_title",
+    "session_summary",
+    "person_name",
+    "toolkit_title",
+    "toolkit_summary",
+    "toolkit_topic",
+    "resource_title",
+)
 
 #: Where each field must be seen, escaped (pages as anyone sees them).
 SHOWN = {
@@ -35,11 +48,20 @@ SHOWN = {
     "/programme": {"org_a_name", "session_title"},
     "/editions/{edition}": {"org_a_name", "session_title"},
     "/editions/{edition}/programme": {"org_a_name", "session_title"},
-    "/sessions/{a_live}": {"org_a_name", "session_title", "session_summary"},
+    "/sessions/{a_live}": {"org_a_name", "session_title", "session_summary", "toolkit_title"},
     "/organisations": {"org_a_name"},
     "/organisations/{org_a}": {"org_a_name", "session_title"},
     "/rooms/{a_room}": {"session_title"},
     "/editions/{edition}/calendar": {"org_a_name"},
+    "/toolkits": {"org_a_name", "toolkit_title", "toolkit_summary", "toolkit_topic"},
+    "/toolkits/{toolkit}": {
+        "org_a_name",
+        "toolkit_title",
+        "toolkit_summary",
+        "toolkit_topic",
+        "resource_title",
+        "session_title",
+    },
 }
 #: A link whose address runs script.
 SCRIPT_LINK = re.compile(r"""(href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.I)
