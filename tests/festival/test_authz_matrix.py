@@ -698,13 +698,17 @@ class Matrix:
 
 @contextmanager
 def open_matrix(
-    database_url: str, clock: FixedClock, texts: Texts | None = None
+    database_url: str, clock: FixedClock, texts: Texts | None = None, **changes: Any
 ) -> Iterator[Matrix]:
-    """The app over a seeded world (people's texts from ``texts``), everyone signed in."""
+    """The app over a seeded world (people's texts from ``texts``; settings ``changes``),
+    everyone signed in."""
     texts = texts or Texts()
     media_dir = tempfile.TemporaryDirectory(prefix="festival-media-")
     settings = make_settings(database_url).with_(
-        admin_password=ADMIN_PASSWORD, room_rate_limits=False, media_dir=Path(media_dir.name)
+        admin_password=ADMIN_PASSWORD,
+        room_rate_limits=False,
+        media_dir=Path(media_dir.name),
+        **changes,
     )
     world = seed_world(settings, texts)
     toolkits = seed_toolkits(settings, world, texts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -314,3 +315,20 @@ def test_requested_log_format_honours_json_even_when_other_settings_fail(
 ) -> None:
     assert requested_log_format({"LOG_FORMAT": value, "DATABASE_URL": "mysql://x"}) == expected
     assert requested_log_format({}) == "text"
+
+
+def test_from_env_media_defaults_and_values() -> None:
+    default = Settings.from_env({})
+    given = Settings.from_env({"MEDIA_DIR": "/srv/festival/media", "MEDIA_MAX_UPLOAD_MB": "5"})
+
+    assert (default.media_dir, default.media_max_upload_bytes) == (Path("media"), 20 * 1024**2)
+    assert (given.media_dir, given.media_max_upload_bytes) == (
+        Path("/srv/festival/media"),
+        5 * 1024**2,
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "2.5", "lots", "99999"])
+def test_from_env_refuses_a_bad_upload_limit(value: str) -> None:
+    with pytest.raises(SettingsError, match="MEDIA_MAX_UPLOAD_MB"):
+        Settings.from_env({"MEDIA_MAX_UPLOAD_MB": value})
