@@ -23,6 +23,7 @@ from festival.routes import (
     admin_tzcheck,
     agenda,
     api,
+    celebrations,
     feeds,
     health,
     metrics,
@@ -61,6 +62,7 @@ def table(settings: Settings) -> list[BaseRoute]:
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *proposals.routes,  # /propose: the call for sessions
         *ws.routes,  # /rooms/{room} and its WebSocket
+        *celebrations.routes,  # /celebrations: the year's other learning celebrations
         *pages.routes,  # home, programme, sessions, organisations, editions
         Mount("/static", app=StaticFiles(directory=str(settings.static_dir)), name="static"),
     ]

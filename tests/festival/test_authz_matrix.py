@@ -518,6 +518,7 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/api/toolkits",                       OK),
     row("GET",  "/api/toolkits/{toolkit}",             OK),
     row("GET",  "/api/toolkits/{toolkit_draft}",       NO_TOOLKIT),
+    row("GET",  "/celebrations",                       OK),
 )
 # fmt: on
 
