@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import Route
 
 from festival.models.toolkits import Toolkit, ToolkitResource
 from scheduling.clock import FixedClock
@@ -347,3 +349,15 @@ def test_toolkit_of_another_organisation_cannot_be_attached_as_a_draft(m: Matrix
     )
 
     assert (draft.status_code, published.status_code) == (400, 303)
+
+
+def test_every_api_route_is_documented_in_docs_api_md() -> None:
+    from festival import routes
+    from tests.conftest import make_settings
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text("utf-8")
+    table = routes.table(make_settings("sqlite+aiosqlite:///unused.db"))
+    paths = [r.path for r in table if isinstance(r, Route) and r.path.startswith("/api/")]
+
+    assert "/api/toolkits" in paths
+    assert [p for p in paths if f"### `GET {p}`" not in text] == []
