@@ -14,6 +14,7 @@ from festival.routes import (
     account,
     admin,
     admin_audit,
+    admin_celebrations,
     admin_editions,
     admin_import,
     admin_organisations,
@@ -52,6 +53,7 @@ def table(settings: Settings) -> list[BaseRoute]:
         *admin_organisations.routes,  # /admin/organisations
         *admin_people.routes,  # /admin/people: accounts and roles
         *admin_review.routes,  # /admin/review, /admin/proposals: the review queue
+        *admin_celebrations.routes,  # /admin/celebration-proposals: proposed celebrations
         *admin_sessions.routes,  # /admin/sessions: previews, hosts, the CSV export
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, mail, proposals
+from festival import auth, celebration_proposals, mail, proposals
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.forms import Fields
@@ -36,7 +36,13 @@ async def queue(request: Request, account: auth.Account) -> Response:
         waiting = await proposals.pending(db)
         editions = {e.id: e for e in [await db.get(Edition, p.edition_id) for p in waiting] if e}
         submitted = await audit.submitted_sessions(db)
-    context = {"proposals": waiting, "editions": editions, "submitted": submitted}
+        celebrations = await celebration_proposals.pending(db)
+    context = {
+        "proposals": waiting,
+        "editions": editions,
+        "submitted": submitted,
+        "celebrations": celebrations,
+    }
     return page(request, "admin/review.html", context)
 
 

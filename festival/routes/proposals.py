@@ -22,7 +22,8 @@ from scheduling import vocabulary
 log = logging.getLogger("festival.proposals")
 
 
-def _client_key(request: Request) -> str:
+def client_key(request: Request) -> str:
+    """The keyed hash of the sender's network address, what the proposals' limit counts."""
     host = request.client.host if request.client is not None else None
     return address_key(host, state(request).settings.secret_key)
 
@@ -61,7 +62,7 @@ async def submit(request: Request) -> Response:
     fields = Fields(form)
     app = state(request)
     now = app.clock.now()
-    key = _client_key(request)
+    key = client_key(request)
     if fields.values.get(proposals.HONEYPOT):
         # Answered as a success, so that a robot learns nothing; nothing is stored.
         log.info("call for sessions: a form with the hidden field filled was dropped")

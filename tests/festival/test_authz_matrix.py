@@ -466,6 +466,13 @@ ROWS: tuple[Row, ...] = (
     row("GET",  "/propose",                            OK),
     row("POST", "/propose",                            see("/propose/thanks"), form=robot),
     row("GET",  "/propose/thanks",                     OK),
+    row("GET",  "/propose/celebration",                OK),
+    row("POST", "/propose/celebration",                see("/propose/thanks"), form=robot),
+    row("GET",  "/admin/celebration-proposals/{no_proposal}", LOGIN, LOGIN, F, F, F, NO_PROPOSAL),
+    row("POST", "/admin/celebration-proposals/{no_proposal}/accept", S, S, F, F, F, NO_PROPOSAL,
+        form=nothing),
+    row("POST", "/admin/celebration-proposals/{no_proposal}/decline", S, S, F, F, F,
+        NO_PROPOSAL, form=decline_message),
     # -- signing in: ADMIN_PASSWORD is retired once an admin account exists --------------------
     row("GET",  "/admin/login",                        see("/signin?next=/admin")),
     row("POST", "/admin/login",                        Expect(403), form=admin_password),

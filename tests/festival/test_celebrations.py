@@ -3,15 +3,24 @@ with its dates, organisers, sessions and feed (festival/celebrations.py, the pag
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
 from festival.app import create_app
 from festival.celebrations import arrange
 from festival.models import Edition
+from festival.models.celebrations import CelebrationProposal
 from festival.settings import Settings
 from scheduling.clock import FixedClock
+from tests.dbtools import with_db
+from tests.festival.test_authz_matrix import ADMIN, ANON, Matrix, open_matrix
 
 FLAGSHIP = Edition(
     slug="flag",
@@ -84,3 +93,116 @@ def test_celebrations_page_archives_a_past_celebration_with_its_programme(
     assert "The programme, archived" in past
     assert 'href="/editions/international-literacy-day-2027/calendar.ics"' in past
     assert (feed.status_code, "BEGIN:VEVENT" in feed.text) == (200, True)
+
+
+# -- proposing a celebration through the call for sessions --------------------------------------
+
+CELEBRATION_FORM = {
+    "organisation_name": "Lire à Dakar",
+    "organisation_kind": "association",
+    "organisation_country": "SN",
+    "organisation_tz_name": "Africa/Dakar",
+    "contact_name": "Awa",
+    "contact_email": "awa@lire.example.org",
+    "name": "Semaine de la lecture",
+    "description": "A week of reading in the libraries of Dakar.",
+    "first_day": "2027-03-15",
+    "last_day": "2027-03-19",
+}
+
+
+@pytest.fixture
+def m(database_url: str, clock: FixedClock) -> Iterator[Matrix]:
+    with open_matrix(database_url, clock) as world:
+        yield world
+
+
+def _post(m: Matrix, role: str, url: str, data: dict[str, str]) -> Any:
+    return m.request(role, "POST", url, data={**data, "csrf_token": m.csrf(role)})
+
+
+def _pending(m: Matrix) -> list[CelebrationProposal]:
+    async def read(db: AsyncSession) -> list[CelebrationProposal]:
+        return list((await db.execute(select(CelebrationProposal))).scalars())
+
+    return with_db(m.settings, read)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"last_day": "2027-03-01"}, "last_day", "The last day comes before the first day."),
+        ({"last_day": "2027-05-01"}, "last_day", "A celebration lasts at most 31 days."),
+        (
+            {"first_day": "2027-01-10", "last_day": "2027-01-12"},
+            "last_day",
+            "These days are already over everywhere on Earth.",
+        ),
+        ({"name": ""}, "name", "Give the celebration&#39;s name."),
+        ({"first_day": "15/03/2027"}, "first_day", "Give the first day, such as 2027-09-08."),
+    ],
+)
+def test_celebration_proposal_refused_with_the_reason_and_nothing_saved(
+    m: Matrix, changes: dict[str, str], field: str, message: str
+) -> None:
+    response = _post(m, ANON, "/propose/celebration", {**CELEBRATION_FORM, **changes})
+
+    assert response.status_code == 400
+    assert re.search(rf'id="{field}-error"[^>]*>[^<]*{re.escape(message)}', response.text)
+    assert "A week of reading in the libraries of Dakar." in response.text  # kept as typed
+    assert _pending(m) == []
+
+
+def test_celebration_proposed_accepted_appears_with_its_feed(m: Matrix) -> None:
+    sent = _post(m, ANON, "/propose/celebration", CELEBRATION_FORM)
+    [proposal] = _pending(m)
+    queue = m.request(ADMIN, "GET", "/admin/review")
+    accepted = _post(m, ADMIN, f"/admin/celebration-proposals/{proposal.id}/accept", {})
+    again = _post(m, ADMIN, f"/admin/celebration-proposals/{proposal.id}/accept", {})
+    page = m.request(ANON, "GET", "/celebrations")
+    feed = m.request(ANON, "GET", "/editions/semaine-de-la-lecture-2027/calendar.ics")
+    edition = m.request(ANON, "GET", "/api/editions/semaine-de-la-lecture-2027").json()
+
+    assert sent.headers["location"] == "/propose/thanks"
+    assert f'href="/admin/celebration-proposals/{proposal.id}"' in queue.text
+    assert accepted.headers["location"] == (
+        f"/admin/celebration-proposals/{proposal.id}?done=accepted-logged"
+    )
+    assert again.status_code == 409
+    assert 'href="/editions/semaine-de-la-lecture-2027/calendar.ics"' in page.text
+    assert (edition["kind"], edition["days"][0], edition["days"][-1]) == (
+        "celebration",
+        "2027-03-15",
+        "2027-03-19",
+    )
+    assert (feed.status_code, feed.text.startswith("BEGIN:VCALENDAR")) == (200, True)
+    assert [p.status for p in _pending(m)] == ["accepted"]
+
+
+def test_celebration_proposal_declined_with_a_message(m: Matrix) -> None:
+    _post(m, ANON, "/propose/celebration", CELEBRATION_FORM)
+    [proposal] = _pending(m)
+    empty = _post(m, ADMIN, f"/admin/celebration-proposals/{proposal.id}/decline", {})
+    declined = _post(
+        m,
+        ADMIN,
+        f"/admin/celebration-proposals/{proposal.id}/decline",
+        {"message": "Please run it as sessions of an existing edition."},
+    )
+
+    assert empty.status_code == 400
+    assert declined.status_code == 303
+    assert [(p.status, p.decline_message) for p in _pending(m)] == [
+        ("declined", "Please run it as sessions of an existing edition.")
+    ]
+    assert "Semaine de la lecture" not in m.request(ANON, "GET", "/celebrations").text
+
+
+def test_celebration_proposals_share_the_limit_of_the_call_for_sessions(m: Matrix) -> None:
+    answers = [
+        _post(m, ANON, "/propose/celebration", {**CELEBRATION_FORM, "name": f"Fête {n}"})
+        for n in range(4)
+    ]
+
+    assert [a.status_code for a in answers] == [303, 303, 303, 429]
+    assert len(_pending(m)) == 3

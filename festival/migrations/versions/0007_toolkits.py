@@ -1,4 +1,5 @@
-"""toolkits: the library of the community's toolkits, their links and files, and the sessions that use them
+"""toolkits: the library of the community's toolkits, their links and files, the sessions that use
+them; and proposed learning celebrations (the call for sessions)
 
 Revision ID: 0007
 Revises: 0006
@@ -84,8 +85,55 @@ def upgrade() -> None:
             batch_op.f("ix_toolkit_resource_toolkit_id"), ["toolkit_id"], unique=False
         )
 
+    op.create_table(
+        "celebration_proposal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("organisation_name", sa.String(length=200), nullable=False),
+        sa.Column("organisation_kind", sa.String(length=20), nullable=False),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("tz_name", sa.String(length=64), nullable=False),
+        sa.Column("contact_name", sa.String(length=120), nullable=False),
+        sa.Column("contact_email", sa.String(length=254), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("address_key", sa.String(length=80), nullable=False),
+        sa.Column("created_at_utc", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at_utc", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_account_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by", sa.String(length=254), nullable=False),
+        sa.Column("decline_message", sa.String(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("edition_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["decided_by_account_id"], ["account.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["edition_id"], ["edition.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("celebration_proposal", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_celebration_proposal_address_at", ["address_key", "created_at_utc"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_celebration_proposal_decided_by_account_id"),
+            ["decided_by_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_celebration_proposal_status"), ["status"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("celebration_proposal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_celebration_proposal_status"))
+        batch_op.drop_index(batch_op.f("ix_celebration_proposal_decided_by_account_id"))
+        batch_op.drop_index("ix_celebration_proposal_address_at")
+
+    op.drop_table("celebration_proposal")
+
     with op.batch_alter_table("toolkit_resource", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_toolkit_resource_toolkit_id"))
 
