@@ -361,3 +361,16 @@ def test_every_api_route_is_documented_in_docs_api_md() -> None:
 
     assert "/api/toolkits" in paths
     assert [p for p in paths if f"### `GET {p}`" not in text] == []
+
+
+def test_toolkit_removing_a_file_removes_it_from_the_media_storage(m: Matrix) -> None:
+    slug, file_id = m.names["toolkit"], m.names["toolkit_file"]
+    refused = post(m, ORG_B_ROLE, f"/organiser/toolkits/{slug}/resources/{file_id}/remove", {})
+    kept = media_files(m)
+    removed = post(m, ORG_A_ROLE, f"/organiser/toolkits/{slug}/resources/{file_id}/remove", {})
+    gone = m.request(ANON, "GET", f"/toolkits/{slug}/resources/{file_id}")
+
+    assert (refused.status_code, len(kept)) == (403, 1)
+    assert removed.headers["location"] == f"/organiser/toolkits/{slug}?done=removed#resources"
+    assert (media_files(m), counts(m)) == ([], (2, 1))
+    assert gone.status_code == 404
