@@ -6,6 +6,7 @@
 
 const PING_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 2_000; // after the browser says "offline"
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 // Close codes after which reconnecting cannot help (see docs/protocol.md).
@@ -32,7 +33,11 @@ export class RoomSocket extends EventTarget {
     this.timer = null;
     this.pingTimer = null;
     this.pongTimer = null;
-    window.addEventListener("offline", () => this.#drop("offline"));
+    // navigator.onLine and its events are hints only: a browser on a machine whose only
+    // network is loopback (a kiosk, a container serving itself) says "offline" while the
+    // server is reachable. "offline" makes us check the connection with a quick ping;
+    // "online" makes us retry at once instead of waiting out the backoff.
+    window.addEventListener("offline", () => this.#probe());
     window.addEventListener("online", () => this.#reconnectNow());
   }
 
@@ -141,6 +146,14 @@ export class RoomSocket extends EventTarget {
     }, PING_MS);
   }
 
+  /** Ask the server for a pong now; drop the connection if none comes back soon. */
+  #probe() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    clearTimeout(this.pongTimer);
+    this.ws.send(JSON.stringify({ type: "ping", ref: "ping" }));
+    this.pongTimer = setTimeout(() => this.#drop("offline"), PROBE_TIMEOUT_MS);
+  }
+
   #drop(why) {
     if (this.ws) {
       const ws = this.ws;
@@ -165,14 +178,11 @@ export class RoomSocket extends EventTarget {
       this.#state("stopped", { message: FINAL_CODES.get(code), code });
       return;
     }
-    if (!navigator.onLine) {
-      this.#state("offline");
-      return;
-    }
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2); // jitter: spread the herd
     this.attempt += 1;
-    this.#state("waiting", { delay });
+    // Offline or not, keep trying (with backoff): the browser's opinion is only a hint.
+    this.#state(navigator.onLine ? "waiting" : "offline", { delay });
     this.timer = setTimeout(() => this.#connect(), delay);
   }
 
