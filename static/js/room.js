@@ -6,7 +6,7 @@ import { Moderation } from "./room/moderation.js";
 import { PollPanel } from "./room/poll.js";
 import { QaPanel } from "./room/qa.js";
 import { QuizPanel } from "./room/quiz.js";
-import { RoomSocket } from "./room/socket.js";
+import { RoomSocket, nonce } from "./room/socket.js";
 
 const NAME_KEY = "festival.room.name";
 const root = document.getElementById("room");
@@ -27,6 +27,9 @@ class RoomApp {
     this.poll = new PollPanel(root, this);
     this.quiz = new QuizPanel(root, this);
     this.moderation = this.moderator ? new Moderation(root, this) : null;
+    this.announcer = document.getElementById("room-announce");
+    this.ownReactions = new Map(); // emoji -> bubbles already shown here, not to show again
+
     this.socket.addEventListener("frame", (e) => this.frame(e.detail));
     this.socket.addEventListener("joined", (e) => this.joined(e.detail));
     this.socket.addEventListener("connection", (e) => this.connection(e.detail));
@@ -53,6 +56,13 @@ class RoomApp {
     }
   }
 
+  /** Say something to screen readers (a polite live region), e.g. "New question from Ben". */
+  announce(text) {
+    if (!this.announcer) return;
+    // A new node each time: a live region announces additions, even of the same words.
+    this.announcer.replaceChildren(el("p", { text }));
+  }
+
   flag(tab) {
     const dot = document.getElementById(`${tab}-dot`);
     if (dot) dot.hidden = false;
@@ -77,7 +87,7 @@ class RoomApp {
     switch (frame.type) {
       case "snapshot": return this.snapshot(frame.data);
       case "presence": return this.setPresence(frame.data.count, frame.data.who);
-      case "reactions": return this.burst(frame.data.counts);
+      case "reactions": return this.reactions(frame.data.counts);
       case "poll.tally": return this.poll.tally(frame.data);
       case "qa.votes": return this.qa.votes(frame.data.counts);
       case "quiz.progress": return this.quiz.progress(frame.data);
@@ -125,6 +135,8 @@ class RoomApp {
   }
 
   setStatus(status) {
+    const labels = { lobby: "The room is in the lobby.", live: "The room is live now.", ended: "The room has ended." };
+    if (this.room.status && status !== this.room.status) this.announce(labels[status] ?? status);
     this.room.status = status;
     root.dataset.status = status;
     this.renderStatus();
@@ -162,13 +174,29 @@ class RoomApp {
     const bar = document.getElementById("reactions");
     bar.replaceChildren(...emoji.map((e) => el("button", {
       type: "button", class: "reaction", text: e, "aria-label": `React ${e}`,
-      onclick: () => { this.socket.fire("react", { emoji: e }); this.burst({ [e]: 1 }); },
+      onclick: () => {
+        this.socket.fire("react", { emoji: e });
+        this.burst({ [e]: 1 });
+        this.ownReactions.set(e, (this.ownReactions.get(e) ?? 0) + 1);
+      },
     })));
+  }
+
+  /** The room's aggregated reactions: ours were shown when we sent them, not again here. */
+  reactions(counts) {
+    const others = {};
+    for (const [emoji, count] of Object.entries(counts)) {
+      const own = Math.min(count, this.ownReactions.get(emoji) ?? 0);
+      if (own) this.ownReactions.set(emoji, (this.ownReactions.get(emoji) ?? 0) - own);
+      if (count - own > 0) others[emoji] = count - own;
+    }
+    this.burst(others);
   }
 
   burst(counts) {
     const area = document.getElementById("reaction-burst");
     for (const [emoji, count] of Object.entries(counts)) {
+      area.dataset.shown = String(Number(area.dataset.shown ?? 0) + count);
       for (let i = 0; i < Math.min(count, 8); i += 1) {
         const bubble = el("span", {
           class: "bubble",
@@ -204,9 +232,20 @@ class RoomApp {
       showError(document.getElementById("name-error"), null);
       root.classList.add("named");
       this.socket.rename(name);
+      // The name form is gone: keep the keyboard where the conversation is.
+      const next = document.getElementById("chat-input");
+      if (next && next.offsetParent !== null) next.focus();
+      else document.getElementById("room-title").focus();
     });
     root.querySelector("#name-change")?.addEventListener("click", () => root.classList.remove("named"));
-    this.composer("chat-form", "chat-error", async (text) => this.act("chat.send", { text }, document.getElementById("chat-error")));
+    this.composer("chat-form", "chat-error", async (text) => {
+      // Shown at once as "sending…"; the room's echo (same nonce) replaces it.
+      const id = nonce();
+      this.chat.sending(id, text);
+      const reply = await this.act("chat.send", { text, nonce: id }, document.getElementById("chat-error"));
+      if (!reply) this.chat.unsent(id);
+      return reply;
+    });
     this.composer("qa-form", "qa-error", async (text) => {
       const reply = await this.act("qa.ask", { text }, document.getElementById("qa-error"));
       if (reply) this.qa.asked(reply, text);

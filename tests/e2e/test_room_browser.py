@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 
 ADMIN_PASSWORD = "browser-test-admin"
 TIMEOUT_MS = 15_000
+SENT = "#chat-list .chat-item:not(.sending) .chat-text"
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +104,12 @@ class Person:
         self.page.click("#chat-form button[type=submit]")
 
     def chat_texts(self) -> list[str]:
-        texts: list[str] = self.page.locator("#chat-list .chat-text").all_inner_texts()
+        # Not the ones still "sending…": those are ours, not yet echoed by the room.
+        texts: list[str] = self.page.locator(SENT).all_inner_texts()
         return texts
 
     def wait_chat(self, text: str) -> None:
-        self.page.locator("#chat-list .chat-text", has_text=text).first.wait_for()
+        self.page.locator(SENT, has_text=text).first.wait_for()
 
     def tab(self, name: str) -> None:
         self.page.click(f'.room-tabs a[data-tab="{name}"]')

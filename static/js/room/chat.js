@@ -18,14 +18,35 @@ export class ChatPanel {
 
   event(frame) {
     if (frame.type === "chat.message") {
-      this.add({ id: frame.seq, author: frame.data.author, text: frame.data.text, at: frame.at });
+      this.add({
+        id: frame.seq, author: frame.data.author, text: frame.data.text, at: frame.at, nonce: frame.data.nonce,
+      });
     } else if (frame.type === "chat.deleted") {
       this.items.get(frame.data.id)?.remove();
       this.items.delete(frame.data.id);
     }
   }
 
+  /** Our message, shown at once as "sending…" until the room echoes it (same nonce). */
+  sending(nonce, text) {
+    const item = el(
+      "li",
+      { class: "chat-item mine sending", dataset: { nonce } },
+      el("span", { class: "chat-author", text: this.app.me?.name ?? "You", dir: "auto" }),
+      el("span", { class: "chat-time", text: "sending…" }),
+      el("p", { class: "chat-text", text, dir: "auto" }),
+    );
+    this.list.append(item);
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** The room refused it: the text goes back into the box (see room.js), the item goes. */
+  unsent(nonce) {
+    this.list.querySelector(`.sending[data-nonce="${CSS.escape(nonce)}"]`)?.remove();
+  }
+
   add(message) {
+    if (message.nonce) this.unsent(message.nonce);
     if (this.items.has(message.id)) return;
     const mine = message.author.id === this.app.me?.id;
     const canDelete = mine || this.app.moderator;

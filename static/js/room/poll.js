@@ -18,6 +18,7 @@ export class PollPanel {
       this.poll = { id: frame.seq, ...frame.data, open: true, total: 0, my_choices: null,
         counts: frame.data.results === "live" || this.app.moderator ? frame.data.options.map(() => 0) : undefined };
       this.app.flag("poll");
+      this.app.announce(`New poll: ${frame.data.question}`);
     } else if (frame.type === "poll.closed" && this.poll?.id === frame.data.id) {
       Object.assign(this.poll, { open: false, counts: frame.data.counts, total: frame.data.total });
     }
@@ -36,6 +37,8 @@ export class PollPanel {
     if (reply) {
       Object.assign(this.poll, { my_choices: choices, counts: reply.counts, total: reply.total });
       this.render();
+      // The ballot is gone: the keyboard goes to what replaced it ("n votes. You voted.").
+      this.box.querySelector(".poll-total")?.focus();
     }
   }
 
@@ -52,7 +55,7 @@ export class PollPanel {
     if (poll.counts) this.box.append(this.results(poll));
     const state = poll.open ? (voted ? "You voted." : "") : "The poll is closed.";
     const hidden = poll.open && !poll.counts ? " Results show once you have voted." : "";
-    this.box.append(el("p", { class: "poll-total", text: `${poll.total} votes. ${state}${hidden}` }));
+    this.box.append(el("p", { class: "poll-total", tabindex: "-1", text: `${poll.total} votes. ${state}${hidden}` }));
     if (this.app.moderator && poll.open) {
       this.box.append(el("button", { type: "button", text: "Close the poll",
         onclick: () => this.app.act("poll.close", { id: poll.id }) }));

@@ -21,6 +21,10 @@ export class QaPanel {
         id: frame.seq, author: data.author, text: data.text, status: data.status,
         pinned: false, votes: 0, voted: false, at: frame.at,
       });
+      if (data.author.id !== this.app.me?.id) {
+        const waiting = data.status === "pending" ? " (waiting for approval)" : "";
+        this.app.announce(`New question from ${data.author.name}${waiting}: ${data.text}`);
+      }
     } else if (frame.type === "qa.approved") {
       this.questions.set(data.question.id, { voted: false, ...data.question });
     } else {
@@ -62,6 +66,14 @@ export class QaPanel {
   }
 
   render() {
+    // The lists are drawn again on every change (a vote anywhere in the room): the button
+    // that had the keyboard gets it back, so a vote never throws a keyboard user out.
+    const focused = this.root.querySelector(".qa-list :focus")?.dataset.focusKey;
+    this.draw();
+    if (focused) this.root.querySelector(`[data-focus-key="${focused}"]`)?.focus();
+  }
+
+  draw() {
     const groups = { open: [], pending: [], answered: [], hidden: [] };
     for (const question of this.questions.values()) groups[question.status]?.push(question);
     groups.open.sort((a, b) => (b.pinned - a.pinned) || (b.votes - a.votes) || (a.id - b.id));
@@ -79,6 +91,7 @@ export class QaPanel {
     const app = this.app;
     const mod = app.moderator;
     const act = (type, data = {}) => () => app.act(type, { id: question.id, ...data });
+    const key = (name) => ({ focusKey: `${question.id}-${name}` });
     return el(
       "li",
       { class: `qa-item${question.pinned ? " pinned" : ""}`, dataset: { id: question.id } },
@@ -87,9 +100,13 @@ export class QaPanel {
             type: "button",
             class: question.voted ? "vote voted" : "vote",
             "aria-pressed": question.voted ? "true" : "false",
-            "aria-label": `${question.voted ? "Remove your upvote" : "Upvote"} (${question.votes} votes)`,
+            dataset: key("vote"),
             onclick: () => this.toggleVote(question),
-          }, "▲ ", el("span", { class: "vote-count", text: question.votes }))
+          // The name is what is seen ("3"), then what it does: WCAG 2.5.3, label in name.
+          }, el("span", { "aria-hidden": "true", text: "▲ " }),
+            el("span", { class: "vote-count", text: question.votes }),
+            el("span", { class: "visually-hidden", text: question.votes === 1 ? " vote, upvote" : " votes, upvote" }),
+            question.voted ? el("span", { class: "vote-mine", text: " ✓" }) : null)
         : el("span", { class: "vote-count", text: `${question.votes} ▲` }),
       el("div", { class: "qa-body" },
         el("p", { class: "qa-text", text: question.text, dir: "auto" }),
@@ -97,12 +114,12 @@ export class QaPanel {
           el("span", { text: question.author.name, dir: "auto" }),
           question.pinned ? el("strong", { text: " · pinned" }) : null),
         mod ? el("div", { class: "qa-actions" },
-          question.status === "pending" ? el("button", { type: "button", text: "Approve", onclick: act("qa.approve") }) : null,
-          question.status === "open" ? el("button", { type: "button", text: "Answered", onclick: act("qa.answer") }) : null,
+          question.status === "pending" ? el("button", { type: "button", text: "Approve", dataset: key("approve"), onclick: act("qa.approve") }) : null,
+          question.status === "open" ? el("button", { type: "button", text: "Answered", dataset: key("answer"), onclick: act("qa.answer") }) : null,
           question.status === "open"
-            ? el("button", { type: "button", text: question.pinned ? "Unpin" : "Pin", onclick: act("qa.pin", { pinned: !question.pinned }) })
+            ? el("button", { type: "button", text: question.pinned ? "Unpin" : "Pin", dataset: key("pin"), onclick: act("qa.pin", { pinned: !question.pinned }) })
             : null,
-          question.status !== "hidden" ? el("button", { type: "button", text: "Hide", onclick: act("qa.hide") }) : null,
+          question.status !== "hidden" ? el("button", { type: "button", text: "Hide", dataset: key("hide"), onclick: act("qa.hide") }) : null,
         ) : null,
       ),
     );

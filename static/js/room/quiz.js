@@ -25,6 +25,7 @@ export class QuizPanel {
       const prepared = s.prepared.find((q) => q.id === data.id);
       if (prepared) prepared.asked = true;
       this.app.flag("quiz");
+      this.app.announce(`Quiz question: ${data.text}`);
     } else if (frame.type === "quiz.revealed") {
       if (s.question?.id === data.id) Object.assign(s.question, { correct: data.correct, counts: data.counts });
       Object.assign(s, { running: false, leaderboard: data.leaderboard });
@@ -47,6 +48,8 @@ export class QuizPanel {
     if (reply) {
       this.state.my_answer = choice;
       this.render();
+      // The options are disabled now: keep the keyboard in the quiz, on its count of answers.
+      this.box.querySelector(".quiz-answers")?.focus();
     }
   }
 
@@ -76,9 +79,12 @@ export class QuizPanel {
           type: "button", class: classes.join(" "), dir: "auto",
           disabled: !s.running || s.my_answer !== null,
           onclick: () => this.answer(index),
-        }, option + count);
+        }, option + count,
+        // Said in words too, not only by colour (WCAG 1.4.1).
+        s.my_answer === index ? el("span", { class: "quiz-tag", text: " · your answer" }) : null,
+        question.correct === index ? el("span", { class: "quiz-tag", text: " · correct" }) : null);
       })));
-      this.box.append(el("p", { class: "quiz-answers", text: `${question.answers ?? 0} answered` }));
+      this.box.append(el("p", { class: "quiz-answers", tabindex: "-1", text: `${question.answers ?? 0} answered` }));
     }
     if (!s.running && s.leaderboard?.length) {
       this.box.append(el("h3", { text: s.finished ? "Final podium" : "Leaderboard" }));

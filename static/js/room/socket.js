@@ -49,8 +49,21 @@ export class RoomSocket extends EventTarget {
   /** Rejoin under a new name (the name is fixed for a connection). */
   rename(name) {
     this.name = name;
-    if (this.ws) this.ws.close(1000, "rename");
-    else this.#reconnectNow();
+    // The protocol fixes the name for a connection (docs/protocol.md, join): join again at
+    // once, and say "connecting", not "connection lost", while we do.
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.onclose = null;
+      ws.close(1000, "rename");
+      this.joined = false;
+      clearTimeout(this.pingTimer);
+      clearTimeout(this.pongTimer);
+      for (const [ref, request] of this.pending) {
+        if (!RETRIED.has(request.type)) this.#fail(ref, "offline", "The connection dropped; try again.");
+      }
+    }
+    this.#reconnectNow();
   }
 
   /** Send a command; resolves with the ok reply's data, rejects with the error's data. */
@@ -202,7 +215,7 @@ export function flatten(frame) {
   return frame.frames.flatMap(flatten);
 }
 
-function nonce() {
+export function nonce() {
   const bytes = new Uint8Array(9);
   crypto.getRandomValues(bytes);
   return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "");
