@@ -79,3 +79,15 @@ def test_the_license_is_the_agpl_the_package_declares() -> None:
 
     assert hashlib.sha256(text).hexdigest() == AGPL_SHA256  # verbatim, not paraphrased
     assert project["license"] == {"text": "AGPL-3.0-or-later"}
+
+
+def test_the_readme_shows_the_screenshots_of_each_key_page_at_both_sizes() -> None:
+    shown = re.findall(r'<img src="(docs/screenshots/[^"]+)"', README)
+    pages = {"home", "programme", "session", "room", "calendars"}
+
+    expected = {
+        f"docs/screenshots/{p}-{size}.png" for p in pages for size in ("1280x800", "390x844")
+    }
+    assert set(shown) == expected
+    for path in shown:
+        assert (ROOT / path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path

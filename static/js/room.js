@@ -9,6 +9,8 @@ import { QuizPanel } from "./room/quiz.js";
 import { RoomSocket, nonce } from "./room/socket.js";
 
 const NAME_KEY = "festival.room.name";
+// A word under each reaction: read where the emoji font is missing, and by screen readers.
+const REACTION_WORDS = { "👏": "clap", "❤️": "love", "😂": "funny", "😮": "wow", "🎉": "party", "👍": "like" };
 const root = document.getElementById("room");
 
 class RoomApp {
@@ -173,13 +175,13 @@ class RoomApp {
   renderReactions(emoji) {
     const bar = document.getElementById("reactions");
     bar.replaceChildren(...emoji.map((e) => el("button", {
-      type: "button", class: "reaction", text: e, "aria-label": `React ${e}`,
+      type: "button", class: "reaction", "aria-label": `React ${e} ${REACTION_WORDS[e] ?? ""}`.trim(),
       onclick: () => {
         this.socket.fire("react", { emoji: e });
         this.burst({ [e]: 1 });
         this.ownReactions.set(e, (this.ownReactions.get(e) ?? 0) + 1);
       },
-    })));
+    }, el("span", { class: "reaction-emoji", text: e }), el("span", { class: "reaction-word", text: REACTION_WORDS[e] ?? "" }))));
   }
 
   /** The room's aggregated reactions: ours were shown when we sent them, not again here. */

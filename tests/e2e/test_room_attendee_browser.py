@@ -35,7 +35,8 @@ RECORD_STATES = """
 window.__states = [];
 new MutationObserver((changes) => {
   for (const change of changes) {
-    if (change.attributeName === "data-connection") window.__states.push(change.target.dataset.connection);
+    const state = change.target.dataset.connection;
+    if (change.attributeName === "data-connection") window.__states.push(state);
   }
 }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-connection"] });
 """
@@ -231,7 +232,9 @@ def test_room_own_upvote_and_quiz_answer_are_visible(
     second = ana.page.locator(".qa-item", has_text="Second question").locator("button.vote")
     unvoted = background(first)
     first.click()
-    ana.page.locator('.qa-item:has-text("First question") button.vote[aria-pressed="true"]').wait_for()
+    ana.page.locator(
+        '.qa-item:has-text("First question") button.vote[aria-pressed="true"]'
+    ).wait_for()
     # Its accessible name starts with what is seen (WCAG 2.5.3): the count, then the action.
     name = ana.page.get_by_role("button", name=re.compile(r"^1 vote, upvote")).first
     voted_text = name.inner_text()

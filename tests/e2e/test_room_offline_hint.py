@@ -26,7 +26,9 @@ Object.defineProperty(Navigator.prototype, "onLine", { get: () => false, configu
 
 @pytest.fixture
 def offline_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(timezone_id="Asia/Kathmandu", viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        timezone_id="Asia/Kathmandu", viewport={"width": 390, "height": 844}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(ALWAYS_OFFLINE)
     page = context.new_page()
