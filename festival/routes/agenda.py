@@ -33,7 +33,8 @@ def feed_path(token: str) -> str:
     return f"/agenda/{token}.ics"
 
 
-def _token(request: Request) -> str | None:
+def agenda_token(request: Request) -> str | None:
+    """The agenda token of this browser's cookie, if it looks like one."""
     token = request.cookies.get(AGENDA_COOKIE, "").strip()
     return token if agenda_store.looks_like_token(token) else None
 
@@ -47,7 +48,7 @@ def _remember(request: Request, response: Response, token: str) -> None:
 async def agenda_page(request: Request) -> Response:
     """The saved sessions in the viewer's zone, with the feed's links and the rotate button."""
     viewer = resolve_viewer(request, strict=False)
-    token = _token(request)
+    token = agenda_token(request)
     slots = []
     notices: dict[int, changes_store.Notice] = {}
     async with state(request).sessions() as db:
@@ -96,22 +97,26 @@ async def _form_uid(request: Request) -> tuple[str, str]:
 async def save(request: Request) -> Response:
     """Save a session; creates the agenda (and its cookie) on the first save."""
     uid, _next = await _form_uid(request)
+    form = await request.form()
+    back = form.get("back")  # the programme's star: back to the card, not to the agenda
     now = request_now(request)
-    token = _token(request)
+    token = agenda_token(request)
     async with session_scope(state(request).sessions) as db:
         record: Agenda | None = await agenda_store.find_agenda(db, token) if token else None
         if record is None:
             record, token = await agenda_store.create_agenda(db, now)
         await agenda_store.save_session(db, record, uid, now)
     assert token is not None
-    response = RedirectResponse(f"/agenda?saved={quote(uid)}#s-{quote(uid)}", status_code=303)
+    shown = f"/agenda?saved={quote(uid)}#s-{quote(uid)}"
+    target = auth.safe_next(back, shown) if isinstance(back, str) else shown
+    response = RedirectResponse(target, status_code=303)
     _remember(request, response, token)
     return response
 
 
 async def remove(request: Request) -> Response:
     uid, next_value = await _form_uid(request)
-    token = _token(request)
+    token = agenda_token(request)
     async with session_scope(state(request).sessions) as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is not None:
@@ -123,7 +128,7 @@ async def rotate(request: Request) -> Response:
     """A new address for the agenda; the old one stops working at once."""
     form = await request.form()
     await auth.verify_csrf(request, form)
-    token = _token(request)
+    token = agenda_token(request)
     async with session_scope(state(request).sessions) as db:
         record = await agenda_store.find_agenda(db, token) if token else None
         if record is None:

@@ -18,7 +18,9 @@ from starlette.routing import BaseRoute, Route
 from festival.errors import NotFoundError
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
+from festival.routes.agenda import agenda_token
 from festival.state import state
+from festival.stores import agenda as agenda_store
 from festival.stores import changes as changes_store
 from festival.stores import programme as store
 from festival.stores import toolkits as toolkits_store
@@ -131,10 +133,14 @@ async def _programme(request: Request, slug: str | None) -> Response:
         if edition is None:
             raise NotFoundError("There is no festival edition yet.", "edition.not_found")
         slots = await store.list_slots(db, edition, statuses=PUBLIC_STATUSES)
+        token = agenda_token(request)
+        agenda = await agenda_store.find_agenda(db, token) if token else None
+        saved = await agenda_store.agenda_uids(db, agenda) if agenda else set()
     params = query_lists(request)
     filter_error: str | None = None
     days: list[tuple[date, list[Slot]]] = []
     matched = 0
+    now_uid: str | None = None
     try:
         filters = programme.parse_filters(params)
         programme.check_day_in_window(filters, window.window_for_dates(edition.days), viewer.zone)
@@ -145,6 +151,8 @@ async def _programme(request: Request, slug: str | None) -> Response:
         chosen = programme.apply_filters(slots, filters, viewer.zone)
         matched = len(chosen)
         days = programme.group_by_local_day(chosen, viewer.zone)
+        # "Jump to now": the first session, in programme order, that has not ended yet.
+        now_uid = next((s.uid for day in days for s in day[1] if s.ends_at_utc > viewer.now), None)
     context = {
         "edition": edition,
         "days": days,
@@ -158,6 +166,9 @@ async def _programme(request: Request, slug: str | None) -> Response:
         "kinds": vocabulary.KINDS,
         "audiences": vocabulary.AUDIENCES,
         "action": request.url.path,
+        "saved": saved,
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "now_uid": now_uid,
     }
     return render(
         request,

@@ -193,3 +193,44 @@ def test_agenda_download_is_an_attachment(demo_client: TestClient, demo_settings
     assert response.headers["content-disposition"].startswith(
         'attachment; filename="my-agenda.ics"'
     )
+
+
+@pytest.mark.parametrize(
+    ("back", "landing"),
+    [
+        ("/programme?kind=workshop#s-{uid}", "/programme?kind=workshop#s-{uid}"),
+        ("https://elsewhere.example/programme", "/agenda?saved={uid}#s-{uid}"),
+        ("//elsewhere.example/programme", "/agenda?saved={uid}#s-{uid}"),
+    ],
+)
+def test_the_programme_star_saves_and_goes_back_to_the_card_never_off_site(
+    demo_client: TestClient, demo_settings: Settings, back: str, landing: str
+) -> None:
+    (uid,) = published_uids(demo_settings, 1)
+    response = demo_client.post(
+        "/agenda/save",
+        data={"csrf_token": csrf(demo_client, uid), "uid": uid, "back": back.format(uid=uid)},
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == landing.format(uid=uid)
+
+
+def test_the_programme_shows_which_sessions_are_saved(
+    demo_client: TestClient, demo_settings: Settings
+) -> None:
+    saved_uid, other_uid = published_uids(demo_settings, 2)
+    save(demo_client, saved_uid)
+
+    page = demo_client.get("/programme").text
+
+    def star(uid: str) -> str:
+        match = re.search(rf'id="s-{uid}".*?<button type="submit" class="star"[^>]*>', page, re.S)
+        assert match is not None
+        return match.group(0)
+
+    assert 'action="/agenda/remove"' in star(saved_uid)
+    assert 'aria-pressed="true"' in star(saved_uid)
+    assert 'action="/agenda/save"' in star(other_uid)
+    assert 'aria-pressed="false"' in star(other_uid)
