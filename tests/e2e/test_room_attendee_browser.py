@@ -365,3 +365,41 @@ def test_room_rename_does_not_flash_connection_lost(browser: Any, room: str) -> 
     assert author == "Second name"
     assert "waiting" not in states and "offline" not in states
     assert states[-1] == "open"
+
+
+def test_room_controls_fit_a_320_px_phone_and_the_empty_chat_says_so(
+    browser: Any, room: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(room)
+        page.locator('#room[data-connection="open"]').wait_for(state="attached")
+        page.locator("#reactions button").first.wait_for()
+
+        def right(selector: str) -> float:
+            box = page.locator(selector).bounding_box()
+            assert box is not None, selector
+            return float(box["x"] + box["width"])
+
+        edges = {"Enter": right("#name-form button[type=submit]")}
+        page.fill("#name-input", "Kim")
+        page.press("#name-input", "Enter")
+        page.locator('#room[data-connection="open"]').wait_for(state="attached")
+        empty_before = page.locator("#chat-empty").is_visible()
+        edges["Send"] = right("#chat-form button[type=submit]")
+        edges["reactions"] = max(
+            right(f"#reactions button >> nth={n}") for n in range(page.locator(".reaction").count())
+        )
+        page.click('.room-tabs a[data-tab="qa"]')
+        edges["Ask"] = right("#qa-form button[type=submit]")
+        page.click('.room-tabs a[data-tab="chat"]')
+        page.fill("#chat-input", "first!")
+        page.press("#chat-input", "Enter")
+        page.locator(SENT, has_text="first!").wait_for()
+        empty_after = page.locator("#chat-empty").is_visible()
+    finally:
+        context.close()
+    assert {name: edge for name, edge in edges.items() if edge > 320} == {}
+    assert (empty_before, empty_after) == (True, False)

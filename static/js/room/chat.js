@@ -6,6 +6,7 @@ const KEEP = 200;
 export class ChatPanel {
   constructor(root, app) {
     this.list = root.querySelector("#chat-list");
+    this.empty = root.querySelector("#chat-empty");
     this.app = app;
     this.items = new Map(); // message id -> li
   }
@@ -14,6 +15,12 @@ export class ChatPanel {
     this.list.replaceChildren();
     this.items.clear();
     for (const message of messages) this.add(message);
+    this.showEmpty();
+  }
+
+  /** "No messages yet" while the list is empty (nothing sent, nothing sending). */
+  showEmpty() {
+    if (this.empty) this.empty.hidden = this.list.childElementCount > 0;
   }
 
   event(frame) {
@@ -24,6 +31,7 @@ export class ChatPanel {
     } else if (frame.type === "chat.deleted") {
       this.items.get(frame.data.id)?.remove();
       this.items.delete(frame.data.id);
+      this.showEmpty();
     }
   }
 
@@ -38,11 +46,13 @@ export class ChatPanel {
     );
     this.list.append(item);
     this.list.scrollTop = this.list.scrollHeight;
+    this.showEmpty();
   }
 
   /** The room refused it: the text goes back into the box (see room.js), the item goes. */
   unsent(nonce) {
     this.list.querySelector(`.sending[data-nonce="${CSS.escape(nonce)}"]`)?.remove();
+    this.showEmpty();
   }
 
   add(message) {
@@ -76,5 +86,6 @@ export class ChatPanel {
       this.items.delete(oldest);
     }
     if (atBottom || mine) this.list.scrollTop = this.list.scrollHeight;
+    this.showEmpty();
   }
 }
