@@ -11,6 +11,7 @@ import { RoomSocket, nonce } from "./room/socket.js";
 const NAME_KEY = "festival.room.name";
 // A word under each reaction: read where the emoji font is missing, and by screen readers.
 const REACTION_WORDS = { "👏": "clap", "❤️": "love", "😂": "funny", "😮": "wow", "🎉": "party", "👍": "like" };
+const OWN_REACTION_MS = 3_000;
 const root = document.getElementById("room");
 
 class RoomApp {
@@ -30,8 +31,7 @@ class RoomApp {
     this.quiz = new QuizPanel(root, this);
     this.moderation = this.moderator ? new Moderation(root, this) : null;
     this.announcer = document.getElementById("room-announce");
-    this.ownReactions = new Map(); // emoji -> bubbles already shown here, not to show again
-
+    this.ownReactions = new Map(); // emoji -> times we sent it (its bubble shown already)
     this.socket.addEventListener("frame", (e) => this.frame(e.detail));
     this.socket.addEventListener("joined", (e) => this.joined(e.detail));
     this.socket.addEventListener("connection", (e) => this.connection(e.detail));
@@ -179,7 +179,7 @@ class RoomApp {
       onclick: () => {
         this.socket.fire("react", { emoji: e });
         this.burst({ [e]: 1 });
-        this.ownReactions.set(e, (this.ownReactions.get(e) ?? 0) + 1);
+        this.ownReactions.set(e, [...(this.ownReactions.get(e) ?? []), Date.now()]);
       },
     }, el("span", { class: "reaction-emoji", text: e }), el("span", { class: "reaction-word", text: REACTION_WORDS[e] ?? "" }))));
   }
@@ -187,9 +187,13 @@ class RoomApp {
   /** The room's aggregated reactions: ours were shown when we sent them, not again here. */
   reactions(counts) {
     const others = {};
+    // The room sums each 1 s window; a reaction of ours older than a few windows was counted
+    // already (or lost): it no longer hides anyone else's.
+    const recent = Date.now() - OWN_REACTION_MS;
     for (const [emoji, count] of Object.entries(counts)) {
-      const own = Math.min(count, this.ownReactions.get(emoji) ?? 0);
-      if (own) this.ownReactions.set(emoji, (this.ownReactions.get(emoji) ?? 0) - own);
+      const mine = (this.ownReactions.get(emoji) ?? []).filter((at) => at > recent);
+      const own = Math.min(count, mine.length);
+      this.ownReactions.set(emoji, mine.slice(own));
       if (count - own > 0) others[emoji] = count - own;
     }
     this.burst(others);
@@ -239,7 +243,10 @@ class RoomApp {
       if (next && next.offsetParent !== null) next.focus();
       else document.getElementById("room-title").focus();
     });
-    root.querySelector("#name-change")?.addEventListener("click", () => root.classList.remove("named"));
+    root.querySelector("#name-change")?.addEventListener("click", () => {
+      root.classList.remove("named");
+      document.getElementById("name-input").focus();
+    });
     this.composer("chat-form", "chat-error", async (text) => {
       // Shown at once as "sending…"; the room's echo (same nonce) replaces it.
       const id = nonce();

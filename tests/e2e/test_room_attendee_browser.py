@@ -353,6 +353,7 @@ def test_room_rename_does_not_flash_connection_lost(browser: Any, room: str) -> 
     try:
         person.page.evaluate("window.__states.length = 0")
         person.page.click("#name-change")
+        focus_on_change = person.focused("id")
         person.page.fill("#name-input", "Second name")
         person.page.press("#name-input", "Enter")
         person.wait_connection("open")
@@ -362,6 +363,7 @@ def test_room_rename_does_not_flash_connection_lost(browser: Any, room: str) -> 
         states = person.page.evaluate("window.__states")
     finally:
         person.close()
+    assert focus_on_change == "name-input"
     assert author == "Second name"
     assert "waiting" not in states and "offline" not in states
     assert states[-1] == "open"
