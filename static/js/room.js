@@ -103,6 +103,7 @@ class RoomApp {
     else if (area === "quiz") this.quiz.event(frame);
     else if (area === "room") this.roomEvent(frame);
     else if (area === "mod") this.moderation?.event(frame);
+    this.moderation?.roomEvent(frame);
   }
 
   snapshot(data) {
@@ -164,10 +165,19 @@ class RoomApp {
   renderFeatures() {
     const features = this.room.features ?? {};
     const ended = this.room.status === "ended" && !this.moderator;
+    const names = { chat: "the chat", qa: "questions" };
     for (const [form, feature] of [["chat-form", "chat"], ["qa-form", "qa"]]) {
       const node = document.getElementById(form);
       const off = ended || features[feature] === false;
       node.hidden = off;
+      // Say why the box is gone, instead of only hiding it.
+      const why = document.getElementById(`${feature}-off`);
+      if (why) {
+        why.hidden = !off;
+        why.textContent = !off ? "" : ended
+          ? "This room has ended: you can read, not write."
+          : `The host has turned ${names[feature]} off for now.`;
+      }
     }
     document.getElementById("reactions").hidden = ended || features.reactions === false;
   }

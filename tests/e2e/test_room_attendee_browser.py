@@ -405,3 +405,34 @@ def test_room_controls_fit_a_320_px_phone_and_the_empty_chat_says_so(
         context.close()
     assert {name: edge for name, edge in edges.items() if edge > 320} == {}
     assert (empty_before, empty_after) == (True, False)
+
+
+def test_room_moderator_panel_speaks_in_words(people: tuple[Person, Person, Person]) -> None:
+    host, ana, _ = people
+    host.tab("mod")
+    host.page.click('[data-action="room.open"]')
+    ana.wait_status("live")
+    ana.chat("hello from Ana")
+    host.tab("chat")
+    message = host.page.locator(".chat-item", has_text="hello from Ana")
+    message.wait_for()
+    folded = message.locator(".mod-buttons").is_visible()
+    message.locator(".mod-menu summary").click()
+    message.get_by_label("How long to mute Ana").select_option("30")
+    message.get_by_role("button", name="Mute for").click()
+    host.tab("mod")
+    audit = host.page.locator("#audit li", has_text="Muted Ana for 30 min")
+    audit.wait_for()  # no Refresh button: the trail follows the room
+    host.page.get_by_role("checkbox", name="Chat", exact=True).uncheck()
+    host.page.click("#settings-form button[type=submit]")
+    ana.page.locator("#chat-off", has_text="The host has turned the chat off for now.").wait_for()
+    chat_form_hidden = ana.page.locator("#chat-form").is_hidden()
+    host.page.locator("#audit li", has_text="Turned the chat off").wait_for()
+    labels = host.page.locator('#settings-form input[name="feature"]').evaluate_all(
+        "boxes => boxes.map(box => box.parentElement.textContent.trim())"
+    )
+    raw_json = host.page.locator("#audit").inner_text()
+    assert folded is False
+    assert chat_form_hidden is True
+    assert labels == ["Chat", "Questions (Q&A)", "Polls", "Quiz", "Reactions"]
+    assert "{" not in raw_json

@@ -1,5 +1,52 @@
 // Moderator controls: host actions, settings, who is here, mute/ban, the audit trail.
-import { el, showError } from "./dom.js";
+import { clock, el, showError } from "./dom.js";
+
+const MUTE_MINUTES = [5, 10, 30, 60, 1440];
+// Events that a moderator's action produced: the audit trail is read again after each.
+const AUDITED = new Set([
+  "chat.deleted", "qa.approved", "qa.answered", "qa.hidden", "qa.pinned",
+  "room.opened", "room.ended", "room.configured",
+]);
+const FEATURE_NAMES = { chat: "chat", qa: "questions", polls: "polls", quiz: "quiz", reactions: "reactions" };
+
+/** One line of the audit trail in words: "Muted Ben for 30 min", "Turned the chat off". */
+export function describe(entry) {
+  const data = entry.data ?? {};
+  const who = data.target?.name ?? "someone";
+  switch (entry.action) {
+    case "mod.muted": return `Muted ${who} for ${minutes(data.minutes)}`;
+    case "mod.unmuted": return `Unmuted ${who}`;
+    case "mod.banned": return `Banned ${who}`;
+    case "mod.unbanned": return `Lifted the ban on ${who}`;
+    case "mod.addresses_banned": return `Banned the network addresses of ${who}`;
+    case "chat.deleted": return "Deleted a chat message";
+    case "qa.approved": return "Approved a question";
+    case "qa.answered": return "Marked a question answered";
+    case "qa.hidden": return "Hid a question";
+    case "qa.pinned": return data.pinned ? "Pinned a question" : "Unpinned a question";
+    case "room.opened": return "Opened the room";
+    case "room.ended": return "Ended the room";
+    case "room.configured": return describeSettings(data);
+    default: return entry.action;
+  }
+}
+
+function describeSettings(data) {
+  const parts = [];
+  for (const [feature, on] of Object.entries(data.features ?? {})) {
+    parts.push(`turned the ${FEATURE_NAMES[feature] ?? feature} ${on ? "on" : "off"}`);
+  }
+  if ("qa_moderation" in data) parts.push(data.qa_moderation ? "made questions wait for approval" : "let questions through without approval");
+  if ("votes_require_sign_in" in data) parts.push(data.votes_require_sign_in ? "let only signed-in people vote" : "let everyone vote");
+  if ("slow_mode_seconds" in data) parts.push(data.slow_mode_seconds ? `set slow mode to ${data.slow_mode_seconds} s` : "turned slow mode off");
+  const text = parts.join(", ") || "changed the settings";
+  return text[0].toUpperCase() + text.slice(1);
+}
+
+function minutes(count) {
+  if (count >= 60 && count % 60 === 0) return `${count / 60} h`;
+  return `${count} min`;
+}
 
 export class Moderation {
   constructor(root, app) {
@@ -10,13 +57,13 @@ export class Moderation {
     for (const button of root.querySelectorAll("[data-action]")) {
       button.addEventListener("click", () => app.act(button.dataset.action));
     }
-    root.querySelector("#audit-refresh")?.addEventListener("click", () => this.refreshAudit());
     this.wireSettings();
     this.wirePollForm();
     this.wireQuizForm();
   }
 
   snapshot(room) {
+    this.refreshAudit();
     const form = this.root.querySelector("#settings-form");
     if (!form || !room.features) return;
     for (const box of form.querySelectorAll('input[name="feature"]')) {
@@ -31,14 +78,27 @@ export class Moderation {
     if (frame.type.startsWith("mod.")) this.refreshAudit();
   }
 
+  /** Any room event a moderator caused: the trail follows without a Refresh button. */
+  roomEvent(frame) {
+    if (!AUDITED.has(frame.type)) return;
+    clearTimeout(this.auditTimer);
+    this.auditTimer = setTimeout(() => this.refreshAudit(), 300); // one read for a burst
+  }
+
+  /** Mute (for how long) and ban, folded away under each message and person. */
   buttons(author) {
-    return el("span", { class: "mod-buttons" },
-      el("button", { type: "button", class: "link-button", text: "Mute 10 min",
-        onclick: () => this.app.act("mod.mute", { id: author.id, minutes: 10 }) }),
-      el("button", { type: "button", class: "link-button danger", text: "Ban",
-        onclick: () => {
-          if (confirm(`Ban ${author.name} from this room?`)) this.app.act("mod.ban", { id: author.id });
-        } }));
+    const choice = el("select", { "aria-label": `How long to mute ${author.name}` },
+      ...MUTE_MINUTES.map((n) => el("option", { value: n, selected: n === 10, text: minutes(n) })));
+    return el("details", { class: "mod-menu" },
+      el("summary", {}, "Moderate", el("span", { class: "visually-hidden", text: ` ${author.name}` })),
+      el("span", { class: "mod-buttons" },
+        el("button", { type: "button", class: "link-button", text: "Mute for",
+          onclick: () => this.app.act("mod.mute", { id: author.id, minutes: Number(choice.value) }) }),
+        choice,
+        el("button", { type: "button", class: "link-button danger", text: "Ban",
+          onclick: () => {
+            if (confirm(`Ban ${author.name} from this room?`)) this.app.act("mod.ban", { id: author.id });
+          } })));
   }
 
   who(people) {
@@ -52,9 +112,9 @@ export class Moderation {
     const reply = await this.app.act("mod.audit");
     if (!reply) return;
     this.audit.replaceChildren(...reply.entries.slice().reverse().map((entry) =>
-      el("li", {}, el("time", { datetime: entry.at, text: new Date(entry.at).toLocaleString() }), " ",
-        el("code", { text: entry.action }), " ",
-        el("span", { text: JSON.stringify(entry.data) }))));
+      el("li", { dataset: { action: entry.action } },
+        el("time", { datetime: entry.at, text: clock(entry.at) }), " ",
+        el("span", { text: describe(entry) }))));
   }
 
   wireSettings() {
