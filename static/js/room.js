@@ -12,6 +12,7 @@ const NAME_KEY = "festival.room.name";
 // A word under each reaction: read where the emoji font is missing, and by screen readers.
 const REACTION_WORDS = { "👏": "clap", "❤️": "love", "😂": "funny", "😮": "wow", "🎉": "party", "👍": "like" };
 const OWN_REACTION_MS = 3_000;
+const JOIN_EARLY_MS = 15 * 60_000;
 const root = document.getElementById("room");
 
 class RoomApp {
@@ -116,8 +117,15 @@ class RoomApp {
     if (data.presence) this.setPresence(data.presence.count, data.presence.who);
     this.moderation?.snapshot(data.room);
     this.setStatus(data.room.status);
+  }
+
+  /** The video link: from a quarter of an hour before the start, not weeks early. */
+  renderJoin() {
     const join = document.getElementById("room-join");
-    if (join) join.hidden = false;
+    if (!join) return;
+    const starts = this.room.starts_at ? new Date(this.room.starts_at) : null;
+    const soon = starts !== null && starts - Date.now() <= JOIN_EARLY_MS;
+    join.hidden = !(this.room.status === "live" || (this.room.status === "lobby" && soon));
   }
 
   roomEvent(frame) {
@@ -151,6 +159,7 @@ class RoomApp {
     const countdown = document.getElementById("room-countdown");
     const status = this.room.status;
     if (!status) return;
+    this.renderJoin();
     const labels = { lobby: "Lobby", live: "Live now", ended: "This room has ended (read-only)" };
     node.textContent = labels[status] ?? status;
     node.dataset.status = status;

@@ -436,3 +436,16 @@ def test_room_moderator_panel_speaks_in_words(people: tuple[Person, Person, Pers
     assert chat_form_hidden is True
     assert labels == ["Chat", "Questions (Q&A)", "Polls", "Quiz", "Reactions"]
     assert "{" not in raw_json
+
+
+def test_room_video_link_shows_when_the_room_is_live_not_weeks_early(
+    people: tuple[Person, Person, Person],
+) -> None:
+    host, ana, _ = people
+    ana.wait_status("lobby")  # the demo session starts in weeks
+    early = ana.page.locator("#room-join").is_visible()
+    host.tab("mod")
+    host.page.click('[data-action="room.open"]')
+    ana.wait_status("live")
+    ana.page.locator("#room-join a").wait_for()
+    assert early is False
