@@ -296,6 +296,13 @@ def live_now(slots: Iterable[Slot], now: datetime) -> list[Slot]:
     return sorted(live, key=lambda s: (s.ends_at_utc, s.starts_at_utc, s.uid))
 
 
+def next_up(slots: Iterable[Slot], now: datetime, limit: int) -> list[Slot]:
+    """The first ``limit`` published slots starting after ``now``, the soonest first."""
+    now = _aware(now)
+    later = [s for s in slots if s.status == SessionStatus.PUBLISHED and s.starts_at_utc > now]
+    return sorted(later, key=lambda s: (s.starts_at_utc, s.ends_at_utc, s.uid))[: max(limit, 0)]
+
+
 def starting_soon(slots: Iterable[Slot], now: datetime, within_minutes: int = 60) -> list[Slot]:
     """Published slots starting in (now, now + within_minutes], the soonest first."""
     now = _aware(now)

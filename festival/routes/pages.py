@@ -61,6 +61,9 @@ async def _home(request: Request, slug: str | None) -> Response:
     timeline = build_timeline(programme.coverage(slots, festival_window), viewer.zone, viewer.now)
     live = programme.live_now(slots, viewer.now)
     soon = programme.starting_soon(slots, viewer.now, within_minutes=60)
+    # Before the festival (or in a quiet hour) the page shows what comes next, not only "nothing".
+    upcoming = [] if live or soon else programme.next_up(slots, viewer.now, HOME_LIST_LIMIT)
+    to_start = festival_window.starts_at_utc - viewer.now
     context = {
         "edition": edition,
         "editions": [e for e in editions if e.slug != edition.slug],
@@ -70,6 +73,10 @@ async def _home(request: Request, slug: str | None) -> Response:
         "live_count": len(live),
         "soon": soon[:HOME_LIST_LIMIT],
         "soon_count": len(soon),
+        "upcoming": upcoming,
+        "starts_in_hours": to_start.total_seconds() / 3600
+        if to_start.total_seconds() > 0
+        else None,
         "timeline": timeline,
         "session_count": programme.session_count(slots),
         "programme_url": programme_url(edition, request),

@@ -601,3 +601,18 @@ def test_api_and_room_snapshot_carry_no_script_join_url(
     snapshot = next(f for f in frames if f["type"] == "snapshot")
     assert detail["join_url"] == ""
     assert snapshot["data"]["room"]["join_url"] == ""
+
+
+def test_home_before_the_festival_counts_down_and_shows_what_comes_next(
+    demo_client: TestClient, clock: FixedClock
+) -> None:
+    clock.instant = datetime.fromisoformat("2026-12-01T12:00:00+00:00")
+    published = [s for s in api_sessions(demo_client) if s["status"] == "published"]
+    first = min(published, key=lambda s: (s["starts_at_utc"], s["ends_at_utc"], s["uid"]))
+
+    page = demo_client.get("/", params={"tz": "Asia/Kathmandu"}).text
+    next_up = page.split("Coming up next", 1)[-1].split("</ul>", 1)[0]
+
+    assert "No session is live right now." not in page
+    assert re.search(r"The festival starts in <strong>\d+ days</strong>", page)
+    assert f'href="/sessions/{first["uid"]}"' in next_up

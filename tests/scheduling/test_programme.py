@@ -454,6 +454,25 @@ def test_starting_soon_boundaries(now: datetime, within: int, expected: list[str
     assert uids(programme.starting_soon(PROGRAMME, now, within)) == expected
 
 
+@pytest.mark.parametrize(
+    ("now", "limit", "expected"),
+    [
+        (utc("2026-12-01 00:00"), 3, ["cht", "kiri", "ktm"]),  # weeks before: the first three
+        (
+            utc("2027-01-24 13:30"),
+            3,
+            ["paris", "pago"],
+        ),  # starting now is not "next"; kol cancelled
+        (utc("2027-01-25 07:00"), 3, []),
+        (utc("2026-12-01 00:00"), 0, []),
+    ],
+)
+def test_next_up_is_the_soonest_published_sessions_after_now(
+    now: datetime, limit: int, expected: list[str]
+) -> None:
+    assert uids(programme.next_up(PROGRAMME, now, limit)) == expected
+
+
 def test_now_queries_refuse_naive_datetimes() -> None:
     naive_now = datetime.fromisoformat("2027-01-24 12:00")
     with pytest.raises(ValueError):
