@@ -449,3 +449,20 @@ def test_room_video_link_shows_when_the_room_is_live_not_weeks_early(
     ana.wait_status("live")
     ana.page.locator("#room-join a").wait_for()
     assert early is False
+
+
+def test_room_chat_times_are_in_the_zone_the_person_picked(browser: Any, room: str) -> None:
+    # The device says St John's (UTC-03:30); the person picked Kathmandu (UTC+05:45).
+    person = Person(browser, room, "Picker")
+    try:
+        person.context.add_cookies([{"name": "tz", "value": "Asia/Kathmandu", "url": room}])
+        person.page.reload()
+        person.wait_connection("open")
+        person.chat("what time is it?")
+        mine = person.page.locator(".chat-item:not(.sending)", has_text="what time is it?")
+        shown = mine.locator(".chat-time").inner_text()
+        sent_at = mine.locator(".chat-time").get_attribute("datetime")
+    finally:
+        person.close()
+    assert sent_at is not None
+    assert "+5:45" in shown

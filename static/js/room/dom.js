@@ -28,13 +28,25 @@ export function clear(node) {
   return node;
 }
 
+/** The zone the person picked (the page was drawn in it), else the device's. */
+function viewerZone() {
+  const zone = document.documentElement.dataset.viewerZone;
+  try {
+    if (zone) new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return zone || undefined;
+  } catch {
+    return undefined; // a zone this browser does not know: the device's, still named
+  }
+}
+
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: "2-digit",
   minute: "2-digit",
   timeZoneName: "short",
+  timeZone: viewerZone(),
 });
 
-/** "14:05 GMT+3": a time in the viewer's zone, always naming the zone. */
+/** "14:05 GMT+3": a time in the zone the person picked, always naming the zone. */
 export function clock(iso) {
   return timeFormat.format(new Date(iso));
 }
