@@ -44,6 +44,9 @@ PUBLIC = [
     "/agenda",
     "/signin",
     "/propose",
+    "/propose/celebration",
+    "/toolkits",
+    "/celebrations",
     "/admin/login",
     f"/rooms/lobby-{EDITION}",
     "/rooms/session-{uid}",
@@ -68,6 +71,8 @@ STAFF = [
     "/organiser/sessions/new?organisation={org}",
     "/organiser/sessions/{uid}",
     "/organiser/sessions/{uid}/edit",
+    "/organiser/toolkits",
+    "/organiser/toolkits/new?organisation={org}",
     "/rooms/session-{uid}",
 ]
 
