@@ -13,19 +13,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from festival.db import make_engine, make_sessionmaker, session_scope
 from festival.demo.data import EDITIONS, FLAGSHIP_DAY, FLAGSHIP_SLUG
-from festival.demo.programme import DemoOrganisation, build_programme
+from festival.demo.programme import DemoOrganisation, Programme, build_programme
+from festival.demo.toolkits import TOOLKITS
 from festival.models import Edition, FestivalSession, Organisation
+from festival.models.toolkits import Toolkit
 from festival.sessions import Actor, SessionInput, create_session, update_session
 from festival.settings import normalise_database_url
 from festival.stores import programme
+from festival.stores import toolkits as toolkit_store
 from scheduling.clock import Clock, FixedClock, SystemClock
 from scheduling.programme import counted_sessions, session_count
 from scheduling.slots import Slot
-from scheduling.vocabulary import SessionStatus
+from scheduling.vocabulary import SessionStatus, ToolkitStatus
 
 #: When the demo programme says it was published: fixed, so two seeds of a fresh database are
 #: identical to the byte (and feeds built from them carry the same ETags on every host).
@@ -46,6 +51,7 @@ class SeedReport:
     zones: int = 0  # of the flagship's counted sessions
     cancelled: int = 0
     drafts: int = 0
+    toolkits: int = 0  # published demo toolkits
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -54,7 +60,8 @@ class SeedReport:
         return (
             f"demo festival: {self.editions} editions, {self.organisations} organisations, "
             f"{self.sessions} sessions ({self.flagship_sessions} on "
-            f"{FLAGSHIP_DAY:%d %B %Y}) in {self.zones} zones; not counted: {self.cancelled} "
+            f"{FLAGSHIP_DAY:%d %B %Y}) in {self.zones} zones, {self.toolkits} toolkits; "
+            f"not counted: {self.cancelled} "
             f"cancelled, {self.drafts} drafts "
             f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
         )
@@ -171,7 +178,60 @@ async def seed(db: AsyncSession, clock: Clock) -> SeedReport:
         else:
             report.unchanged += 1
     _count(report, await programme.list_slots(db, statuses=()), {s.uid for s in plan.sessions})
+    report.toolkits = await _seed_toolkits(db, plan, organisations)
     return report
+
+
+async def _seed_toolkits(
+    db: AsyncSession, plan: Programme, organisations: dict[str, Organisation]
+) -> int:
+    """Create the demo toolkits that are missing (published, with their links, as material of
+    their organisation's first sessions); leave existing ones as they are. The number of demo
+    toolkits published."""
+    slugs = [t.slug for t in TOOLKITS]
+    existing = {
+        row.slug: row
+        for row in (await db.execute(select(Toolkit).where(col(Toolkit.slug).in_(slugs)))).scalars()
+    }
+    sessions = {row.uid: row for row in await programme.all_session_rows(db)}
+    for demo in TOOLKITS:
+        if demo.slug in existing:
+            continue
+        org = organisations[demo.organisation_slug]
+        assert org.id is not None
+        toolkit = Toolkit(
+            slug=demo.slug,
+            organisation_id=org.id,
+            title=demo.title,
+            summary=demo.summary,
+            languages=list(demo.languages),
+            age_groups=list(demo.age_groups),
+            sdgs=list(demo.sdgs),
+            topics=list(demo.topics),
+            licence=demo.licence,
+            status=ToolkitStatus.PUBLISHED.value,
+            featured=demo.featured,
+            created_at_utc=DEMO_PUBLISHED_AT,
+            updated_at_utc=DEMO_PUBLISHED_AT,
+            published_at_utc=DEMO_PUBLISHED_AT,
+        )
+        db.add(toolkit)
+        await db.flush()
+        assert toolkit.id is not None
+        for title, url in demo.links:
+            await toolkit_store.add_link(db, toolkit, title, url, DEMO_PUBLISHED_AT)
+        mine = [
+            sessions[s.uid]
+            for s in plan.sessions
+            if s.organisation_slug == demo.organisation_slug
+            and s.data.status == SessionStatus.PUBLISHED
+            and s.uid in sessions
+        ]
+        for row in mine[: demo.sessions]:
+            assert row.id is not None
+            await toolkit_store.attach(db, row.id, toolkit.id, DEMO_PUBLISHED_AT)
+        existing[demo.slug] = toolkit
+    return sum(1 for t in existing.values() if t.status == ToolkitStatus.PUBLISHED)
 
 
 def _count(report: SeedReport, slots: list[Slot], planned: set[str]) -> None:

@@ -288,3 +288,25 @@ def test_demo_terminal_home_page_and_api_count_the_same_sessions(
     assert int(terminal.group(2)) == int(home.group(1)) == flagship_api == len(published)
     assert int(terminal.group(1)) == sum(api) == sum(map(int, by_organisation))
     assert len(listed) > len(published)  # the demo has cancelled sessions, so this can differ
+
+
+def test_demo_toolkits_are_in_the_library_and_linked_to_sessions(
+    demo_settings: Settings, demo_client: TestClient
+) -> None:
+    from festival.demo.toolkits import TOOLKITS
+
+    again = asyncio.run(demo.seed_database(demo_settings.database_url))  # creates nothing new
+    listed = demo_client.get("/api/toolkits").json()
+    french = demo_client.get("/api/toolkits?lang=fr").json()
+    climate = demo_client.get("/api/toolkits?sdg=13").json()
+    school = demo_client.get(f"/api/toolkits/{TOOLKITS[0].slug}").json()
+    session_page = demo_client.get(f"/sessions/{school['sessions'][0]['uid']}").text
+    library = demo_client.get("/toolkits").text
+
+    assert f"{len(TOOLKITS)} toolkits;" in again
+    assert sorted(t["slug"] for t in listed["toolkits"]) == sorted(t.slug for t in TOOLKITS)
+    assert [t["slug"] for t in french["toolkits"]] == ["atelier-lecture-a-voix-haute"]
+    assert [t["slug"] for t in climate["toolkits"]] == ["girls-in-stem-build-a-weather-station"]
+    assert len(school["sessions"]) == TOOLKITS[0].sessions == 2
+    assert f'href="/toolkits/{TOOLKITS[0].slug}"' in session_page
+    assert all(t.title.replace("'", "&#39;") in library for t in TOOLKITS)
