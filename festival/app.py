@@ -21,6 +21,7 @@ from festival.feedcache import FeedCache
 from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
 from festival.metrics import Metrics
+from festival.oidc.client import OidcClient
 from festival.routes import errors
 from festival.settings import (
     Settings,
@@ -71,6 +72,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         metrics=metrics,
         templates=make_templates(settings),
         feed_cache=FeedCache(),
+        oidc=OidcClient(settings.oidc_providers),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from festival.addresses import TrustedProxies, TrustedProxiesError
+from festival.oidc.config import OidcProvider, ProviderConfigError, parse_providers
 from realtime.admission import AddressLimits, per_window
 from realtime.broker.namespace import NAMESPACE_RULE, is_namespace
 from realtime.limits import Rate
@@ -153,6 +154,13 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+def _oidc_providers(env: Mapping[str, str]) -> tuple[OidcProvider, ...]:
+    try:
+        return parse_providers(env)
+    except ProviderConfigError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 def requested_log_format(environ: Mapping[str, str]) -> str:
     """LOG_FORMAT as far as it can be honoured while reporting that the settings are unusable."""
     return "json" if (environ.get("LOG_FORMAT") or "").strip().lower() == "json" else "text"
@@ -205,6 +213,9 @@ class Settings:
     # SMTP_*: where account mail (invitations, password resets) is sent; without SMTP_HOST the
     # links are written to the log instead (festival/mail.py).
     smtp: SmtpSettings | None = None
+    # OIDC_PROVIDERS and OIDC_<NAME>_*: the OpenID Connect providers people may sign in with
+    # (festival/oidc/config.py, docs/sign-in.md); none: no button.
+    oidc_providers: tuple[OidcProvider, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -242,6 +253,7 @@ class Settings:
             metrics_token=env.get("METRICS_TOKEN") or None,
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
             smtp=_smtp(env),
+            oidc_providers=_oidc_providers(env),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -26,6 +26,7 @@ from festival.routes import (
     feeds,
     health,
     metrics,
+    oidc,
     organiser,
     pages,
     proposals,
@@ -53,6 +54,7 @@ def table(settings: Settings) -> list[BaseRoute]:
         *admin_import.routes,  # /admin/import: the .ics import
         *admin_tzcheck.routes,  # /admin/tz-check: after a tzdata update
         *organiser.routes,  # /organiser: organisers' sessions, the session editor
+        *oidc.routes,  # /signin/oidc/...: sign-in with an OpenID Connect provider
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *proposals.routes,  # /propose: the call for sessions
