@@ -1,6 +1,7 @@
 // A real OpenID Connect provider for the sign-in tests: panva's oidc-provider (OpenID
 // certified), on 127.0.0.1 and a free port. Configured by the JSON in OIDC_TEST_CONFIG:
-//   {"clients": [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}]}
+//   {"clients": [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}],
+//    "id_token_seconds": 300}
 // It prints one line of JSON, {"issuer": "http://127.0.0.1:<port>"}, once it listens, and
 // stops when its standard input closes (so a test that dies leaves no provider behind).
 //
@@ -41,6 +42,7 @@ server.listen(0, "127.0.0.1", () => {
     // The claims asked for by scope go into the ID token too (the platform reads only it).
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    ttl: { IdToken: config.id_token_seconds || 3600 },
     features: {
       devInteractions: { enabled: true },
       rpInitiatedLogout: { enabled: true },

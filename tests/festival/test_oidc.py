@@ -1,0 +1,413 @@
+"""Sign-in with OpenID Connect against a real provider (oidc-provider, tests/oidc/provider.mjs):
+the full code flow with PKCE, accounts keyed by (issuer, subject), invitations joined on a
+verified address, sign-out at the provider, and each refused answer (bad or replayed state,
+provider down, expired token, clock skew) with its page and nothing created. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx2 as httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.testclient import TestClient
+
+from festival.app import create_app
+from festival.models import Organisation
+from festival.models.accounts import Account as AccountRow
+from festival.models.accounts import Invitation, Membership
+from festival.models.identities import Identity
+from festival.oidc.client import FLOW_SECONDS, LEEWAY_SECONDS
+from festival.oidc.config import OidcProvider
+from festival.settings import Settings
+from festival.stores import invitations
+from scheduling.clock import FixedClock
+from tests.dbtools import with_db
+from tests.festival.accounts_seed import add_account, csrf_from, sign_in
+from tests.oidc.provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    Provider,
+    client_config,
+    sign_in_at,
+    start_provider,
+)
+
+SITE = "http://testserver"
+CALLBACK = f"{SITE}/signin/oidc/test/callback"
+SIGNED_OUT = f"{SITE}/signin?done=signed-out"
+ID_TOKEN_SECONDS = 300
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    running = start_provider([client_config([CALLBACK], [SIGNED_OUT])], ID_TOKEN_SECONDS)
+    yield running
+    running.stop()
+
+
+def provider_settings(settings: Settings, issuer: str) -> Settings:
+    test = OidcProvider(
+        name="test",
+        issuer=issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        label="Test ID",
+    )
+    return settings.with_(oidc_providers=(test,))
+
+
+@pytest.fixture
+def real_clock() -> FixedClock:
+    """The provider dates its tokens by the real clock: so does the app, to start with."""
+    return FixedClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def app_settings(settings: Settings, provider: Provider) -> Settings:
+    return provider_settings(settings, provider.issuer)
+
+
+@pytest.fixture
+def client(app_settings: Settings, real_clock: FixedClock) -> Iterator[TestClient]:
+    with TestClient(create_app(app_settings, clock=real_clock)) as test_client:
+        yield test_client
+
+
+def start(client: TestClient, next_path: str = "/account", link: bool = False) -> str:
+    """Press "Sign in with Test ID" on the sign-in page: the provider URL it sends to."""
+    token = csrf_from(client.get("/signin").text)
+    data = {"csrf_token": token, "next": next_path, **({"link": "1"} if link else {})}
+    response = client.post("/signin/oidc/test", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def at_provider(url: str, login: str) -> str:
+    """The person signs in at the provider; the callback URL it sends the browser back to."""
+    with httpx.Client(follow_redirects=False, timeout=10) as http:
+        return sign_in_at(http, url, login, SITE)
+
+
+def callback(client: TestClient, url: str) -> Any:
+    parts = urlsplit(url)
+    return client.get(f"{parts.path}?{parts.query}", follow_redirects=False)
+
+
+def full_sign_in(client: TestClient, login: str, next_path: str = "/account") -> Any:
+    return callback(client, at_provider(start(client, next_path), login))
+
+
+def count(settings: Settings, model: type[Any]) -> int:
+    async def go(db: AsyncSession) -> int:
+        return int((await db.execute(select(func.count()).select_from(model))).scalar_one())
+
+    return with_db(settings, go)
+
+
+def identities(settings: Settings) -> list[tuple[str, str, int, str, bool]]:
+    async def go(db: AsyncSession) -> list[tuple[str, str, int, str, bool]]:
+        rows = (await db.execute(select(Identity).order_by(Identity.id))).scalars().all()  # type: ignore[arg-type]
+        return [(r.issuer, r.subject, r.account_id, r.email, r.email_verified) for r in rows]
+
+    return with_db(settings, go)
+
+
+def account(settings: Settings, account_id: int) -> tuple[str, str, bool, str]:
+    async def go(db: AsyncSession) -> tuple[str, str, bool, str]:
+        row = await db.get(AccountRow, account_id)
+        assert row is not None
+        return (row.display_name, row.email, row.is_admin, row.language)
+
+    return with_db(settings, go)
+
+
+def error_page(response: Any) -> tuple[int, str]:
+    """The status and the reason code of the sign-in error page."""
+    match = re.search(
+        r"Reason code for the site's operator: <code>([a-z_.]+)</code>", response.text
+    )
+    assert match is not None, response.text[:2000]
+    return response.status_code, match.group(1)
+
+
+def test_oidc_no_provider_no_button(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as plain:
+        page = plain.get("/signin")
+        unknown = plain.post(
+            "/signin/oidc/test", data={"csrf_token": csrf_from(page.text)}, follow_redirects=False
+        )
+
+    assert (page.status_code, "Sign in with" in page.text, unknown.status_code) == (200, False, 404)
+
+
+def test_oidc_button_on_signin_page(client: TestClient) -> None:
+    page = client.get("/signin").text
+
+    assert re.findall(r'<form method="post" action="(/signin/oidc/[^"]+)">', page) == [
+        "/signin/oidc/test"
+    ]
+    assert "Sign in with Test ID" in page
+
+
+def test_oidc_authorization_request_uses_pkce_state_and_nonce(client: TestClient) -> None:
+    url = start(client)
+
+    query = parse_qs(urlsplit(url).query)
+    assert {k: v for k, v in query.items() if k not in ("state", "nonce", "code_challenge")} == {
+        "response_type": ["code"],
+        "client_id": [CLIENT_ID],
+        "redirect_uri": [CALLBACK],
+        "scope": ["openid email profile"],
+        "code_challenge_method": ["S256"],
+    }
+    assert [len(query[k][0]) >= 43 for k in ("state", "nonce", "code_challenge")] == [True] * 3
+
+
+def test_oidc_first_signin_creates_an_attendee_account(
+    client: TestClient, app_settings: Settings, provider: Provider
+) -> None:
+    done = full_sign_in(client, "alice", "/agenda")
+
+    assert (done.status_code, done.headers["location"]) == (303, "/agenda")
+    [(issuer, subject, account_id, email, verified)] = identities(app_settings)
+    assert (issuer, subject, email, verified) == (
+        provider.issuer,
+        "alice",
+        "alice@example.org",
+        True,
+    )
+    assert account(app_settings, account_id) == ("Alice", "alice@example.org", False, "fr")
+    assert count(app_settings, Membership) == 0
+    assert "Signed in as <strong>Alice</strong>" in client.get("/account").text
+
+
+def test_oidc_second_signin_finds_the_same_account(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    full_sign_in(client, "alice")
+    with TestClient(create_app(app_settings, clock=real_clock)) as phone:
+        done = full_sign_in(phone, "alice")
+        page = phone.get("/account").text
+
+    assert done.status_code == 303
+    assert (count(app_settings, AccountRow), count(app_settings, Identity)) == (1, 1)
+    assert "Signed in as <strong>Alice</strong>" in page
+
+
+def test_oidc_accounts_are_keyed_by_subject_not_email(
+    client: TestClient, app_settings: Settings
+) -> None:
+    # An account with alice's address exists (a password account): the provider's alice does
+    # not sign in to it; she gets an account of her own.
+    password_account = add_account(app_settings, "alice@example.org", name="Password Alice")
+
+    full_sign_in(client, "alice")
+
+    [(_, _, account_id, _, _)] = identities(app_settings)
+    assert account_id != password_account
+    assert count(app_settings, AccountRow) == 2
+
+
+def test_oidc_signed_in_account_links_an_identity(
+    client: TestClient, app_settings: Settings
+) -> None:
+    ana = add_account(app_settings, "ana@example.org", name="Ana")
+    assert sign_in(client, "ana@example.org").status_code == 303
+
+    done = callback(client, at_provider(start(client, link=True), "ana-elsewhere"))
+
+    assert done.status_code == 303
+    assert [row[1:3] for row in identities(app_settings)] == [("ana-elsewhere", ana)]
+    assert count(app_settings, AccountRow) == 1
+
+
+def _organisation_and_invitation(settings: Settings, email: str, now: datetime) -> int:
+    async def go(db: AsyncSession) -> int:
+        org = Organisation(
+            slug="lyon-learns", name="Lyon Learns", country="FR", tz_name="Europe/Paris"
+        )
+        db.add(org)
+        await db.flush()
+        assert org.id is not None
+        await invitations.create_invitation(
+            db, email=email, name="", organisation_id=org.id, invited_by=None, now=now
+        )
+        return org.id
+
+    return with_db(settings, go)
+
+
+def test_oidc_verified_address_joins_the_inviting_organisation(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    org_id = _organisation_and_invitation(app_settings, "Carla@Example.org", real_clock.now())
+
+    full_sign_in(client, "carla")
+
+    [(_, _, account_id, _, _)] = identities(app_settings)
+
+    async def memberships(db: AsyncSession) -> list[tuple[int, int]]:
+        rows = (await db.execute(select(Membership))).scalars().all()
+        return [(m.account_id, m.organisation_id) for m in rows]
+
+    assert with_db(app_settings, memberships) == [(account_id, org_id)]
+    assert count(app_settings, Invitation) == 1
+    assert "Lyon Learns" in client.get("/account").text
+
+
+def test_oidc_unverified_address_joins_nothing(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    _organisation_and_invitation(app_settings, "unverified-dan@example.org", real_clock.now())
+
+    full_sign_in(client, "unverified-dan")
+
+    assert [row[4] for row in identities(app_settings)] == [False]
+    assert count(app_settings, Membership) == 0
+
+
+def test_oidc_signout_ends_the_session_and_signs_out_at_the_provider(
+    client: TestClient, provider: Provider
+) -> None:
+    full_sign_in(client, "alice")
+    token = csrf_from(client.get("/account").text)
+
+    done = client.post("/signout", data={"csrf_token": token}, follow_redirects=False)
+
+    location = urlsplit(done.headers["location"])
+    query = parse_qs(location.query)
+    assert (done.status_code, f"{location.scheme}://{location.netloc}") == (303, provider.issuer)
+    assert (query["client_id"], query["post_logout_redirect_uri"]) == ([CLIENT_ID], [SIGNED_OUT])
+    assert "id_token_hint" in query
+    assert client.get("/account", follow_redirects=False).status_code == 303
+    # The provider accepts the request (its page asks to confirm the sign-out).
+    with httpx.Client(timeout=10) as http:
+        at_provider_page = http.get(done.headers["location"])
+    assert at_provider_page.status_code == 200
+
+
+# -- refused answers: a clear page, nothing created -------------------------------------------
+
+
+def test_oidc_replayed_state_is_refused(client: TestClient, app_settings: Settings) -> None:
+    back = at_provider(start(client), "alice")
+    assert callback(client, back).status_code == 303
+
+    replayed = callback(client, back)
+
+    assert error_page(replayed) == (400, "oidc.state")
+    assert count(app_settings, AccountRow) == 1
+
+
+def test_oidc_unknown_state_is_refused(client: TestClient, app_settings: Settings) -> None:
+    back = at_provider(start(client), "alice")
+    forged = re.sub(r"state=[^&]+", "state=not-the-state-we-sent", back)
+
+    refused = callback(client, forged)
+
+    assert error_page(refused) == (400, "oidc.state")
+    assert (count(app_settings, AccountRow), count(app_settings, Identity)) == (0, 0)
+
+
+def test_oidc_answer_in_another_browser_is_refused(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    back = at_provider(start(client), "alice")
+    with TestClient(create_app(app_settings, clock=real_clock)) as other:
+        refused = callback(other, back)
+
+    assert error_page(refused) == (400, "oidc.state")
+    assert count(app_settings, AccountRow) == 0
+
+
+def test_oidc_provider_down_is_a_clear_page(settings: Settings, real_clock: FixedClock) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    down = provider_settings(settings, f"http://127.0.0.1:{port}")
+    with TestClient(create_app(down, clock=real_clock)) as test_client:
+        token = csrf_from(test_client.get("/signin").text)
+        response = test_client.post("/signin/oidc/test", data={"csrf_token": token})
+
+    assert error_page(response) == (502, "oidc.provider_down")
+    assert "Test ID is not answering" in response.text
+    assert count(down, AccountRow) == 0
+
+
+def test_oidc_expired_id_token_is_refused(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    back = at_provider(start(client), "alice")
+    real_clock.advance(ID_TOKEN_SECONDS + LEEWAY_SECONDS + 1)  # within FLOW_SECONDS
+    assert ID_TOKEN_SECONDS + LEEWAY_SECONDS + 1 < FLOW_SECONDS
+
+    refused = callback(client, back)
+
+    assert error_page(refused) == (400, "oidc.token_expired")
+    assert (count(app_settings, AccountRow), count(app_settings, Identity)) == (0, 0)
+
+
+def test_oidc_slow_sign_in_is_refused(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    back = at_provider(start(client), "alice")
+    real_clock.advance(FLOW_SECONDS + 1)
+
+    assert error_page(callback(client, back)) == (400, "oidc.state")
+    assert count(app_settings, AccountRow) == 0
+
+
+@pytest.mark.parametrize(
+    ("behind_seconds", "expected"),
+    [(LEEWAY_SECONDS + 60, (400, "oidc.clock_skew")), (LEEWAY_SECONDS - 60, (303, None))],
+)
+def test_oidc_clock_skew_beyond_tolerance_is_refused(
+    app_settings: Settings, behind_seconds: int, expected: tuple[int, str | None]
+) -> None:
+    # This site's clock is behind the provider's: its token looks issued in the future.
+    behind = FixedClock(datetime.now(UTC))
+    behind.advance(-behind_seconds)
+    with TestClient(create_app(app_settings, clock=behind)) as test_client:
+        response = callback(test_client, at_provider(start(test_client), "alice"))
+
+    got = error_page(response) if response.status_code != 303 else (303, None)
+    assert got == expected
+    assert count(app_settings, AccountRow) == (1 if expected[0] == 303 else 0)
+
+
+def test_oidc_denied_at_the_provider_is_a_clear_page(
+    client: TestClient, app_settings: Settings
+) -> None:
+    url = start(client)
+    state = parse_qs(urlsplit(url).query)["state"][0]
+
+    refused = client.get(
+        f"/signin/oidc/test/callback?error=access_denied&state={state}", follow_redirects=False
+    )
+
+    assert error_page(refused) == (400, "oidc.denied")
+    assert count(app_settings, AccountRow) == 0
+
+
+def test_oidc_code_used_twice_is_refused_by_the_provider(
+    client: TestClient, app_settings: Settings
+) -> None:
+    first = at_provider(start(client), "alice")
+    assert callback(client, first).status_code == 303
+    # A second sign-in in the same browser, answered with the first sign-in's (spent) code.
+    second = at_provider(start(client), "bob")
+    code = parse_qs(urlsplit(first).query)["code"][0]
+    mixed = re.sub(r"code=[^&]+", f"code={code}", second)
+
+    refused = callback(client, mixed)
+
+    assert error_page(refused) == (400, "oidc.code_refused")
+    assert count(app_settings, AccountRow) == 1
