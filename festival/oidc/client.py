@@ -160,12 +160,12 @@ class OidcClient:
         self._discovery[provider.name] = found
         return found
 
-    async def _key_set(self, provider: OidcProvider, kid: str | None) -> KeySet:
+    async def _key_set(self, provider: OidcProvider, kid: str | None, now: float) -> KeySet:
         cached = self._keys.get(provider.name)
         if cached is not None:
             keys, fetched_at = cached
             known = kid is None or any(key.kid == kid for key in keys.keys)
-            if known or time.monotonic() - fetched_at < JWKS_REFETCH_SECONDS:
+            if known or now - fetched_at < JWKS_REFETCH_SECONDS:
                 return keys
         discovery = await self.discover(provider)
         data = await self._get_json(discovery.jwks_uri, "its signing keys", provider)
@@ -175,7 +175,7 @@ class OidcClient:
             raise errors.ProviderDownError(
                 f"{provider.label} sent keys that cannot be read."
             ) from None
-        self._keys[provider.name] = (keys, time.monotonic())
+        self._keys[provider.name] = (keys, now)
         return keys
 
     async def begin(
@@ -256,7 +256,7 @@ class OidcClient:
         except (jose_errors.JoseError, ValueError):
             raise forged from None
         kid = header.get("kid")
-        keys = await self._key_set(provider, kid if isinstance(kid, str) else None)
+        keys = await self._key_set(provider, kid if isinstance(kid, str) else None, now.timestamp())
         try:
             token = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
         except (jose_errors.JoseError, ValueError):
