@@ -13,7 +13,7 @@ The rules (docs/sign-in.md):
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,11 +45,11 @@ class SignedIn:
     joined: tuple[int, ...]  # organisations joined by invitation
 
 
-def account_key(issuer: str, subject: str) -> str:
+def account_key() -> str:
     """The ``email_key`` of an account made by a provider sign-in: unique, never an address
-    (it has no "@"), so no password sign-in or reset reaches it."""
-    digest = hashlib.sha256(f"{issuer}\0{subject}".encode()).hexdigest()
-    return f"oidc:{digest[:48]}"
+    (it has no "@"), so no password sign-in or reset reaches it. Random, not derived from the
+    identity: an identity unlinked by an admin makes a new account at its next sign-in."""
+    return f"oidc:{secrets.token_hex(24)}"
 
 
 async def find_identity(db: AsyncSession, issuer: str, subject: str) -> Identity | None:
@@ -113,7 +113,7 @@ async def sign_in_with(
 async def _new_attendee(db: AsyncSession, claims: Claims, now: datetime) -> int:
     row = AccountRow(
         email=claims.email,
-        email_key=account_key(claims.issuer, claims.subject),
+        email_key=account_key(),
         display_name=claims.name
         or (claims.email.partition("@")[0] if claims.email else "")
         or "Festival attendee",

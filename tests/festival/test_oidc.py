@@ -411,3 +411,47 @@ def test_oidc_code_used_twice_is_refused_by_the_provider(
 
     assert error_page(refused) == (400, "oidc.code_refused")
     assert count(app_settings, AccountRow) == 1
+
+
+# -- the admin sees and unlinks identities -----------------------------------------------------
+
+
+def test_oidc_admin_sees_and_unlinks_an_identity(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    full_sign_in(client, "alice")
+    [(_, _, alice, _, _)] = identities(app_settings)
+    add_account(app_settings, "root@example.org", name="Root", is_admin=True)
+    with TestClient(create_app(app_settings, clock=real_clock)) as admin:
+        assert sign_in(admin, "root@example.org").status_code == 303
+        page = admin.get("/admin/people").text
+        action = re.search(rf'action="(/admin/people/{alice}/identities/\d+/unlink)"', page)
+        assert action is not None
+        assert 'test: <code dir="auto">alice</code>' in page
+        done = admin.post(
+            action.group(1), data={"csrf_token": csrf_from(page)}, follow_redirects=False
+        )
+        notice = admin.get(done.headers["location"]).text
+
+    assert done.status_code == 303
+    assert "alice@example.org no longer signs in with that identity." in notice
+    assert identities(app_settings) == []
+    # Alice's next sign-in with it no longer reaches her old account.
+    with TestClient(create_app(app_settings, clock=real_clock)) as again:
+        full_sign_in(again, "alice")
+    assert [row[2] for row in identities(app_settings)] != [alice]
+
+
+def test_oidc_unlink_by_a_non_admin_is_refused(client: TestClient, app_settings: Settings) -> None:
+    full_sign_in(client, "alice")
+    [(_, _, alice, _, _)] = identities(app_settings)
+    token = csrf_from(client.get("/account").text)
+
+    refused = client.post(
+        f"/admin/people/{alice}/identities/1/unlink",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+
+    assert refused.status_code == 403
+    assert len(identities(app_settings)) == 1
