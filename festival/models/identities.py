@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from festival.db import AwareUTC
 
-__all__ = ["Identity"]
+__all__ = ["AccountAgenda", "Identity"]
 
 
 class Identity(SQLModel, table=True):
@@ -37,3 +37,28 @@ class Identity(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
     created_at_utc: datetime = Field(sa_column=Column(AwareUTC, nullable=False))
     last_signin_at_utc: datetime = Field(sa_column=Column(AwareUTC, nullable=False))
+
+
+class AccountAgenda(SQLModel, table=True):
+    """The personal agenda of a signed-in account, the same on every device it signs in on.
+
+    An agenda is addressed by its token, of which the agenda table keeps only a digest; to hand
+    the account's agenda to a new device, its token is kept here sealed (AES-GCM under a key
+    derived from ``SECRET_KEY``, festival/oidc/sealing.py): the database alone still reveals
+    no feed address.
+    """
+
+    __tablename__ = "account_agenda"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    agenda_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("agenda.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    token_sealed: str = Field(max_length=255)

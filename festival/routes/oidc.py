@@ -14,14 +14,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth
+from festival import auth, cookies
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.oidc import errors
 from festival.oidc.client import Flow
 from festival.oidc.config import OidcProvider
+from festival.routes.agenda import AGENDA_COOKIE, AGENDA_COOKIE_MAX_AGE
 from festival.state import state
-from festival.stores import identities
+from festival.stores import account_agendas, identities
 from festival.templating import render
 
 #: The cookie session's keys: sign-ins started here (by state), and the provider of this one.
@@ -119,9 +120,15 @@ async def callback(request: Request) -> Response:
             redirect_uri(request, provider),
             app.clock.now(),
         )
+        guest_token = request.cookies.get(AGENDA_COOKIE, "").strip() or None
         async with session_scope(app.sessions) as db:
             signed = await identities.sign_in_with(
                 db, claims, provider.name, app.clock.now(), flow.link_account_id
+            )
+            # The guest agenda of this browser joins the account's (one transaction with the
+            # sign-in: all of it or nothing).
+            agenda_token = await account_agendas.merge_at_sign_in(
+                db, signed.account_id, guest_token, app.settings.secret_key, app.clock.now()
             )
     except errors.SignInError as exc:
         return failed(request, provider, exc)
@@ -130,7 +137,12 @@ async def callback(request: Request) -> Response:
     await auth.sign_in(request, signed.account_id)
     # For the sign-out at the provider (RP-Initiated Logout: id_token_hint).
     request.session[SIGNED_IN_KEY] = {"provider": provider.name, "id_token": claims.id_token}
-    return RedirectResponse(flow.next_path, status_code=303)
+    response = RedirectResponse(flow.next_path, status_code=303)
+    if agenda_token is not None:
+        cookies.set_cookie(
+            response, app.settings, AGENDA_COOKIE, agenda_token, AGENDA_COOKIE_MAX_AGE
+        )
+    return response
 
 
 async def provider_logout(request: Request, signed_out_path: str) -> str | None:
@@ -149,6 +161,15 @@ async def provider_logout(request: Request, signed_out_path: str) -> str | None:
         id_token if isinstance(id_token, str) else None,
         state(request).settings.site_url + signed_out_path,
     )
+
+
+async def forget_account_agenda(request: Request, response: Response, account_id: int) -> None:
+    """Signing out: a browser that holds the account's agenda forgets it (the next person on a
+    shared computer must not see it); a guest agenda stays."""
+    async with state(request).sessions() as db:
+        link = await account_agendas.find_link(db, account_id)
+    if link is not None:
+        response.delete_cookie(AGENDA_COOKIE, path="/")
 
 
 routes: list[BaseRoute] = [

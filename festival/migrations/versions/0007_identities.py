@@ -1,4 +1,5 @@
-"""identities: accounts' identities at OpenID Connect providers, keyed by (issuer, subject)
+"""identities: accounts' identities at OpenID Connect providers, keyed by (issuer, subject);
+the agenda of a signed-in account (account_agenda)
 
 Revision ID: 0007
 Revises: 0006
@@ -34,9 +35,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("identity", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_identity_account_id"), ["account_id"], unique=False)
+    op.create_table(
+        "account_agenda",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("agenda_id", sa.Integer(), nullable=False),
+        sa.Column("token_sealed", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["account.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["agenda_id"], ["agenda.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("account_id"),
+        sa.UniqueConstraint("agenda_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("account_agenda")
     with op.batch_alter_table("identity", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identity_account_id"))
     op.drop_table("identity")
