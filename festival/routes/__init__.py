@@ -29,6 +29,7 @@ from festival.routes import (
     oidc,
     organiser,
     pages,
+    privacy,
     proposals,
     signin,
     ws,
@@ -56,6 +57,7 @@ def table(settings: Settings) -> list[BaseRoute]:
         *organiser.routes,  # /organiser: organisers' sessions, the session editor
         *oidc.routes,  # /signin/oidc/...: sign-in with an OpenID Connect provider
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
+        *privacy.routes,  # /account/data, /account/delete: a person's own data
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *proposals.routes,  # /propose: the call for sessions
         *ws.routes,  # /rooms/{room} and its WebSocket

@@ -20,7 +20,7 @@ from festival.models import FestivalSession, Organisation
 from festival.routes.signin import new_password, page, text
 from festival.state import state
 from festival.stores import accounts as store
-from festival.stores import invitations
+from festival.stores import identities, invitations
 from festival.stores import programme as programme_store
 
 NOTICES = {
@@ -54,8 +54,14 @@ async def _account_page(
     request: Request, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     account = await auth.require_account(request)
+    linked = []
+    if account.id is not None:
+        async with state(request).sessions() as db:
+            linked = await identities.account_identities(db, account.id)
     full = {
         "account": account,
+        "identities": linked,  # sign-in with providers (festival/routes/oidc.py)
+        "providers": state(request).settings.oidc_providers,
         "errors": {},
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
         "form": {},
