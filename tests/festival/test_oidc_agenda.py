@@ -140,3 +140,21 @@ def test_oidc_another_accounts_agenda_is_never_merged(
     assert saved_titles(client) == ["Maths games"]
     full_sign_in(client, "alice")
     assert saved_titles(client) == ["Reading circle"]
+
+
+def room_name_field(client: TestClient) -> str:
+    page = client.get("/rooms/lobby-learningplanet-2027").text
+    match = re.search(r'<input id="name-input"[^>]*>', page)
+    assert match is not None
+    return match.group(0)
+
+
+def test_oidc_room_name_defaults_to_the_accounts_name(
+    client: TestClient, app_settings: Settings
+) -> None:
+    three_sessions(app_settings)
+    as_guest = room_name_field(client)
+    full_sign_in(client, "alice")
+
+    assert 'value="Alice"' in room_name_field(client)
+    assert "value=" not in as_guest
