@@ -67,9 +67,9 @@ def failed(request: Request, provider: OidcProvider, exc: errors.SignInError) ->
 async def start(request: Request) -> Response:
     """Send the browser to the provider (a form with a CSRF token: a link would let another
     site start sign-ins in this browser)."""
-    provider = _provider(request)
     form = await request.form()
-    await auth.verify_csrf(request, form)
+    await auth.verify_csrf(request, form)  # first: a refused form learns nothing
+    provider = _provider(request)
     next_path = auth.safe_next(text(form, "next"), "/account")
     account = await auth.current_account(request)
     link = account.id if account is not None and text(form, "link") == "1" else None
