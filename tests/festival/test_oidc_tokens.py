@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx2 as httpx
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
@@ -26,7 +27,9 @@ from festival.oidc.config import OidcProvider
 from festival.settings import Settings
 from scheduling.clock import FixedClock
 from tests.dbtools import with_db
-from tests.festival.accounts_seed import csrf_from
+from tests.festival.accounts_seed import add_account, csrf_from
+from tests.festival.accounts_seed import sign_in as password_sign_in
+from tests.festival.programme_seed import add_edition
 from tests.oidc.issuer import CLIENT_ID, CLIENT_SECRET, OwnIssuer, new_key, own_issuer
 
 
@@ -194,3 +197,41 @@ def test_oidc_unknown_keys_are_not_fetched_again_at_once(
 
     assert reason(sign_in(client)) == (400, "oidc.token_forged")
     assert issuer.jwks_fetches == 1
+
+
+HOSTILE = {
+    "sub": '"><script>alert("sub")</script>',
+    "name": '"><img src=x onerror=alert("name")>',
+    "email": "<script>alert('email')</script>@example.org",
+}
+
+
+def test_oidc_provider_claims_are_escaped(
+    client: TestClient, app_settings: Settings, issuer: OwnIssuer, real_clock: FixedClock
+) -> None:
+    # What a provider says is typed by someone: the name, the address, even the subject.
+    issuer.claims = {**HOSTILE, "email_verified": True}
+    add_edition(app_settings)  # its lobby
+    assert reason(sign_in(client)) == (303, None)
+    add_account(app_settings, "root@example.org", name="Root", is_admin=True)
+    with TestClient(create_app(app_settings, clock=real_clock)) as admin:
+        assert password_sign_in(admin, "root@example.org").status_code == 303
+        pages = {
+            "/account": client.get("/account").text,
+            "/account/delete": client.get("/account/delete").text,
+            "/rooms/lobby-learningplanet-2027": client.get("/rooms/lobby-learningplanet-2027").text,
+            "/admin/people": admin.get("/admin/people").text,
+        }
+
+    raw = [(path, key) for path, page in pages.items() for key, v in HOSTILE.items() if v in page]
+    shown = {
+        path: sorted(key for key, v in HOSTILE.items() if str(escape(v)) in page)
+        for path, page in pages.items()
+    }
+    assert raw == []
+    assert shown == {
+        "/account": ["email", "name"],
+        "/account/delete": [],
+        "/rooms/lobby-learningplanet-2027": ["name"],  # the name field's default
+        "/admin/people": ["email", "name", "sub"],
+    }
