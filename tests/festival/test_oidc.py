@@ -369,3 +369,16 @@ def test_oidc_unlink_by_a_non_admin_is_refused(client: TestClient, app_settings:
 
     assert refused.status_code == 403
     assert len(identities(app_settings)) == 1
+
+
+def test_oidc_state_is_spent_even_by_a_refused_answer(
+    client: TestClient, app_settings: Settings
+) -> None:
+    back = at_provider(start(client), "alice")
+    state = parse_qs(urlsplit(back).query)["state"][0]
+    denied = client.get(f"/signin/oidc/test/callback?error=access_denied&state={state}")
+
+    late = callback(client, back)
+
+    assert (error_page(denied), error_page(late)) == ((400, "oidc.denied"), (400, "oidc.state"))
+    assert count(app_settings, AccountRow) == 0
