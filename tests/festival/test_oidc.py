@@ -382,3 +382,18 @@ def test_oidc_state_is_spent_even_by_a_refused_answer(
 
     assert (error_page(denied), error_page(late)) == ((400, "oidc.denied"), (400, "oidc.state"))
     assert count(app_settings, AccountRow) == 0
+
+
+def test_oidc_identity_of_another_account_is_not_linked(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    full_sign_in(client, "alice")  # alice's identity signs in to her attendee account
+    add_account(app_settings, "bob@example.org", name="Bob")
+    with TestClient(create_app(app_settings, clock=real_clock)) as bob:
+        assert sign_in(bob, "bob@example.org").status_code == 303
+        refused = callback(bob, at_provider(start(bob, link=True), "alice"))
+        still_bob = bob.get("/account").text
+
+    assert error_page(refused) == (400, "oidc.identity_taken")
+    assert [row[1] for row in identities(app_settings)] == ["alice"]
+    assert "Signed in as <strong>Bob</strong>" in still_bob

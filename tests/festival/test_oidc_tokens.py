@@ -235,3 +235,16 @@ def test_oidc_provider_claims_are_escaped(
         "/rooms/lobby-learningplanet-2027": ["name"],  # the name field's default
         "/admin/people": ["email", "name", "sub"],
     }
+
+
+def test_oidc_discovery_naming_another_issuer_is_refused(
+    client: TestClient, app_settings: Settings, issuer: OwnIssuer
+) -> None:
+    # Discovery 1.0 §4.3: the document's issuer is exactly the one configured.
+    issuer.discovery_issuer = "https://impostor.example"
+    token = csrf_from(client.get("/signin").text)
+
+    refused = client.post("/signin/oidc/own", data={"csrf_token": token})
+
+    assert reason(refused) == (400, "oidc.issuer")
+    assert accounts(app_settings) == 0

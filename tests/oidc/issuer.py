@@ -39,6 +39,7 @@ class OwnIssuer:
     claims: dict[str, Any] = field(default_factory=dict)  # added to (or replacing) the usual
     jwks_fetches: int = 0
     nonces: dict[str, str] = field(default_factory=dict)  # code -> nonce
+    discovery_issuer: str | None = None  # what discovery says the issuer is (default: url)
 
     def id_token(self, nonce: str) -> str:
         now = int(time.time())
@@ -75,7 +76,7 @@ def _handler(issuer: OwnIssuer) -> type[BaseHTTPRequestHandler]:
             if parts.path == "/.well-known/openid-configuration":
                 self._json(
                     {
-                        "issuer": issuer.url,
+                        "issuer": issuer.discovery_issuer or issuer.url,
                         "authorization_endpoint": issuer.url + "/authorize",
                         "token_endpoint": issuer.url + "/token",
                         "jwks_uri": issuer.url + "/jwks",
