@@ -55,11 +55,15 @@ async def _account_page(
 ) -> Response:
     account = await auth.require_account(request)
     linked = []
+    has_password = account.id is not None
     if account.id is not None:
         async with state(request).sessions() as db:
             linked = await identities.account_identities(db, account.id)
+            # An account made by a provider's sign-in has no password to change.
+            has_password = bool((await store.get_account_row(db, account.id)).password_hash)
     full = {
         "account": account,
+        "has_password": has_password,
         "identities": linked,  # sign-in with providers (festival/routes/oidc.py)
         "providers": state(request).settings.oidc_providers,
         "errors": {},

@@ -100,7 +100,9 @@ def test_oidc_first_signin_creates_an_attendee_account(
     )
     assert account(app_settings, account_id) == ("Alice", "alice@example.org", False, "fr")
     assert count(app_settings, Membership) == 0
-    assert "Signed in as <strong>Alice</strong>" in client.get("/account").text
+    page = client.get("/account").text
+    assert "Signed in as <strong>Alice</strong>" in page
+    assert ("Change your password" in page, "test: alice@example.org" in page) == (False, True)
 
 
 def test_oidc_second_signin_finds_the_same_account(

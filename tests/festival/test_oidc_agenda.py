@@ -21,6 +21,7 @@ from tests.festival import oidc_flow
 from tests.festival.accounts_seed import csrf_from
 from tests.festival.oidc_flow import full_sign_in
 from tests.festival.programme_seed import add_edition, add_organisation, add_session
+from tests.festival.test_ws import Conn
 
 provider = oidc_flow.provider
 app_settings = oidc_flow.app_settings
@@ -158,3 +159,23 @@ def test_oidc_room_name_defaults_to_the_accounts_name(
 
     assert 'value="Alice"' in room_name_field(client)
     assert "value=" not in as_guest
+
+
+def test_oidc_attendee_is_one_room_identity_on_every_device(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    # Moderation (mute, ban) acts on the identity: one account, one identity, every device.
+    three_sessions(app_settings)
+    full_sign_in(client, "alice")
+    room = "/ws/rooms/lobby-learningplanet-2027"
+    client.get("/rooms/lobby-learningplanet-2027")
+    with client.websocket_connect(room) as laptop_ws:
+        laptop = Conn(laptop_ws).join("Alice")["data"]["you"]
+    with TestClient(create_app(app_settings, clock=real_clock)) as phone:
+        full_sign_in(phone, "alice")
+        phone.get("/rooms/lobby-learningplanet-2027")
+        with phone.websocket_connect(room) as phone_ws:
+            on_phone = Conn(phone_ws).join("Alice")["data"]["you"]
+        [(_, _, alice, _, _)] = oidc_flow.identities(app_settings)
+
+    assert laptop["id"] == on_phone["id"] == f"u:account-{alice}"
