@@ -248,3 +248,32 @@ def test_oidc_discovery_naming_another_issuer_is_refused(
 
     assert reason(refused) == (400, "oidc.issuer")
     assert accounts(app_settings) == 0
+
+
+def test_oidc_provider_down_at_the_token_request(settings: Settings) -> None:
+    with own_issuer() as issuer:
+        own = OidcProvider(
+            name="own",
+            issuer=issuer.url,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            label="Own",
+        )
+        down = settings.with_(oidc_providers=(own,))
+        test_client = TestClient(create_app(down, clock=FixedClock(datetime.now(UTC))))
+        test_client.__enter__()
+        token = csrf_from(test_client.get("/signin").text)
+        started = test_client.post(
+            "/signin/oidc/own", data={"csrf_token": token}, follow_redirects=False
+        )
+        with httpx.Client(follow_redirects=False, timeout=10) as http:
+            back = http.get(started.headers["location"]).headers["location"]
+    # The issuer has stopped: the code cannot be exchanged.
+    try:
+        parts = urlsplit(back)
+        refused = test_client.get(f"{parts.path}?{parts.query}", follow_redirects=False)
+    finally:
+        test_client.__exit__(None, None, None)
+
+    assert reason(refused) == (502, "oidc.provider_down")
+    assert accounts(down) == 0
