@@ -108,6 +108,14 @@ async def callback(request: Request) -> Response:
     app = state(request)
     try:
         flow = _take_flow(request, provider)
+        if flow.link_account_id is not None:
+            # Linking: still the same person signed in here as when it started.
+            account = await auth.current_account(request)
+            if account is None or account.id != flow.link_account_id:
+                raise errors.StateError(
+                    "You are no longer signed in as when you asked to link this identity. "
+                    "Sign in, then link it again from your account page."
+                )
         if "error" in request.query_params or not request.query_params.get("code"):
             reason = request.query_params.get("error", "no code")
             raise errors.DeniedError(

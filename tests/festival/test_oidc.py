@@ -399,3 +399,21 @@ def test_oidc_identity_of_another_account_is_not_linked(
     assert error_page(refused) == (400, "oidc.identity_taken")
     assert [row[1] for row in identities(app_settings)] == ["alice"]
     assert "Signed in as <strong>Bob</strong>" in still_bob
+
+
+def test_oidc_link_needs_the_same_sign_in_at_the_end(
+    client: TestClient, app_settings: Settings, real_clock: FixedClock
+) -> None:
+    add_account(app_settings, "ana@example.org", name="Ana")
+    assert sign_in(client, "ana@example.org").status_code == 303
+    back = at_provider(start(client, link=True), "ana-elsewhere")
+    # Meanwhile Ana signs out everywhere from her phone: this browser is no longer signed in.
+    with TestClient(create_app(app_settings, clock=real_clock)) as phone:
+        assert sign_in(phone, "ana@example.org").status_code == 303
+        token = csrf_from(phone.get("/account").text)
+        phone.post("/account/signout-everywhere", data={"csrf_token": token})
+
+    refused = callback(client, back)
+
+    assert error_page(refused) == (400, "oidc.state")
+    assert (identities(app_settings), count(app_settings, AccountRow)) == ([], 1)
