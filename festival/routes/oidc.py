@@ -7,6 +7,7 @@ A refused answer shows the error page with the reason and creates nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -117,9 +118,11 @@ async def callback(request: Request) -> Response:
                     "Sign in, then link it again from your account page."
                 )
         if "error" in request.query_params or not request.query_params.get("code"):
-            reason = request.query_params.get("error", "no code")
+            # Only an RFC 6749 §4.1.2.1 error code is repeated, never free text from the URL.
+            given = request.query_params.get("error", "")
+            reason = given if re.fullmatch(r"[a-z_]{1,40}", given) else "no code"
             raise errors.DeniedError(
-                f"{provider.label} did not sign you in ({reason[:80]}). You can try again."
+                f"{provider.label} did not sign you in ({reason}). You can try again."
             )
         claims = await app.oidc.finish(
             provider,

@@ -310,7 +310,23 @@ def test_oidc_denied_at_the_provider_is_a_clear_page(
     )
 
     assert error_page(refused) == (400, "oidc.denied")
+    assert "Test ID did not sign you in (access_denied)." in refused.text
     assert count(app_settings, AccountRow) == 0
+
+
+def test_oidc_denied_page_repeats_no_free_text(client: TestClient) -> None:
+    url = start(client)
+    state = parse_qs(urlsplit(url).query)["state"][0]
+
+    refused = client.get(
+        f"/signin/oidc/test/callback?error=Call+0800+to+fix+your+account&state={state}"
+    )
+
+    assert error_page(refused) == (400, "oidc.denied")
+    assert ("0800" in refused.text, "did not sign you in (no code)." in refused.text) == (
+        False,
+        True,
+    )
 
 
 def test_oidc_code_used_twice_is_refused_by_the_provider(
