@@ -197,13 +197,13 @@ class OidcClient:
             started_at=int(now.timestamp()),
             link_account_id=link_account_id,
         )
-        client = self._oauth(provider, redirect_uri)
-        url, _ = client.create_authorization_url(
-            discovery.authorization_endpoint,
-            state=flow.state,
-            code_verifier=flow.code_verifier,
-            nonce=flow.nonce,
-        )
+        async with self._oauth(provider, redirect_uri) as client:  # builds the URL, no I/O
+            url, _ = client.create_authorization_url(
+                discovery.authorization_endpoint,
+                state=flow.state,
+                code_verifier=flow.code_verifier,
+                nonce=flow.nonce,
+            )
         return str(url), flow
 
     def _oauth(self, provider: OidcProvider, redirect_uri: str) -> AsyncOAuth2Client:
