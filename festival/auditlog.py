@@ -1,8 +1,8 @@
-"""The audit log as people read it: who did what, when, in which live room.
+"""The audit log as people read it: who did what, when, in which live room or to which session.
 
-Every moderator action in a live room (``room_audit``) becomes an :class:`Entry` of plain
-words; the admin page lays them out. (The change log of sessions joins it with the session
-editor's ``session_change`` table.)
+Every moderator action in a live room (``room_audit``) and every change of a session
+(``session_change``, written by festival/sessions.py) becomes an :class:`Entry` of plain words;
+the admin page lays them out.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from festival.models import SessionChange
 from festival.models.rooms import RoomAudit
 from realtime.channels import RoomKind, parse_room_name
 from realtime.errors import RoomError
@@ -31,6 +32,16 @@ ROOM_ACTIONS: dict[str, str] = {
     "qa.answered": "marked a question answered",
     "qa.pinned": "pinned or unpinned a question",
     "qa.hidden": "hid a question",
+}
+#: Changes of a session (festival.sessions.Action), as a verb phrase.
+SESSION_ACTIONS: dict[str, str] = {
+    "created": "created",
+    "edited": "edited",
+    "submitted": "sent for review",
+    "withdrawn": "took back to draft",
+    "published": "published",
+    "cancelled": "cancelled",
+    "retimed": "applied new time-zone rules to",
 }
 SHORT = 80
 
@@ -126,3 +137,34 @@ def room_session_uids(actions: list[RoomAudit]) -> set[str]:
         if name.kind is RoomKind.SESSION:
             found.add(name.key)
     return found
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return _short(str(value))
+
+
+def session_entry(change: SessionChange, uid: str, title: str) -> Entry:
+    """A change of a session: who, what they did, and each field's value before and after
+    (times as stored: UTC instants in ISO 8601, the organiser's wall time with its zone)."""
+    changes: dict[str, Any] = change.changes
+    details = (
+        ()
+        if change.action == "created"
+        else tuple(
+            f"{name}: {_value(values[0])} → {_value(values[1])}"
+            for name, values in sorted(changes.items())
+            if isinstance(values, list) and len(values) == 2
+        )
+    )
+    return Entry(
+        at_utc=change.at_utc,
+        who=change.actor,
+        action=SESSION_ACTIONS.get(change.action, change.action),
+        subject=f"“{_short(title)}” (revision {change.revision})",
+        href=f"/organiser/sessions/{uid}",
+        details=details,
+    )

@@ -391,14 +391,23 @@ def _sdgs(typed: Typed, errors: dict[str, str]) -> tuple[int, ...]:
 
 
 async def _hosts(
-    db: AsyncSession, typed: Typed, organisation: Organisation, errors: dict[str, str]
+    db: AsyncSession,
+    typed: Typed,
+    organisation: Organisation,
+    errors: dict[str, str],
+    session: FestivalSession | None = None,
 ) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """(names shown, host account ids): an email names an organiser of the organisation (who
-    then moderates the session's room); anything else is a name shown as it is."""
+    then moderates the session's room), or someone who already hosts the session (an admin
+    may have made them host from the session's admin page: keeping them is no new grant);
+    anything else is a name shown as it is."""
     entries = [e.strip() for e in _HOST_SPLIT.split(typed.get("hosts")) if e.strip()]
     emails = [e for e in entries if "@" in e]
     assert organisation.id is not None
     members = await store.members_by_email(db, organisation.id, emails)
+    if session is not None and session.id is not None:
+        for host in await store.host_accounts(db, session.id):
+            members.setdefault(host.email_key, host)
     names: list[str] = []
     ids: list[int] = []
     problems: list[str] = []
@@ -438,7 +447,7 @@ async def check(
     errors.update(time_check.errors)
     capacity = _number(typed.get("capacity"), "capacity", errors)
     sdgs = _sdgs(typed, errors)
-    hosts, host_ids = await _hosts(db, typed, organisation, errors)
+    hosts, host_ids = await _hosts(db, typed, organisation, errors, session)
     status = session.status if session is not None else SessionStatus.DRAFT.value
     data = sessions.SessionInput(
         title=typed.get("title"),

@@ -1,7 +1,7 @@
 """The review queue: what waits for an admin's decision. Proposals from the call for sessions:
 accept (the organisation, its session and its organiser's invitation are made) or decline with
-a message. (Sessions their organisers submit join the queue with the session editor's
-workflow.)"""
+a message. Sessions their organisers submitted (festival/workflow.py): each links to its page,
+where the admin publishes it or sends it back to draft."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from festival.models import Edition
 from festival.models.proposals import ProposalStatus
 from festival.routes.admin import admin_form, admin_only, back_to, page
 from festival.state import state
+from festival.stores import audit
 from scheduling.errors import SchedulingError
 
 
@@ -34,7 +35,8 @@ async def queue(request: Request, account: auth.Account) -> Response:
     async with state(request).sessions() as db:
         waiting = await proposals.pending(db)
         editions = {e.id: e for e in [await db.get(Edition, p.edition_id) for p in waiting] if e}
-    context = {"proposals": waiting, "editions": editions}
+        submitted = await audit.submitted_sessions(db)
+    context = {"proposals": waiting, "editions": editions, "submitted": submitted}
     return page(request, "admin/review.html", context)
 
 

@@ -796,3 +796,103 @@ def test_a_host_must_be_an_organiser_of_the_sessions_own_organisation(
         "write their name without an email address."
     )
     assert counts(world.settings) == (0, 0)
+
+
+def edit(client: TestClient, uid: str, **changes: Any) -> Any:
+    """Open the editor, check the change, save it (the check's answer when it was refused)."""
+    page = client.get(f"/organiser/sessions/{uid}/edit").text
+    data = {**form(**changes), "revision": hidden(page, "revision"), "csrf_token": csrf(page)}
+    check = client.post(f"/organiser/sessions/{uid}/edit", data=data)
+    if check.status_code != 200:
+        return check
+    return client.post(
+        f"/organiser/sessions/{uid}/edit",
+        data={**data, "confirm": hidden(check.text, "confirm")},
+        follow_redirects=False,
+    )
+
+
+def audit_changes(page: str) -> list[str]:
+    """The "Changes to sessions" entries of the audit log page, as read."""
+    section = page.split('id="change-entries"', 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r"<li>\s*<p>(.*?)</li>\s*(?=<li>|$)", section, flags=re.S)
+    return [
+        html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item))).strip() for item in items
+    ]
+
+
+def test_a_submitted_session_waits_in_the_review_queue_and_every_change_is_in_the_audit_log(
+    world: World, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, world, world.organiser_a)
+    uid = create(app_client, form(title="Coding <for> kids"))
+    assert edit(app_client, uid, title="Coding <for> kids", duration="60").status_code == 303
+    assert step(app_client, uid, "submit").status_code == 303
+
+    with TestClient(create_app(world.settings, clock=world.clock)) as admin:
+        sign_in_as(admin, world, world.admin)
+        queue = admin.get("/admin/review").text
+        published = step(admin, uid, "publish")
+        queue_after = admin.get("/admin/review").text
+        audit = admin.get("/admin/audit").text
+
+    assert f'<a href="/organiser/sessions/{uid}" dir="auto">Coding &lt;for&gt; kids</a>' in queue
+    assert "Sessions sent for review (1)" in queue and "by amina@example.org" in queue
+    # The organiser's time with its offset: 09:00 in St John's is UTC−03:30 in January.
+    assert "Sun 24 Jan 2027, 09:00" in queue
+    assert published.status_code == 303
+    assert "Sessions sent for review (0)" in queue_after and 'id="no-submitted"' in queue_after
+    changes = audit_changes(audit)
+    assert [c.split(": ", 1)[1].split(" “")[0] for c in changes] == [
+        "ada@example.org published",
+        "amina@example.org sent for review",
+        "amina@example.org edited",
+        "amina@example.org created",
+    ]
+    assert "“Coding <for> kids” (revision 4)" in changes[0]
+    assert "status: submitted → published" in changes[0]
+    assert "duration_minutes: 90 → 60" in changes[2]
+    assert "&lt;for&gt;" in audit and "<for>" not in audit
+
+
+def test_the_review_queue_and_the_audit_log_are_refused_to_organisers(
+    world: World, app_client: TestClient
+) -> None:
+    sign_in_as(app_client, world, world.organiser_a)
+    uid = create(app_client, form(title="Private plans"))
+    step(app_client, uid, "submit")
+
+    refused = [app_client.get(path) for path in ("/admin/review", "/admin/audit")]
+
+    assert [r.status_code for r in refused] == [403, 403]
+    assert all("Private plans" not in r.text for r in refused)
+
+
+def test_a_host_an_admin_added_stays_when_an_organiser_edits_and_is_no_new_grant(
+    world: World, app_client: TestClient
+) -> None:
+    from festival.stores import organisers as organisers_store
+
+    sign_in_as(app_client, world, world.organiser_a)
+    uid = create(app_client, form(hosts="amina@example.org"))
+    row = session_row(world.settings, uid)
+    assert row.id is not None
+    session_id = row.id
+    # An admin made Bo (an organiser of Paris only) a host from the session's admin page.
+    with_db(
+        world.settings,
+        lambda db: organisers_store.set_host_accounts(
+            db, session_id, [world.organiser_a, world.organiser_b], NOW
+        ),
+    )
+    shown = app_client.get(f"/organiser/sessions/{uid}/edit").text
+
+    moved = edit(app_client, uid, start="10:00", hosts="amina@example.org\nbo@example.org")
+    # Adding someone else from outside is still refused.
+    outsider = edit(app_client, uid, start="10:00", hosts="bo@example.org\nada@example.org")
+
+    assert "bo@example.org" in shown
+    assert moved.status_code == 303
+    assert session_row(world.settings, uid).local_start.hour == 10
+    assert outsider.status_code == 400
+    assert "Ada@example.org is not an organiser of Newfoundland Schools" in outsider.text
