@@ -86,6 +86,14 @@ async def change_password(request: Request) -> Response:
     await auth.verify_csrf(request, form)
     if account.id is None:
         raise BadRequestError("Create your admin account first: ADMIN_PASSWORD cannot change.")
+    async with state(request).sessions() as db:
+        if not (await store.get_account_row(db, account.id)).password_hash:
+            # Made by a provider's sign-in (docs/sign-in.md): its address may be another
+            # account's, whose password must not be checked for this one.
+            raise BadRequestError(
+                "Your account has no password: you sign in with a provider.",
+                "account.no_password",
+            )
     try:
         await credentials.check(
             request, account.email, text(form, "current_password"), credentials.DEFAULT_LIMITS

@@ -28,7 +28,7 @@ from festival.stores import invitations
 from scheduling.clock import FixedClock
 from tests.dbtools import with_db
 from tests.festival import oidc_flow
-from tests.festival.accounts_seed import add_account, csrf_from, sign_in
+from tests.festival.accounts_seed import PASSWORD, add_account, csrf_from, sign_in
 from tests.festival.oidc_flow import (
     CALLBACK,
     ID_TOKEN_SECONDS,
@@ -433,3 +433,34 @@ def test_oidc_link_needs_the_same_sign_in_at_the_end(
 
     assert error_page(refused) == (400, "oidc.state")
     assert (identities(app_settings), count(app_settings, AccountRow)) == ([], 1)
+
+
+def test_oidc_account_without_password_cannot_set_one_by_another_accounts_password(
+    client: TestClient, app_settings: Settings
+) -> None:
+    # A password account has the address the provider gives alice: its password must not let
+    # alice's account (made by the provider) change anything.
+    add_account(app_settings, "alice@example.org", name="Password Alice")
+    full_sign_in(client, "alice")
+    token = csrf_from(client.get("/account").text)
+
+    refused = client.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "password": "a brand new passphrase",
+            "password_again": "a brand new passphrase",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "Your account has no password: you sign in with a provider." in refused.text
+    [(_, _, alice, _, _)] = identities(app_settings)
+
+    async def hash_of(db: AsyncSession) -> str:
+        row = await db.get(AccountRow, alice)
+        assert row is not None
+        return row.password_hash
+
+    assert with_db(app_settings, hash_of) == ""
