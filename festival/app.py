@@ -22,6 +22,7 @@ from festival.headers import SecurityHeaders, security_headers
 from festival.logs import configure_logging
 from festival.media import LocalMediaStorage
 from festival.metrics import Metrics
+from festival.oidc.client import OidcClient
 from festival.routes import errors
 from festival.settings import (
     Settings,
@@ -74,6 +75,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         feed_cache=FeedCache(),
         # The media storage, chosen once: files under MEDIA_DIR (docs/deploy.md for more hosts).
         media=LocalMediaStorage(settings.media_dir),
+        oidc=OidcClient(settings.oidc_providers),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from festival.addresses import TrustedProxies, TrustedProxiesError
+from festival.oidc.config import OidcProvider, ProviderConfigError, parse_providers
 from realtime.admission import AddressLimits, per_window
 from realtime.broker.namespace import NAMESPACE_RULE, is_namespace
 from realtime.limits import Rate
@@ -162,6 +163,13 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+def _oidc_providers(env: Mapping[str, str]) -> tuple[OidcProvider, ...]:
+    try:
+        return parse_providers(env)
+    except ProviderConfigError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 def requested_log_format(environ: Mapping[str, str]) -> str:
     """LOG_FORMAT as far as it can be honoured while reporting that the settings are unusable."""
     return "json" if (environ.get("LOG_FORMAT") or "").strip().lower() == "json" else "text"
@@ -219,6 +227,9 @@ class Settings:
     media_dir: Path = Path("media")
     # MEDIA_MAX_UPLOAD_MB: the largest file an organiser may upload, refused while it streams.
     media_max_upload_bytes: int = 20 * 1024 * 1024
+    # OIDC_PROVIDERS and OIDC_<NAME>_*: the OpenID Connect providers people may sign in with
+    # (festival/oidc/config.py, docs/sign-in.md); none: no button.
+    oidc_providers: tuple[OidcProvider, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -258,6 +269,7 @@ class Settings:
             smtp=_smtp(env),
             media_dir=Path(env.get("MEDIA_DIR") or "media"),
             media_max_upload_bytes=_upload_mb(env.get("MEDIA_MAX_UPLOAD_MB")),
+            oidc_providers=_oidc_providers(env),
         )
 
     def with_(self, **changes: object) -> Settings:

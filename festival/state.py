@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from festival.feedcache import FeedCache
 from festival.media import MediaStorage
 from festival.metrics import Metrics
+from festival.oidc.client import OidcClient
 from festival.probes import ProbeLog
 from festival.settings import Settings
 from festival.stores.rooms import SqlEventStore
@@ -35,6 +36,7 @@ class AppState:
     templates: Jinja2Templates
     feed_cache: FeedCache
     media: MediaStorage
+    oidc: OidcClient  # the OpenID Connect providers' discovery documents and keys
     probe_log: ProbeLog = field(default_factory=ProbeLog)  # what /readyz has told the log
 
 

@@ -4,6 +4,7 @@ from festival.models.accounts import *  # noqa: F403
 from festival.models.agenda import *  # noqa: F403
 from festival.models.audit import *  # noqa: F403
 from festival.models.celebrations import *  # noqa: F403
+from festival.models.identities import *  # noqa: F403
 from festival.models.programme import (
     Edition,
     EditionKind,

@@ -28,9 +28,11 @@ from festival.routes import (
     feeds,
     health,
     metrics,
+    oidc,
     organiser,
     organiser_toolkits,
     pages,
+    privacy,
     proposals,
     signin,
     toolkits,
@@ -60,7 +62,9 @@ def table(settings: Settings) -> list[BaseRoute]:
         *toolkits.routes,  # /toolkits, /api/toolkits: the library, files served inert
         *organiser_toolkits.routes,  # /organiser/toolkits, materials of sessions, featuring
         *organiser.routes,  # /organiser: organisers' sessions, the session editor
+        *oidc.routes,  # /signin/oidc/...: sign-in with an OpenID Connect provider
         *signin.routes,  # /signin, /signout, password reset, /admin/login (ADMIN_PASSWORD)
+        *privacy.routes,  # /account/data, /account/delete: a person's own data
         *account.routes,  # /account, invitations (/admin/invitations, /invite/{token})
         *proposals.routes,  # /propose: the call for sessions
         *ws.routes,  # /rooms/{room} and its WebSocket

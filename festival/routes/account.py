@@ -20,7 +20,7 @@ from festival.models import FestivalSession, Organisation
 from festival.routes.signin import new_password, page, text
 from festival.state import state
 from festival.stores import accounts as store
-from festival.stores import invitations
+from festival.stores import identities, invitations
 from festival.stores import programme as programme_store
 
 NOTICES = {
@@ -54,8 +54,18 @@ async def _account_page(
     request: Request, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     account = await auth.require_account(request)
+    linked = []
+    has_password = account.id is not None
+    if account.id is not None:
+        async with state(request).sessions() as db:
+            linked = await identities.account_identities(db, account.id)
+            # An account made by a provider's sign-in has no password to change.
+            has_password = bool((await store.get_account_row(db, account.id)).password_hash)
     full = {
         "account": account,
+        "has_password": has_password,
+        "identities": linked,  # sign-in with providers (festival/routes/oidc.py)
+        "providers": state(request).settings.oidc_providers,
         "errors": {},
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
         "form": {},
@@ -76,6 +86,14 @@ async def change_password(request: Request) -> Response:
     await auth.verify_csrf(request, form)
     if account.id is None:
         raise BadRequestError("Create your admin account first: ADMIN_PASSWORD cannot change.")
+    async with state(request).sessions() as db:
+        if not (await store.get_account_row(db, account.id)).password_hash:
+            # Made by a provider's sign-in (docs/sign-in.md): its address may be another
+            # account's, whose password must not be checked for this one.
+            raise BadRequestError(
+                "Your account has no password: you sign in with a provider.",
+                "account.no_password",
+            )
     try:
         await credentials.check(
             request, account.email, text(form, "current_password"), credentials.DEFAULT_LIMITS

@@ -16,12 +16,13 @@ from festival.errors import NotFoundError
 from festival.routes.admin import admin_form, admin_only, back_to, page
 from festival.state import state
 from festival.stores import accounts as accounts_store
-from festival.stores import people
+from festival.stores import identities, people
 
 DONE = {
     "admin": "is now an admin.",
     "not-admin": "is no longer an admin.",
     "removed": "no longer organises that organisation.",
+    "unlinked": "no longer signs in with that identity.",
 }
 
 
@@ -37,6 +38,7 @@ async def _people_page(
 ) -> Response:
     async with state(request).sessions() as db:
         listed = await people.list_people(db)
+        linked = await identities.identities_by_account(db)
     # The message names the account by its id in the address, never by text from the address.
     done = request.query_params.get("done", "")
     who = {str(person.id): person.email for person in listed}.get(
@@ -44,6 +46,7 @@ async def _people_page(
     )
     full = {
         "people": listed,
+        "identities": linked,
         "me": account,
         "done": f"{who} {DONE[done]}" if done in DONE and who else "",
         **context,
@@ -88,6 +91,20 @@ async def remove_membership(request: Request, account: auth.Account) -> Response
     return back_to(f"/admin/people?done=removed&who={account_id}")
 
 
+@admin_only
+async def unlink_identity(request: Request, account: auth.Account) -> Response:
+    """Unlink an identity at a provider from an account: it signs in to that account no more
+    (the next sign-in with it makes a new attendee account)."""
+    await admin_form(request)
+    account_id = _account_id(request)
+    identity_id = str(request.path_params["identity_id"])
+    if not identity_id.isdigit():
+        raise NotFoundError("That account has no such identity.", "identity.not_found")
+    async with session_scope(state(request).sessions) as db:
+        await identities.unlink(db, account_id, int(identity_id))
+    return back_to(f"/admin/people?done=unlinked&who={account_id}")
+
+
 routes: list[BaseRoute] = [
     Route("/admin/people", people_page, methods=["GET"], name="admin_people"),
     Route(
@@ -98,5 +115,11 @@ routes: list[BaseRoute] = [
         remove_membership,
         methods=["POST"],
         name="admin_people_remove_membership",
+    ),
+    Route(
+        "/admin/people/{account_id}/identities/{identity_id}/unlink",
+        unlink_identity,
+        methods=["POST"],
+        name="admin_people_unlink_identity",
     ),
 ]

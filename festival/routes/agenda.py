@@ -19,6 +19,7 @@ from festival.db import session_scope
 from festival.errors import BadRequestError
 from festival.models import Agenda
 from festival.state import state
+from festival.stores import account_agendas
 from festival.stores import agenda as agenda_store
 from festival.stores import changes as changes_store
 from festival.templating import render
@@ -134,6 +135,9 @@ async def rotate(request: Request) -> Response:
         if record is None:
             return RedirectResponse("/agenda", status_code=303)
         new_token = await agenda_store.rotate_token(db, record, request_now(request))
+        # A signed-in account's agenda: its other devices get the new address at sign-in.
+        assert record.id is not None
+        await account_agendas.reseal(db, record.id, new_token, state(request).settings.secret_key)
     response = RedirectResponse("/agenda?rotated=1", status_code=303)
     _remember(request, response, new_token)
     return response

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth, mail
 from festival.auth import credentials, limits, passwords
 from festival.db import session_scope
+from festival.routes.oidc import forget_account_agenda, provider_logout
 from festival.settings import Settings
 from festival.state import state
 from festival.stores import accounts as store
@@ -74,6 +75,7 @@ async def _signin_page(
         "account": await auth.current_account(request),
         "bootstrap": await _bootstrap_available(request),
         "notice": request.query_params.get("done", ""),
+        "providers": state(request).settings.oidc_providers,
         **context,
     }
     return page(request, "auth/signin.html", full, status_code)
@@ -104,8 +106,14 @@ async def signin(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
+    # Signed in through a provider that offers it: sign out there too (RP-Initiated Logout).
+    at_provider = await provider_logout(request, "/signin?done=signed-out")
+    account = await auth.current_account(request)
     await auth.sign_out(request)
-    return RedirectResponse("/signin?done=signed-out", status_code=303)
+    response = RedirectResponse(at_provider or "/signin?done=signed-out", status_code=303)
+    if account is not None and account.id is not None:
+        await forget_account_agenda(request, response, account.id)
+    return response
 
 
 # -- password reset by link -------------------------------------------------------------------

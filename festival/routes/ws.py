@@ -35,7 +35,7 @@ from festival.viewer import resolve_viewer
 from realtime import connection, protocol
 from realtime.admission import AddressLimitedError
 from realtime.errors import RoomError
-from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity
+from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity, validate_display_name
 
 GUEST_COOKIE = "festival_guest"
 GUEST_MAX_AGE = 365 * 24 * 3600  # seconds
@@ -140,6 +140,16 @@ async def room_socket(websocket: WebSocket) -> None:
     await connection.serve(websocket, state(websocket).hub, room, identity, address=address)
 
 
+async def _account_name(request: Request) -> str:
+    account = await auth.current_account(request)
+    if account is None or account.id is None:
+        return ""
+    try:
+        return validate_display_name(account.name)
+    except RoomError:
+        return ""
+
+
 async def room_page(request: Request) -> Response:
     """The room: chat, Q&A, polls, quiz, reactions, presence, countdown (static/js/room.js)."""
     viewer = resolve_viewer(request, strict=False)
@@ -161,6 +171,9 @@ async def room_page(request: Request) -> Response:
         "moderator": await may_moderate(request, info.name),
         "socket_path": f"/ws/rooms/{info.name}",
         "session_uid": session_uid,
+        # Signed in: the name field starts with the account's name (a name chosen in this
+        # browser before still wins: static/js/room.js).
+        "default_name": await _account_name(request),
     }
     response = render(request, "room/room.html", context, viewer=viewer)
     if token is None:

@@ -33,6 +33,7 @@ import festival.models  # noqa: F401 - every table in SQLModel.metadata, for Tab
 from festival import auth, routes
 from festival import db as dbmod
 from festival.app import create_app
+from festival.oidc.config import OidcProvider
 from festival.settings import Settings
 from festival.stores import accounts as accounts_store
 from realtime.rooms import room as room_rules
@@ -43,20 +44,29 @@ from tests.festival.test_ws import Conn
 from tests.festival.toolkits_seed import seed_toolkits
 
 ADMIN_PASSWORD = "the shared first-sign-in password"
+#: A sign-in provider that does not answer (port 9 of loopback, "discard": nothing listens).
+DEAD_PROVIDER = OidcProvider(
+    name="matrix-id",
+    issuer="http://127.0.0.1:9",
+    client_id="matrix",
+    client_secret="matrix-secret",
+    label="Matrix ID",
+)
 
 # -- who ----------------------------------------------------------------------------------------
 
-ANON, GUEST, ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN = (
+ANON, GUEST, ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN, ATTENDEE = (
     "anonymous",
     "guest",
     "organiser A",
     "organiser B",
     "host",
     "admin",
+    "attendee",  # signed in (as a provider's first sign-in makes them): no organisation, no admin
 )
-#: The columns of the HTTP table, in this order.
-ROLES = (ANON, GUEST, ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN)
-SIGNED_IN = (ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN)
+#: The columns of the HTTP table, in this order (the attendee's is a keyword of ``row``).
+ROLES = (ANON, GUEST, ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN, ATTENDEE)
+SIGNED_IN = (ORG_A_ROLE, ORG_B_ROLE, HOST, ADMIN, ATTENDEE)
 
 
 # -- what they get ------------------------------------------------------------------------------
@@ -130,11 +140,14 @@ def row(
     form: Form | None = None,
     signs_out: bool = False,
     counts_attempt: bool = False,
+    attendee: Expect | None = None,
 ) -> Row:
-    """A row; one outcome means the same for everyone."""
+    """A row; one outcome means the same for everyone. The signed-in attendee (no role) gets
+    ``attendee``, by default what organiser B (signed in, no role in organisation A) gets."""
     if len(outcomes) == 1:
-        outcomes = outcomes * len(ROLES)
-    assert len(outcomes) == len(ROLES), f"{method} {url}: one outcome per role"
+        outcomes = outcomes * (len(ROLES) - 1)
+    assert len(outcomes) == len(ROLES) - 1, f"{method} {url}: one outcome per role"
+    outcomes = (*outcomes, attendee or outcomes[ROLES.index(ORG_B_ROLE)])
     return Row(method, url, tuple(outcomes), form, signs_out, counts_attempt)
 
 
@@ -322,6 +335,10 @@ def wrong_current_password(m: Matrix) -> dict[str, Any]:
     return {"data": {"current_password": "not the password", **new_password(m)["data"]}}
 
 
+def not_confirmed(m: Matrix) -> dict[str, Any]:
+    return {"data": {"confirm": "no"}}
+
+
 def invitation(m: Matrix) -> dict[str, Any]:
     return {"data": {"email": f"invitee{next(_unique)}@example.org", "organisation": ORG_A}}
 
@@ -496,6 +513,18 @@ ROWS: tuple[Row, ...] = (
         S, S, *[see("/signin?done=signed-out-everywhere")] * 4, form=nothing, signs_out=True),
     row("POST", "/account/first-admin",
         S, S, F, F, F, see("/account"), form=nothing),
+    # -- a person's own data; deleting needs the typed confirmation (here refused) --------------
+    row("GET",  "/account/data",                       TO_SIGNIN, TO_SIGNIN, A, A, A, A),
+    row("GET",  "/account/delete",                     TO_SIGNIN, TO_SIGNIN, A, A, A, A),
+    row("POST", "/account/delete",                     S, S, *[Expect(400)] * 4,
+        form=not_confirmed),
+    # -- sign-in with a provider (the matrix's provider does not answer: nobody gets in) -------
+    row("POST", "/signin/oidc/{provider}",             Expect(502), form=nothing),
+    row("POST", "/signin/oidc/no-such-provider",       Expect(404, "oidc.provider_not_found"),
+        form=nothing),
+    row("GET",  "/signin/oidc/{provider}/callback?state=forged&code=x", Expect(400)),
+    row("POST", "/admin/people/{org_b_account}/identities/{no_identity}/unlink", S, S, F, F, F,
+        Expect(404, "identity.not_found"), form=nothing),
     row("GET",  "/admin/invitations",                  TO_SIGNIN, TO_SIGNIN, F, F, F, A),
     row("POST", "/admin/invitations",                  S, S, F, F, F, A, form=invitation),
     # -- live rooms: open to everyone; drafts have none ----------------------------------------
@@ -546,6 +575,8 @@ SAMPLE_NAMES = {
     "toolkit_draft": "a-draft-kit",
     "toolkit_link": "1",
     "toolkit_file": "2",
+    "provider": "matrix-id",
+    "no_identity": "999999",
 }
 
 
@@ -716,6 +747,7 @@ def open_matrix(
         admin_password=ADMIN_PASSWORD,
         room_rate_limits=False,
         media_dir=Path(media_dir.name),
+        oidc_providers=(DEAD_PROVIDER,),
         **changes,
     )
     world = seed_world(settings, texts)
@@ -727,6 +759,8 @@ def open_matrix(
         m.names["org_b_account"] = str(world.account_ids[ORG_B_ROLE])
         m.names["org_a_id"] = str(world.organisation_ids[ORG_A])
         m.names["no_proposal"] = "999999"
+        m.names["provider"] = DEAD_PROVIDER.name
+        m.names["no_identity"] = "999999"
         for role in (*SIGNED_IN, "other host"):
             m.sign_in(role)
         # A guest is a browser that has been in a live room (it holds the guest cookie).

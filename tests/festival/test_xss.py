@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from markupsafe import escape
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from festival.models.identities import Identity
 from scheduling.clock import FixedClock
+from tests.dbtools import with_db
 from tests.festival.organisers_seed import Texts
 from tests.festival.test_authz_matrix import ADMIN, ANON, ORG_A_ROLE, ROWS, Matrix, open_matrix
 
@@ -119,3 +123,42 @@ def test_xss_payloads_are_text_in_the_exports(hostile: Matrix) -> None:
     titles = [e.text for e in ET.fromstring(response.content).iter("title")]
 
     assert PAYLOADS.session_title in titles
+
+
+#: What an OpenID Connect provider says about someone (festival/models/identities.py): typed by
+#: that person at the provider, shown on the admin's people page and the person's account page.
+IDENTITY_PAYLOADS = {
+    "subject": "<script>alert('subject')</script>",
+    "email": '"><img src=x onerror=alert("email")>@example.org',
+    "name": "<svg onload=alert('identity name')>",
+}
+
+
+def test_xss_identity_fields_are_inert(hostile: Matrix) -> None:
+    attendee = hostile.world.account_ids["attendee"]
+
+    async def add(db: AsyncSession) -> None:
+        now = datetime(2027, 1, 24, tzinfo=UTC)
+        db.add(
+            Identity(
+                account_id=attendee,
+                issuer="https://id.example",
+                subject=IDENTITY_PAYLOADS["subject"],
+                provider="test",
+                email=IDENTITY_PAYLOADS["email"],
+                name=IDENTITY_PAYLOADS["name"],
+                created_at_utc=now,
+                last_signin_at_utc=now,
+            )
+        )
+
+    with_db(hostile.settings, add)
+    admin_page = hostile.request(ADMIN, "GET", "/admin/people").text
+    own_page = hostile.request("attendee", "GET", "/account").text
+
+    assert [k for k, v in IDENTITY_PAYLOADS.items() if v in admin_page + own_page] == []
+    assert [k for k, v in IDENTITY_PAYLOADS.items() if str(escape(v)) in admin_page] == [
+        "subject",
+        "email",
+    ]
+    assert str(escape(IDENTITY_PAYLOADS["email"])) in own_page
