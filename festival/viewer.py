@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from festival.errors import BadRequestError
 from festival.state import state
-from scheduling import tz
+from scheduling import tz, zonesearch
 from scheduling.errors import UnknownZoneError
 
 TZ_COOKIE = "tz"
@@ -37,6 +37,8 @@ class Viewer:
     now: datetime
     error: str | None = None  # why ``?tz=`` was refused (pages show it; the API raises)
     remember: bool = False  # the response should (re)set the tz cookie
+    asked: str = ""  # a name typed into the zone picker that named several zones
+    choices: tuple[tuple[str, str], ...] = ()  # those zones: (zone, label), best first
 
 
 viewer_zone_name = tz.viewer_zone_name
@@ -83,14 +85,33 @@ def resolve_viewer(request: Request, strict: bool) -> Viewer:
         except UnknownZoneError as exc:
             if strict:
                 raise
-            return Viewer(UTC_ZONE, "default", now, error=exc.message)
+            return _typed_viewer(asked, cookie, now, exc.message)
         return Viewer(zone, "query", now, remember=zone != cookie)
+    return _cookie_viewer(cookie, now)
+
+
+def _cookie_viewer(cookie: str, now: datetime) -> Viewer:
     if cookie:
         try:
             return Viewer(viewer_zone_name(cookie), "cookie", now)
         except UnknownZoneError:
             pass  # a stale or tampered cookie is ignored, not an error
     return Viewer(UTC_ZONE, "default", now)
+
+
+def _typed_viewer(asked: str, cookie: str, now: datetime, refusal: str) -> Viewer:
+    """A page's ``?tz=`` that is not a zone name is what a person typed into the picker: a
+    city, a country or a region, found with ``scheduling.zonesearch``. One zone: that zone.
+    Several: the page stays in the remembered zone and the picker lists them. None: refused."""
+    found = zonesearch.resolve(asked[:100], now)
+    if len(found) == 1:
+        return Viewer(found[0].zone, "query", now, remember=found[0].zone != cookie)
+    if not found:
+        message = f"{refusal} Type a city or a country, such as Kathmandu or India."
+        return Viewer(UTC_ZONE, "default", now, error=message)
+    current = _cookie_viewer(cookie, now)
+    choices = tuple((match.zone, match.label) for match in found)
+    return Viewer(current.zone, current.source, now, asked=asked[:100], choices=choices)
 
 
 def remember_zone(response: Response, viewer: Viewer, secure: bool = False) -> None:

@@ -167,6 +167,19 @@ def search(
     """The zones ``query`` names, best first (the city itself, then the country, then names
     starting with it, then any word of the zone, region or country), each with its offset at
     ``at``. A query that is itself a zone name (or an alias of one) finds that zone."""
+    return [describe(place, at) for _, _, place in _ranked(query, among)[:limit]]
+
+
+def resolve(query: str, at: datetime, among: Sequence[Place] | None = None) -> list[ZoneMatch]:
+    """What a name typed into a picker means: the zones ``search`` ranks best, all of them
+    (``India``: Asia/Kolkata alone; ``St John``: Newfoundland; ``Argentina``: its twelve zones,
+    for the person to choose from). Empty when nothing matches."""
+    ranked = _ranked(query, among)
+    best = [place for rank, _, place in ranked if rank == ranked[0][0]] if ranked else []
+    return [describe(place, at) for place in best[:MAX_RESULTS]]
+
+
+def _ranked(query: str, among: Sequence[Place] | None) -> list[tuple[int, str, Place]]:
     wanted = normalise(query)
     if len(wanted) < MIN_QUERY:
         return []
@@ -178,7 +191,7 @@ def search(
         if rank is not None:
             ranked.append((rank, place.city, place))
     ranked.sort(key=lambda item: (item[0], item[1], item[2].zone))
-    return [describe(place, at) for _, _, place in ranked[:limit]]
+    return ranked
 
 
 def describe(place: Place, at: datetime) -> ZoneMatch:
