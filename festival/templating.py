@@ -64,6 +64,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["organiser_time"] = tz.organiser_time
     env.globals["format_range"] = times.format_range
     env.globals["zone_title"] = times.zone_title
+    env.globals["zone_city"] = times.zone_city
     env.globals["zone_offset"] = times.zone_offset
     env.globals["zone_choices"] = views.zone_choices
     env.globals["SDG_NAMES"] = labels.SDG_NAMES

@@ -72,7 +72,7 @@ function offerDeviceZone(detected, rendered) {
   if (!button || sameZone(detected, rendered)) {
     return;
   }
-  button.textContent = `Use my device's zone (${detected.replace(/_/g, " ")})`;
+  button.textContent = `Use my device's zone (${detected.split("/").pop().replace(/_/g, " ")})`;
   button.hidden = false;
   button.addEventListener("click", () => {
     const url = new URL(window.location.href);

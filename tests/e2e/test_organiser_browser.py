@@ -51,9 +51,9 @@ TITLE = "Reading circle by the harbour"
 #: Who looks at the programme, and what each must read for 05:00-06:00 UTC on 7 November 2027
 #: (St. John's back on standard time, UTC-03:30; Kathmandu UTC+05:45; Paris UTC+01:00).
 VIEWER_TEXTS = {
-    "America/St_Johns": "Sun 07 Nov, 01:30\u201302:30 NST",
-    "Asia/Kathmandu": "Sun 07 Nov, 10:45\u201311:45 UTC+05:45",
-    "Europe/Paris": "Sun 07 Nov, 06:00\u201307:00 CET",
+    "America/St_Johns": "Sun 07 Nov, 01:30\u201302:30 St Johns (UTC\u221203:30)",
+    "Asia/Kathmandu": "Sun 07 Nov, 10:45\u201311:45 Kathmandu (UTC+05:45)",
+    "Europe/Paris": "Sun 07 Nov, 06:00\u201307:00 Paris (UTC+01:00)",
 }
 VIEWERS = tuple(VIEWER_TEXTS)
 #: Why 02:30 on 14 March 2027 is refused in St. John's, and what to choose instead.

@@ -13,12 +13,14 @@ import re
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from festival import demo, migrate
 from festival.settings import Settings
+from scheduling import tz
 from tests.e2e.audit import axe_source, axe_violations, overflow
 from tests.e2e.browser import chromium
 
@@ -465,4 +467,6 @@ def test_room_chat_times_are_in_the_zone_the_person_picked(browser: Any, room: s
     finally:
         person.close()
     assert sent_at is not None
-    assert "+5:45" in shown
+    # Named as every page names a zone: "Kathmandu (UTC+05:45)", on Kathmandu's clock.
+    local = tz.localize(datetime.fromisoformat(sent_at.replace("Z", "+00:00")), "Asia/Kathmandu")
+    assert shown == f"{local:%H:%M} Kathmandu (UTC+05:45)"

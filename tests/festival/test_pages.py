@@ -31,8 +31,8 @@ FESTIVAL_DAY = date(2027, 1, 24)
 #: in Pago Pago (UTC−11). Known values, not computed by the code under test.
 WINDOW_START = datetime(2027, 1, 23, 10, 0, tzinfo=UTC)
 WINDOW_END = datetime(2027, 1, 25, 11, 0, tzinfo=UTC)
-#: What every rendered time must end with: an abbreviation (EAT, NST) or an offset (UTC+05:45).
-ZONE_SUFFIX = re.compile(r"(UTC([+−]\d\d:\d\d)?|[A-Z]{2,5})$")
+#: What every rendered time must end with: the zone's one label, "Kathmandu (UTC+05:45)", or UTC.
+ZONE_SUFFIX = re.compile(r"( [A-Z][\w .'-]* \(UTC([+−]\d\d:\d\d)?\)| UTC)$")
 
 Session = dict[str, Any]
 
@@ -51,7 +51,8 @@ def viewer_range(session: Session, zone: str) -> str:
     start = tz.localize(utc(session["starts_at_utc"]), zone)
     end = tz.localize(utc(session["ends_at_utc"]), zone)
     assert start.date() == end.date()
-    return f"{start:%a %d %b, %H:%M}–{end:%H:%M} {tz.zone_label(end)}"
+    label = f"{tz.city_name(zone)} ({tz.utc_offset_label(end)})" if zone != "UTC" else "UTC"
+    return f"{start:%a %d %b, %H:%M}–{end:%H:%M} {label}"
 
 
 def same_day(sessions: list[Session], zone: str) -> list[Session]:
@@ -163,7 +164,7 @@ def test_home_shows_the_window_in_viewer_zone_and_utc(demo_client: TestClient) -
     html = demo_client.get("/", params={"tz": "Asia/Kathmandu"}).text
 
     # 10:00 UTC is 15:45 in Kathmandu (UTC+05:45).
-    assert '<time datetime="2027-01-23T10:00:00Z">Sat 23 Jan, 15:45 UTC+05:45</time>' in html
+    assert '<time datetime="2027-01-23T10:00:00Z">Sat 23 Jan, 15:45 Kathmandu (UTC+05:45)</time>' in html
     assert "(Sat 23 Jan, 10:00 UTC)" in html
     assert "(Mon 25 Jan, 11:00 UTC)" in html
     assert "49 h of January 24" in html
@@ -206,7 +207,7 @@ def test_home_timeline_has_one_bar_per_hour_and_a_table(demo_client: TestClient)
     assert html.count("<title>") >= hours + 1
     table = html.split('<details class="timeline-table">')[1].split("</details>")[0]
     # 10:00 UTC is 06:30 in St John's (UTC−03:30).
-    assert "Sat 23 Jan, 06:30 NST</time>" in table
+    assert "Sat 23 Jan, 06:30 St Johns (UTC−03:30)</time>" in table
     assert table.count("<tr>") == hours + 1
 
 
@@ -408,7 +409,7 @@ def test_session_page_shows_viewer_and_organiser_time(demo_client: TestClient) -
     assert f'<h1 id="session-title" dir="auto">{escaped(session["title"])}</h1>' in html
     assert f"{local:%a %d %b, %H:%M} in Kathmandu (UTC+05:45)" in html
     start = tz.localize(utc(session["starts_at_utc"]), "America/St_Johns")
-    assert f"{start:%a %d %b, %H:%M}" in html and "NST" in html
+    assert f"{start:%a %d %b, %H:%M}" in html and "St Johns (UTC−03:30)" in html
     org = session["organisation"]
     assert f'<a href="/organisations/{org["slug"]}">{escaped(org["name"])}</a>' in html
     assert "{% block calendar %}" not in html
@@ -460,7 +461,7 @@ def test_editions_page_lists_every_edition_with_its_window(demo_client: TestClie
     for edition in editions:
         assert f'<a href="/editions/{edition["slug"]}">{escaped(edition["name"])}</a>' in html
     # 10:00 UTC is 23:45 on the Chatham Islands (UTC+13:45 in their summer).
-    assert "Sat 23 Jan, 23:45 UTC+13:45" in html
+    assert "Sat 23 Jan, 23:45 Chatham (UTC+13:45)" in html
 
 
 # -- escaping, zones on every time, accessibility -----------------------------------------------

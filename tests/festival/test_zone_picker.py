@@ -7,6 +7,7 @@ editor's search): one zone is used, several are listed to pick from, none is ref
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from starlette.testclient import TestClient
@@ -92,3 +93,34 @@ def test_the_public_zone_search_answers_attendees(demo_client: TestClient) -> No
 
     assert found.status_code == 200
     assert found.json()["zones"][0]["zone"] == "America/St_Johns"
+
+
+# -- one label for a zone -------------------------------------------------------------------
+
+LABELS = {
+    "Asia/Kathmandu": ("Kathmandu (UTC+05:45)", ["Asia/Kathmandu (", "+0545"]),
+    "America/St_Johns": ("St Johns (UTC−03:30)", ["America/St Johns", " NST", "UTC−03:30<"]),
+    "Africa/Nairobi": ("Nairobi (UTC+03:00)", ["Africa/Nairobi (", " EAT", "UTC+03:00<"]),
+}
+
+
+def test_pages_name_the_viewer_zone_one_way(demo_client: TestClient) -> None:
+    edition = demo_client.get("/api/editions").json()["editions"][0]["slug"]
+    session = demo_client.get(f"/api/editions/{edition}/sessions").json()["sessions"][0]
+    pages = ["/", "/programme", f"/sessions/{session['uid']}", f"/rooms/session-{session['uid']}"]
+    for zone, (label, other_forms) in LABELS.items():
+        for path in pages:
+            response = demo_client.get(path, params={"tz": zone})
+            html = response.text
+
+            assert response.status_code == 200, path
+            bar = html.split('id="tz-current"')[1].split("</p>")[0]
+            assert f"Showing <strong data-zone-label>{label}</strong>" in bar, (zone, path)
+            times = re.findall(r"<time [^>]*data-viewer-time[^>]*>([^<]*)</time>", html)
+            assert all(text.endswith(f" {label}") for text in times), (zone, path, times)
+            for other in other_forms:
+                assert other not in html, (zone, path, other)
+        programme = demo_client.get("/programme", params={"tz": zone}).text
+        assert f"Times are shown in <strong>{label}</strong>" in programme
+        room = demo_client.get(f"/rooms/session-{session['uid']}", params={"tz": zone}).text
+        assert re.search(rf"<time datetime=\"[^\"]+\">[^<]+ {re.escape(label)}</time>", room)

@@ -39,16 +39,39 @@ function viewerZone() {
   }
 }
 
+const pickedZone = viewerZone();
+const pickedCity = document.documentElement.dataset.zoneCity;
+
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: "2-digit",
   minute: "2-digit",
   timeZoneName: "short",
-  timeZone: viewerZone(),
+  timeZone: pickedZone,
 });
 
-/** "14:05 GMT+3": a time in the zone the person picked, always naming the zone. */
+const wallFormat = pickedZone
+  ? new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: pickedZone })
+  : null;
+const offsetFormat = pickedZone
+  ? new Intl.DateTimeFormat("en-US", { timeZone: pickedZone, timeZoneName: "longOffset" })
+  : null;
+
+/** "UTC+05:45" (as the server writes offsets, with a real minus sign), or "UTC". */
+function offsetLabel(date) {
+  const part = offsetFormat.formatToParts(date).find((p) => p.type === "timeZoneName");
+  const offset = (part ? part.value : "GMT").replace(/^GMT/, "");
+  return offset ? `UTC${offset.replace("-", "\u2212")}` : "UTC";
+}
+
+/** "14:05 Kathmandu (UTC+05:45)": a time in the zone the person picked, named as every page
+ * names it; in the device's zone (named by the browser) when this browser lacks the zone. */
 export function clock(iso) {
-  return timeFormat.format(new Date(iso));
+  const date = new Date(iso);
+  if (!wallFormat || !pickedCity) {
+    return timeFormat.format(date);
+  }
+  const wall = wallFormat.format(date);
+  return pickedZone === "UTC" ? `${wall} UTC` : `${wall} ${pickedCity} (${offsetLabel(date)})`;
 }
 
 /** "3 days 4 h", "2 h 05 min", "4 min 09 s", "12 s". */
