@@ -146,7 +146,7 @@ async def _programme(request: Request, slug: str | None) -> Response:
     params = query_lists(request)
     filter_error: str | None = None
     days: list[tuple[date, list[Slot]]] = []
-    matched = 0
+    matched = cancelled = 0
     now_uid: str | None = None
     try:
         filters = programme.parse_filters(params)
@@ -156,7 +156,9 @@ async def _programme(request: Request, slug: str | None) -> Response:
         filters = programme.Filters()
     if filter_error is None:
         chosen = programme.apply_filters(slots, filters, viewer.zone)
-        matched = len(chosen)
+        # Counted as the home page counts (published sessions); cancelled ones are listed too.
+        matched = programme.session_count(chosen)
+        cancelled = len(chosen) - matched
         days = programme.group_by_local_day(chosen, viewer.zone)
         # "Jump to now": the first session, in programme order, that has not ended yet.
         now_uid = next((s.uid for day in days for s in day[1] if s.ends_at_utc > viewer.now), None)
@@ -164,7 +166,8 @@ async def _programme(request: Request, slug: str | None) -> Response:
         "edition": edition,
         "days": days,
         "matched": matched,
-        "total": len(slots),
+        "cancelled": cancelled,
+        "total": programme.session_count(slots),
         "filters": filters,
         "filter_error": filter_error,
         "params": params,

@@ -270,7 +270,8 @@ async def test_demo_seed_restores_an_edited_session_and_bumps_its_revision(
 def test_demo_terminal_home_page_and_api_count_the_same_sessions(
     demo_settings: Settings, demo_client: TestClient
 ) -> None:
-    """One count everywhere: the published sessions (cancelled ones are listed, not counted)."""
+    """One count everywhere, the programme page's too: the published sessions (cancelled ones are
+    listed, not counted)."""
     summary = asyncio.run(demo.seed_database(demo_settings.database_url))  # changes nothing
     editions = demo_client.get("/api/editions").json()["editions"]
     listed = demo_client.get(f"/api/editions/{FLAGSHIP}/sessions").json()["sessions"]
@@ -278,14 +279,23 @@ def test_demo_terminal_home_page_and_api_count_the_same_sessions(
 
     terminal = re.search(r" (\d+) sessions \((\d+) on 24 January 2027\)", summary)
     home = re.search(r"See the whole programme \((\d+) sessions\)", demo_client.get("/").text)
+    programme_page = demo_client.get("/programme").text
+    on_programme = re.search(
+        r"(\d+) of (\d+) sessions \((\d+) cancelled sessions are listed too\)\.", programme_page
+    )
     api = [demo_client.get(f"/api/editions/{e['slug']}").json()["session_count"] for e in editions]
     by_organisation = re.findall(
         r" · (\d+) sessions?</span>", demo_client.get("/organisations").text
     )
 
-    assert terminal is not None and home is not None
+    assert terminal is not None and home is not None and on_programme is not None
     flagship_api = api[[e["slug"] for e in editions].index(FLAGSHIP)]
     assert int(terminal.group(2)) == int(home.group(1)) == flagship_api == len(published)
+    # The programme counts the same sessions (it lists the cancelled ones, and says so).
+    shown, total, cancelled = map(int, on_programme.groups())
+    assert shown == total == len(published)
+    assert cancelled == len(listed) - len(published)
+    assert programme_page.count("data-viewer-time>") == len(listed)
     assert int(terminal.group(1)) == sum(api) == sum(map(int, by_organisation))
     assert len(listed) > len(published)  # the demo has cancelled sessions, so this can differ
 
