@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -169,10 +170,41 @@ def http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
+#: Characters no file name may hold on some system people save to (Windows refuses them all;
+#: browsers put "_" in their place), and control characters.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+#: Long titles are cut (at a word) so the name stays readable in a downloads list.
+FILE_NAME_CHARACTERS = 80
+
+
+def readable_filename(title: str, extension: str = ".ics") -> str:
+    """A file name people can read, from a title: ``"Robots: build one!"`` ->
+    ``"Robots - build one!.ics"`` (a colon, which browsers turn into "_", reads as a dash)."""
+    text = unicodedata.normalize("NFC", title).replace(":", " - ")
+    text = " ".join(UNSAFE_IN_FILE_NAMES.sub(" ", text).split()).strip(" .-")
+    if len(text) > FILE_NAME_CHARACTERS:
+        text = text[:FILE_NAME_CHARACTERS].rsplit(" ", 1)[0].rstrip(" .-")
+    return (text or "calendar") + extension
+
+
+def ascii_filename(filename: str) -> str:
+    """The name slugged to ASCII for ``filename=``: ``"Écoute - récit.ics"`` -> ``"ecoute-recit.ics"``."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    decomposed = unicodedata.normalize("NFKD", stem.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain, flags=re.ASCII).strip("-") or "calendar"
+    clean_extension = re.sub(r"[^a-z0-9]+", "", extension.lower())
+    return f"{slug}.{clean_extension}" if clean_extension else slug
+
+
 def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII name and the UTF-8 one (RFC 6266 §4.3)."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "calendar"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    """``attachment`` with an ASCII name and the UTF-8 one (RFC 6266 §4.3, RFC 8187)."""
+    return (
+        f"attachment; filename=\"{ascii_filename(filename)}\"; "
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+    )
 
 
 def feed_response(

@@ -27,7 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import NotFoundError
-from festival.feedcache import RenderedFeed, feed_response, make_etag
+from festival.feedcache import RenderedFeed, feed_response, make_etag, readable_filename
 from festival.labels import audience_label, kind_label, language_name
 from festival.links import edition_feed_path, feed_links, site_links
 from festival.models import Edition, EditionKind
@@ -201,7 +201,7 @@ async def session_download(request: Request) -> Response:
     now = request_now(request)
     modified = min(_latest(slot.updated_at_utc, slot.cancelled_at_utc, ical.EPOCH), now)
     feed = RenderedFeed(body, make_etag(body), modified, None, now)
-    download = f"{slot.title}.ics" if _wants_download(request) else None
+    download = readable_filename(slot.title) if _wants_download(request) else None
     return feed_response(request, state(request).feed_cache, feed, CALENDAR_TYPE, download)
 
 

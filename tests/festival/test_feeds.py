@@ -425,3 +425,35 @@ def test_feed_cache_is_bounded_by_entries_and_bytes() -> None:
     assert cache.get("k", 1, now + timedelta(minutes=4)) is not None
     assert cache.get("k", 2, now) is None  # another data version
     assert cache.get("k", 1, now + timedelta(minutes=5)) is None  # too old
+
+
+def test_download_file_names_are_readable_with_an_ascii_fallback() -> None:
+    from urllib.parse import unquote
+
+    from festival.feedcache import ascii_filename, content_disposition, readable_filename
+
+    name = readable_filename("Kathmandu: écoute & récits / stories?")
+    assert name == "Kathmandu - écoute & récits stories.ics"
+    header = content_disposition(name)
+    ascii_part, utf8_part = header.split("; filename*=UTF-8''")
+    assert ascii_part == 'attachment; filename="kathmandu-ecoute-recits-stories.ics"'
+    assert unquote(utf8_part) == name and utf8_part.isascii() and " " not in utf8_part
+    assert readable_filename("::") == "calendar.ics"
+    assert len(readable_filename("word " * 40)) <= 80 + len(".ics")
+    assert ascii_filename("学习.ics") == "calendar.ics"
+
+
+def test_a_session_download_is_named_after_its_title(
+    demo_client: TestClient, demo_settings: Settings, clock: FixedClock
+) -> None:
+    from urllib.parse import unquote
+
+    uid = first_published_uid(demo_settings)
+    change_session(demo_settings, uid, clock.now(), title="Robots: l’atelier d’été")
+
+    header = demo_client.get(f"/sessions/{uid}/calendar.ics?download=1").headers[
+        "content-disposition"
+    ]
+
+    assert unquote(header.split("filename*=UTF-8''")[1]) == "Robots - l’atelier d’été.ics"
+    assert header.startswith('attachment; filename="robots-l-atelier-d-ete.ics"; ')
