@@ -188,7 +188,8 @@ def readable_filename(title: str, extension: str = ".ics") -> str:
 
 
 def ascii_filename(filename: str) -> str:
-    """The name slugged to ASCII for ``filename=``: ``"Écoute - récit.ics"`` -> ``"ecoute-recit.ics"``."""
+    """The name slugged to ASCII for ``filename=``: ``"Écoute - récit.ics"`` ->
+    ``"ecoute-recit.ics"``."""
     stem, dot, extension = filename.rpartition(".")
     if not dot:
         stem, extension = filename, ""
@@ -202,7 +203,7 @@ def ascii_filename(filename: str) -> str:
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII name and the UTF-8 one (RFC 6266 §4.3, RFC 8187)."""
     return (
-        f"attachment; filename=\"{ascii_filename(filename)}\"; "
+        f'attachment; filename="{ascii_filename(filename)}"; '
         f"filename*=UTF-8''{quote(filename, safe='')}"
     )
 

@@ -392,8 +392,9 @@ def test_a_move_after_publication_shows_updated_on_the_session_page_and_in_the_l
     for page in (session_page, lobby):
         assert "<strong>Updated</strong>" in page
         assert "It was Sun 24 Jan, 09:00 in St Johns (UTC−03:30)" in page
-        assert '(<time datetime="2027-01-24T12:30:00Z">Sun 24 Jan, 13:30 Paris (UTC+01:00)</time> your time)' in (
-            page
+        assert (
+            '(<time datetime="2027-01-24T12:30:00Z">Sun 24 Jan, 13:30 Paris (UTC+01:00)</time>'
+            " your time)" in (page)
         )
         assert "it is now Sun 24 Jan, 11:15 in St Johns (UTC−03:30)" in page
 

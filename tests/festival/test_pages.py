@@ -171,7 +171,10 @@ def test_home_shows_the_window_in_viewer_zone_and_utc(demo_client: TestClient) -
     html = demo_client.get("/", params={"tz": "Asia/Kathmandu"}).text
 
     # 10:00 UTC is 15:45 in Kathmandu (UTC+05:45).
-    assert '<time datetime="2027-01-23T10:00:00Z">Sat 23 Jan, 15:45 Kathmandu (UTC+05:45)</time>' in html
+    assert (
+        '<time datetime="2027-01-23T10:00:00Z">Sat 23 Jan, 15:45 Kathmandu (UTC+05:45)</time>'
+        in html
+    )
     assert "(Sat 23 Jan, 10:00 UTC)" in html
     assert "(Mon 25 Jan, 11:00 UTC)" in html
     assert "49 h of January 24" in html

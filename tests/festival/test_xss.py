@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pytest
 from markupsafe import escape
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.testclient import TestClient
 
 from festival.models.identities import Identity
 from scheduling.clock import FixedClock
@@ -162,3 +163,19 @@ def test_xss_identity_fields_are_inert(hostile: Matrix) -> None:
         "email",
     ]
     assert str(escape(IDENTITY_PAYLOADS["email"])) in own_page
+
+
+#: Typed into the zone bar (``?tz=``): shown back in the box and in the page's message.
+ZONE_PAYLOADS = ("\"><script>alert('tz')</script>", "<img src=x onerror=alert(1)> Argentina")
+
+
+def test_xss_zone_bar_text_is_inert(demo_client: TestClient) -> None:
+    for payload, shown in zip(
+        ZONE_PAYLOADS, ("&lt;script&gt;alert(", "&lt;img src=x"), strict=True
+    ):
+        response = demo_client.get("/programme", params={"tz": payload})
+        page = response.text
+
+        assert response.status_code == 400  # no zone is named so: refused, and said why
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert shown in page

@@ -45,9 +45,7 @@ def test_typing_a_city_country_or_partial_name_picks_the_zone(demo_client: TestC
 
         assert response.status_code == 200, typed
         assert f'data-viewer-zone="{zone}" data-zone-source="query"' in response.text
-        assert tz_cookies(response) == [
-            f"tz={zone}; Max-Age=31536000; Path=/; SameSite=Lax"
-        ], typed
+        assert tz_cookies(response) == [f"tz={zone}; Max-Age=31536000; Path=/; SameSite=Lax"], typed
 
 
 def test_a_name_of_several_zones_lists_them_and_keeps_the_page(demo_client: TestClient) -> None:
