@@ -122,3 +122,14 @@ def test_pages_name_the_viewer_zone_one_way(demo_client: TestClient) -> None:
         assert f"Times are shown in <strong>{label}</strong>" in programme
         room = demo_client.get(f"/rooms/session-{session['uid']}", params={"tz": zone}).text
         assert re.search(rf"<time datetime=\"[^\"]+\">[^<]+ {re.escape(label)}</time>", room)
+
+
+def test_what_was_typed_is_cut_to_the_box_length(demo_client: TestClient) -> None:
+    # Apostrophes are ignored by the search, so this still names Argentina's zones.
+    typed = "Argentina" + "'" * 500
+
+    response = demo_client.get("/programme", params={"tz": typed})
+
+    assert response.status_code == 200
+    assert f'name="tz" value="Argentina{"&#39;" * 91}"' in response.text
+    assert "&#39;" * 92 not in response.text
