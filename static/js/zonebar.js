@@ -53,6 +53,9 @@ function init() {
     window.clearTimeout(timer);
     const text = input.value.trim();
     if (text.length < MIN_QUERY) {
+      asked += 1; // an answer still on its way is no longer wanted
+      const list = document.getElementById("tz-results");
+      if (list) list.hidden = true;
       return;
     }
     timer = window.setTimeout(async () => {
