@@ -12,13 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival import editions, mail, organisations, proposals
 from festival.auth.account import Account
-from festival.errors import NotFoundError
 from festival.forms import MAX_TEXT, Fields
 from festival.models import Edition, EditionKind, Organisation
 from festival.models.celebrations import CelebrationProposal
@@ -122,45 +121,11 @@ async def submit(
 
 
 async def pending(db: AsyncSession) -> list[CelebrationProposal]:
-    result = await db.execute(
-        select(CelebrationProposal)
-        .where(col(CelebrationProposal.status) == ProposalStatus.PENDING.value)
-        .order_by(col(CelebrationProposal.created_at_utc), col(CelebrationProposal.id))
-    )
-    return list(result.scalars())
+    return await proposals.waiting(db, CelebrationProposal)
 
 
 async def get(db: AsyncSession, proposal_id: int) -> CelebrationProposal:
-    row = await db.get(CelebrationProposal, proposal_id)
-    if row is None:
-        raise NotFoundError(f"There is no proposal {proposal_id}.", "proposal.not_found")
-    return row
-
-
-async def _claim(
-    db: AsyncSession, proposal_id: int, status: ProposalStatus, admin: Account, now: datetime
-) -> CelebrationProposal:
-    """Mark it decided, if nobody did first (one conditional UPDATE, as for sessions)."""
-    result = await db.execute(
-        update(CelebrationProposal)
-        .where(
-            col(CelebrationProposal.id) == proposal_id,
-            col(CelebrationProposal.status) == ProposalStatus.PENDING.value,
-        )
-        .values(
-            status=status.value,
-            decided_at_utc=now,
-            decided_by_account_id=admin.id,
-            decided_by=(admin.email or admin.name)[:254],
-        )
-    )
-    row = await get(db, proposal_id)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise proposals.ProposalDecidedError(
-            f"This proposal was already {row.status} by {row.decided_by or 'someone else'}."
-        )
-    await db.refresh(row)
-    return row
+    return await proposals.fetch(db, CelebrationProposal, proposal_id)
 
 
 def slug_base(name: str, first_day: date) -> str:
@@ -199,7 +164,9 @@ async def accept(
     caller's transaction; the mail goes before the caller commits (a mail that cannot go saves
     nothing)."""
     now = clock.now()
-    row = await _claim(db, proposal_id, ProposalStatus.ACCEPTED, admin, now)
+    row = await proposals.claim(
+        db, CelebrationProposal, proposal_id, ProposalStatus.ACCEPTED, admin, now
+    )
     org = await organisations.create_organisation(
         db,
         organisations.OrganisationInput(
@@ -258,7 +225,9 @@ async def decline(
     clock: Clock,
     settings: Settings,
 ) -> bool:
-    row = await _claim(db, proposal_id, ProposalStatus.DECLINED, admin, clock.now())
+    row = await proposals.claim(
+        db, CelebrationProposal, proposal_id, ProposalStatus.DECLINED, admin, clock.now()
+    )
     row.decline_message = message
     db.add(row)
     await db.flush()

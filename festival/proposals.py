@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from festival.auth.account import Account
 from festival.errors import FestivalError, NotFoundError
 from festival.forms import MAX_TEXT, Fields, wall_time
 from festival.models import Edition, FestivalSession, Organisation
+from festival.models.celebrations import CelebrationProposal
 from festival.models.proposals import Proposal, ProposalStatus
 from festival.settings import Settings
 from festival.stores import accounts as accounts_store
@@ -229,21 +231,35 @@ async def submit(
     return row
 
 
-async def pending(db: AsyncSession) -> list[Proposal]:
-    """Proposals waiting for a decision, oldest first."""
+#: What the review queue decides: a proposed session (here) or a proposed celebration
+#: (festival/celebration_proposals.py); both are waited for, fetched and claimed the same way.
+Decidable = TypeVar("Decidable", Proposal, CelebrationProposal)
+
+
+async def waiting(db: AsyncSession, model: type[Decidable]) -> list[Decidable]:
+    """Proposals of ``model`` waiting for a decision, oldest first."""
     result = await db.execute(
-        select(Proposal)
-        .where(col(Proposal.status) == ProposalStatus.PENDING.value)
-        .order_by(col(Proposal.created_at_utc), col(Proposal.id))
+        select(model)
+        .where(col(model.status) == ProposalStatus.PENDING.value)
+        .order_by(col(model.created_at_utc), col(model.id))
     )
     return list(result.scalars())
 
 
-async def get(db: AsyncSession, proposal_id: int) -> Proposal:
-    row = await db.get(Proposal, proposal_id)
+async def fetch(db: AsyncSession, model: type[Decidable], proposal_id: int) -> Decidable:
+    row = await db.get(model, proposal_id)
     if row is None:
         raise NotFoundError(f"There is no proposal {proposal_id}.", "proposal.not_found")
     return row
+
+
+async def pending(db: AsyncSession) -> list[Proposal]:
+    """Proposals waiting for a decision, oldest first."""
+    return await waiting(db, Proposal)
+
+
+async def get(db: AsyncSession, proposal_id: int) -> Proposal:
+    return await fetch(db, Proposal, proposal_id)
 
 
 async def made_from(
@@ -266,16 +282,21 @@ async def namesakes(db: AsyncSession, row: Proposal) -> list[Organisation]:
     return [org for org in result.scalars() if org.id != row.organisation_id]
 
 
-async def _claim(
-    db: AsyncSession, proposal_id: int, status: ProposalStatus, admin: Account, now: datetime
-) -> Proposal:
+async def claim(
+    db: AsyncSession,
+    model: type[Decidable],
+    proposal_id: int,
+    status: ProposalStatus,
+    admin: Account,
+    now: datetime,
+) -> Decidable:
     """Mark the proposal decided, if nobody did first (one conditional UPDATE: of two admins
     deciding at once, one wins and the other is told)."""
     result = await db.execute(
-        update(Proposal)
+        update(model)
         .where(
-            col(Proposal.id) == proposal_id,
-            col(Proposal.status) == ProposalStatus.PENDING.value,
+            col(model.id) == proposal_id,
+            col(model.status) == ProposalStatus.PENDING.value,
         )
         .values(
             status=status.value,
@@ -284,7 +305,7 @@ async def _claim(
             decided_by=(admin.email or admin.name)[:254],
         )
     )
-    row = await get(db, proposal_id)
+    row = await fetch(db, model, proposal_id)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ProposalDecidedError(
             f"This proposal was already {row.status} by {row.decided_by or 'someone else'}."
@@ -327,7 +348,7 @@ async def accept(
     invitation, all in the caller's transaction; the invitation is mailed before the caller
     commits, so a mail that cannot go saves nothing (mail.MailError)."""
     now = clock.now()
-    row = await _claim(db, proposal_id, ProposalStatus.ACCEPTED, admin, now)
+    row = await claim(db, Proposal, proposal_id, ProposalStatus.ACCEPTED, admin, now)
     org = await organisations.create_organisation(
         db,
         organisations.OrganisationInput(
@@ -389,7 +410,7 @@ async def decline(
     """Record the decline and mail the message to the contact (before the caller commits: a
     mail that cannot go saves nothing); True when it went to the mail server, False when it was
     written to the log (no SMTP)."""
-    row = await _claim(db, proposal_id, ProposalStatus.DECLINED, admin, clock.now())
+    row = await claim(db, Proposal, proposal_id, ProposalStatus.DECLINED, admin, clock.now())
     row.decline_message = message
     db.add(row)
     await db.flush()

@@ -7,54 +7,20 @@ fails, the tests that need it are skipped outside CI and fail in CI (CI=true).
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.node_packages import install, unavailable
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "parse_ics.mjs"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 IcalJs = Callable[[bytes], dict[str, Any]]
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"ical.js is needed in CI: {reason}")
-    pytest.skip(f"ical.js not available: {reason}")
-
-
-@functools.cache
-def _install() -> str | None:
-    """None when ready, else why not."""
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if (HERE / "node_modules" / "ical.js" / "package.json").exists():
-        return None
-    npm = shutil.which("npm")
-    if npm is None:
-        return "npm is not installed"
-    command = [npm, "ci"] if (HERE / "package-lock.json").exists() else [npm, "install"]
-    done = subprocess.run(
-        [*command, "--no-audit", "--no-fund"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        return f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}"
-    return None
 
 
 def parse_with_icaljs(ics: bytes, tmp_dir: Path) -> dict[str, Any]:
@@ -74,9 +40,9 @@ def parse_with_icaljs(ics: bytes, tmp_dir: Path) -> dict[str, Any]:
 
 
 def require_icaljs(tmp_dir: Path) -> IcalJs:
-    reason = _install()
+    reason = install(HERE, "ical.js")
     if reason is not None:
-        _unavailable(reason)
+        unavailable("ical.js", reason)
     return lambda ics: parse_with_icaljs(ics, tmp_dir)
 
 

@@ -9,7 +9,6 @@ need them skip outside CI and fail in CI (CI=true), as for ical.js (tests/js/ica
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -24,42 +23,13 @@ from urllib.parse import urljoin
 import httpx2 as httpx
 import pytest
 
+from tests.node_packages import install, unavailable
+
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "provider.mjs"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CLIENT_ID = "festival"
 CLIENT_SECRET = "a-test-client-secret-of-sufficient-length"
 START_SECONDS = 20.0
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"oidc-provider is needed in CI: {reason}")
-    pytest.skip(f"oidc-provider not available: {reason}")
-
-
-@functools.cache
-def _install() -> str | None:
-    """None when ready, else why not."""
-    if shutil.which("node") is None:
-        return "node is not installed"
-    if (HERE / "node_modules" / "oidc-provider" / "package.json").exists():
-        return None
-    npm = shutil.which("npm")
-    if npm is None:
-        return "npm is not installed"
-    command = [npm, "ci"] if (HERE / "package-lock.json").exists() else [npm, "install"]
-    done = subprocess.run(
-        [*command, "--no-audit", "--no-fund"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        return f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}"
-    return None
 
 
 @dataclass
@@ -95,9 +65,9 @@ def client_config(
 
 def start_provider(clients: list[dict[str, Any]], id_token_seconds: int = 3600) -> Provider:
     """A running provider (the caller stops it), or a skip/failure saying why there is none."""
-    reason = _install()
+    reason = install(HERE, "oidc-provider")
     if reason is not None:
-        _unavailable(reason)
+        unavailable("oidc-provider", reason)
     node = shutil.which("node")
     assert node is not None
     process = subprocess.Popen(
