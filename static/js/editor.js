@@ -3,6 +3,8 @@
 // double bookings), and a zone finder by city and country. Without this script the form works
 // the same way, one step later: the server shows the same preview before saving.
 
+import { t } from "./i18n.js";
+
 const DELAY_MS = 300;
 
 function debounce(action, delay) {
@@ -58,7 +60,7 @@ function showFoldChoices(form, answer) {
   place.replaceChildren();
   const fieldset = element("fieldset", undefined, "field has-error");
   fieldset.id = "fold-choices";
-  fieldset.append(element("legend", "Which one do you mean?"));
+  fieldset.append(element("legend", t("Which one do you mean?")));
   fieldset.append(element("p", answer.errors.fold, "field-error"));
   const key = document.createElement("input");
   key.type = "hidden";
@@ -72,7 +74,10 @@ function showFoldChoices(form, answer) {
     radio.name = "fold";
     radio.value = String(occurrence.fold);
     radio.required = true;
-    label.append(radio, ` ${occurrence.fold === 0 ? "The first" : "The second"}: ${occurrence.label}`);
+    const which = occurrence.fold === 0
+      ? t("The first: {time}", { time: occurrence.label })
+      : t("The second: {time}", { time: occurrence.label });
+    label.append(radio, ` ${which}`);
     fieldset.append(label);
   }
   place.append(fieldset);
@@ -89,12 +94,12 @@ export function render(form, answer) {
     }
     if (answer.conflicts.length) {
       const box = element("div", undefined, "warnings");
-      box.append(element("h3", "Possible double bookings"));
+      box.append(element("h3", t("Possible double bookings")));
       const list = element("ul");
       for (const text of answer.conflicts) {
         list.append(element("li", text));
       }
-      box.append(list, element("p", "These are warnings: you can still save, after one more look."));
+      box.append(list, element("p", t("These are warnings: you can still save, after one more look.")));
       preview.append(box);
     }
   } else {
@@ -106,7 +111,7 @@ export function render(form, answer) {
     if (answer.gap.length) {
       const choices = element("p", undefined, "suggestions");
       for (const choice of answer.gap) {
-        const button = element("button", `Use ${choice}`, "link-button");
+        const button = element("button", t("Use {time}", { time: choice }), "link-button");
         button.type = "button";
         button.addEventListener("click", () => {
           form.querySelector("#start").value = choice;
@@ -127,7 +132,7 @@ function showZones(form, zones) {
   if (!list) {
     list = element("ul", undefined, "zone-results");
     list.id = "zone-results";
-    list.setAttribute("aria-label", "Time zones found");
+    list.setAttribute("aria-label", t("Time zones found"));
     form.querySelector("#zone").after(list);
   }
   list.replaceChildren();

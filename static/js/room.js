@@ -7,10 +7,13 @@ import { PollPanel } from "./room/poll.js";
 import { QaPanel } from "./room/qa.js";
 import { QuizPanel } from "./room/quiz.js";
 import { RoomSocket, nonce } from "./room/socket.js";
+import { number, t, tn } from "./i18n.js";
 
 const NAME_KEY = "festival.room.name";
 // A word under each reaction: read where the emoji font is missing, and by screen readers.
-const REACTION_WORDS = { "👏": "clap", "❤️": "love", "😂": "funny", "😮": "wow", "🎉": "party", "👍": "like" };
+const REACTION_WORDS = {
+  "👏": t("clap"), "❤️": t("love"), "😂": t("funny"), "😮": t("wow"), "🎉": t("party"), "👍": t("like"),
+};
 const OWN_REACTION_MS = 3_000;
 const JOIN_EARLY_MS = 15 * 60_000;
 const root = document.getElementById("room");
@@ -140,13 +143,16 @@ class RoomApp {
   }
 
   setPresence(count, who) {
-    document.getElementById("presence-count").textContent = String(count);
-    document.getElementById("presence-label").textContent = count === 1 ? "person here" : "people here";
+    document.getElementById("presence-count").textContent = number(count);
+    // The count is a separate node (styled apart): the words after it follow the count.
+    document.getElementById("presence-label").textContent = tn("person here", "people here", count);
     if (who) this.moderation?.who(who);
   }
 
   setStatus(status) {
-    const labels = { lobby: "The room is in the lobby.", live: "The room is live now.", ended: "The room has ended." };
+    const labels = {
+      lobby: t("The room is in the lobby."), live: t("The room is live now."), ended: t("The room has ended."),
+    };
     if (this.room.status && status !== this.room.status) this.announce(labels[status] ?? status);
     this.room.status = status;
     root.dataset.status = status;
@@ -160,32 +166,33 @@ class RoomApp {
     const status = this.room.status;
     if (!status) return;
     this.renderJoin();
-    const labels = { lobby: "Lobby", live: "Live now", ended: "This room has ended (read-only)" };
+    const labels = { lobby: t("Lobby"), live: t("Live now"), ended: t("This room has ended (read-only)") };
     node.textContent = labels[status] ?? status;
     node.dataset.status = status;
     const starts = this.room.starts_at ? new Date(this.room.starts_at) : null;
     countdown.hidden = !(status === "lobby" && starts);
     if (status === "lobby" && starts) {
       const left = starts - Date.now();
-      countdown.textContent = left > 0 ? `Starts in ${duration(left)}` : "Starting…";
+      countdown.textContent = left > 0 ? t("Starts in {duration}", { duration: duration(left) }) : t("Starting…");
     }
   }
 
   renderFeatures() {
     const features = this.room.features ?? {};
     const ended = this.room.status === "ended" && !this.moderator;
-    const names = { chat: "the chat", qa: "questions" };
+    const why = {
+      chat: t("The host has turned the chat off for now."),
+      qa: t("The host has turned questions off for now."),
+    };
     for (const [form, feature] of [["chat-form", "chat"], ["qa-form", "qa"]]) {
       const node = document.getElementById(form);
       const off = ended || features[feature] === false;
       node.hidden = off;
       // Say why the box is gone, instead of only hiding it.
-      const why = document.getElementById(`${feature}-off`);
-      if (why) {
-        why.hidden = !off;
-        why.textContent = !off ? "" : ended
-          ? "This room has ended: you can read, not write."
-          : `The host has turned ${names[feature]} off for now.`;
+      const note = document.getElementById(`${feature}-off`);
+      if (note) {
+        note.hidden = !off;
+        note.textContent = !off ? "" : ended ? t("This room has ended: you can read, not write.") : why[feature];
       }
     }
     document.getElementById("reactions").hidden = ended || features.reactions === false;
@@ -194,7 +201,8 @@ class RoomApp {
   renderReactions(emoji) {
     const bar = document.getElementById("reactions");
     bar.replaceChildren(...emoji.map((e) => el("button", {
-      type: "button", class: "reaction", "aria-label": `React ${e} ${REACTION_WORDS[e] ?? ""}`.trim(),
+      type: "button", class: "reaction",
+      "aria-label": t("React {emoji} {word}", { emoji: e, word: REACTION_WORDS[e] ?? "" }).trim(),
       onclick: () => {
         this.socket.fire("react", { emoji: e });
         this.burst({ [e]: 1 });
@@ -238,11 +246,11 @@ class RoomApp {
     const node = document.getElementById("room-connection");
     root.dataset.connection = detail.state;
     const messages = {
-      connecting: "Connecting…",
+      connecting: t("Connecting…"),
       open: "",
-      offline: "You are offline. The room will catch up as soon as you are back.",
-      waiting: `Connection lost. Reconnecting in ${Math.ceil((detail.delay ?? 0) / 1000)} s…`,
-      stopped: detail.message ?? "Disconnected.",
+      offline: t("You are offline. The room will catch up as soon as you are back."),
+      waiting: t("Connection lost. Reconnecting in {seconds} s…", { seconds: Math.ceil((detail.delay ?? 0) / 1000) }),
+      stopped: detail.message ?? t("Disconnected."),
     };
     node.textContent = messages[detail.state] ?? "";
   }

@@ -2,13 +2,14 @@
 //
 // The server renders every time in the zone it resolves from ?tz=, then the `tz` cookie, then
 // UTC, and says which on <html data-viewer-zone data-zone-source>. When it had nothing to go
-// on ("default"), this module stores the zone the browser reports (Intl API) and reloads the
-// page once so the times are rendered in it. A zone the viewer picked (?tz= or an earlier
-// cookie) is never overridden.
+// on ("default"), zonefirst.js (a blocking script in <head>) has already stored the zone the
+// browser reports and written the page's times in it before the first paint: no reload, the
+// page is downloaded once. Here: a zone the viewer picked (?tz= or an earlier cookie) is never
+// overridden, but when the device is elsewhere a button offers its zone.
+import { t } from "./i18n.js";
 
 const COOKIE = "tz";
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
-const RELOAD_FLAG = "festival.tz-reloaded";
 // IANA names only use these characters, all of them valid in a cookie value (RFC 6265 4.1.1).
 const ZONE_NAME = /^[A-Za-z0-9_+\-/]{1,64}$/;
 
@@ -72,7 +73,7 @@ function offerDeviceZone(detected, rendered) {
   if (!button || sameZone(detected, rendered)) {
     return;
   }
-  button.textContent = `Use my device's zone (${detected.split("/").pop().replace(/_/g, " ")})`;
+  button.textContent = t("Use my device's zone ({city})", { city: detected.split("/").pop().replace(/_/g, " ") });
   button.hidden = false;
   button.addEventListener("click", () => {
     const url = new URL(window.location.href);
@@ -89,15 +90,11 @@ function init() {
   if (!rendered || !detected) {
     return;
   }
-  if (source !== "default") {
-    window.sessionStorage.removeItem(RELOAD_FLAG);
-  } else if (rememberZone(detected) && !sameZone(detected, rendered)) {
-    // Reload once: if the server still cannot use the zone, keep showing UTC.
-    if (!window.sessionStorage.getItem(RELOAD_FLAG)) {
-      window.sessionStorage.setItem(RELOAD_FLAG, "1");
-      window.location.reload();
-      return;
-    }
+  if (source === "default" || source === "detected") {
+    // The first visit: the next requests are drawn in this zone (zonefirst.js set it already
+    // unless the zones show the same clock; no reload either way).
+    rememberZone(detected);
+    return;
   }
   offerDeviceZone(detected, rendered);
 }

@@ -3,6 +3,8 @@
 // /organiser/zones.json). Choosing one submits the bar's form with that zone. Without this
 // script the form still works: the server resolves what was typed the same way.
 
+import { t, tn } from "./i18n.js";
+
 const MIN_QUERY = 2;
 const DELAY_MS = 200;
 
@@ -12,7 +14,7 @@ function showZones(form, status, zones) {
     list = document.createElement("ul");
     list.id = "tz-results";
     list.className = "zone-results";
-    list.setAttribute("aria-label", "Time zones found");
+    list.setAttribute("aria-label", t("Time zones found"));
     form.after(list);
   }
   list.replaceChildren();
@@ -32,8 +34,8 @@ function showZones(form, status, zones) {
   }
   list.hidden = zones.length === 0;
   status.textContent = zones.length
-    ? `${zones.length} ${zones.length === 1 ? "zone" : "zones"} found`
-    : "No zone found: try a city or a country";
+    ? tn("{n} zone found", "{n} zones found", zones.length)
+    : t("No zone found: try a city or a country");
 }
 
 function init() {

@@ -79,7 +79,7 @@ def browser() -> Iterator[Any]:
 
 
 def _wait_for_zone(page: Any, zone: str, timeout_s: float = 15) -> None:
-    """Poll until the page (after the script's one reload) is rendered in ``zone``."""
+    """Poll until the page (drawn by the server or rewritten by zonefirst.js) is in ``zone``."""
     deadline = time.monotonic() + timeout_s
     seen = None
     while time.monotonic() < deadline:
@@ -116,7 +116,8 @@ def test_browser_zone_is_detected_remembered_and_switchable(server_url: str, bro
         # Chromium may report the legacy alias Asia/Katmandu; the server normalises it.
         assert tz.canonical_name(cookies["tz"]["value"]) == "Asia/Kathmandu"
         assert cookies["tz"]["sameSite"] == "Lax"
-        assert page.locator("html").get_attribute("data-zone-source") == "cookie"
+        # Rewritten in the page on this first visit (no reload); drawn by the server after.
+        assert page.locator("html").get_attribute("data-zone-source") == "detected"
         assert text.startswith(f"{local:%a %d %b, %H:%M}–")
         assert text.endswith(" Kathmandu (UTC+05:45)")
         assert page.locator("#tz-current").inner_text() == "Showing Kathmandu (UTC+05:45)"
@@ -225,7 +226,7 @@ def test_browser_pages_run_under_the_content_security_policy(server_url: str, br
             assert response is not None
             policies.add(response.headers.get("content-security-policy"))
             if path not in WITHOUT_TIMES:
-                _wait_for_zone(page, "Asia/Kathmandu")  # timezone.js ran (and reloaded once)
+                _wait_for_zone(page, "Asia/Kathmandu")  # zonefirst.js ran (no reload)
             page.wait_for_load_state("load")
         # The room's script ran. (This server speaks no WebSocket, ws="none": the room browser
         # tests show the room's socket opening under the same policy.)
@@ -235,3 +236,65 @@ def test_browser_pages_run_under_the_content_security_policy(server_url: str, br
 
     assert len(policies) == 1 and None not in policies
     assert problems == []
+
+
+# Before the page's own scripts: what the page holds, and whether it can be seen, at the moment
+# the document is parsed (zonefirst.js's listener runs after this one, registered earlier).
+RECORD_FIRST_STATE = """
+document.addEventListener("DOMContentLoaded", () => {
+  const first = document.querySelector("time[data-viewer-time]");
+  window.__parsed = {
+    visibility: getComputedStyle(document.documentElement).visibility,
+    text: first ? first.textContent : null,
+  };
+});
+"""
+
+
+def test_browser_zone_first_visit_paints_in_the_detected_zone_with_one_download(
+    server_url: str, browser: Any
+) -> None:
+    context = browser.new_context(
+        timezone_id="Asia/Kathmandu", viewport={"width": 390, "height": 844}
+    )
+    documents: list[str] = []
+    try:
+        context.add_init_script(RECORD_FIRST_STATE)
+        page = context.new_page()
+        page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+        page.goto(f"{server_url}/programme")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)  # a reload, if any, would have started by now
+        parsed = page.evaluate("window.__parsed")
+        cards = page.evaluate(
+            """[...document.querySelectorAll("section.day")].map((section) => ({
+                day: section.querySelector(".day-title").id,
+                times: [...section.querySelectorAll("time[data-viewer-time]")].map((t) =>
+                  [t.getAttribute("datetime"), t.textContent.trim().replace(/\\s+/g, " ")]),
+              }))"""
+        )
+        tabs = page.locator(".day-tabs a[href^='#day-']").evaluate_all(
+            "(links) => links.map((a) => a.getAttribute('href'))"
+        )
+        label = page.locator("#tz-current").inner_text()
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+    finally:
+        context.close()
+
+    assert documents == [f"{server_url}/programme"]
+    # The server drew UTC; nobody saw it: the page was hidden until rewritten.
+    assert parsed["visibility"] == "hidden"
+    assert parsed["text"].strip().endswith(" UTC")
+    assert tz.canonical_name(cookies["tz"]) == "Asia/Kathmandu"
+    assert label == "Showing Kathmandu (UTC+05:45)"
+    shown = 0
+    for section in cards:
+        for iso, text in section["times"]:
+            local = tz.localize(datetime.fromisoformat(iso.replace("Z", "+00:00")), "Asia/Kathmandu")
+            assert text.startswith(f"{local:%a %d %b, %H:%M}"), text
+            assert text.endswith("Kathmandu (UTC+05:45)"), text
+            # Each session sits under the day it falls on in Kathmandu.
+            assert section["day"] == f"day-{local:%Y-%m-%d}", (section["day"], text)
+            shown += 1
+    assert shown > 0
+    assert tabs == [f"#{section['day']}" for section in cards]

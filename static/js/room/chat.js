@@ -1,5 +1,6 @@
 // The chat panel: newest at the bottom, your own and (for moderators) any message deletable.
 import { clock, el } from "./dom.js";
+import { t } from "../i18n.js";
 
 const KEEP = 200;
 
@@ -40,8 +41,8 @@ export class ChatPanel {
     const item = el(
       "li",
       { class: "chat-item mine sending", dataset: { nonce } },
-      el("span", { class: "chat-author", text: this.app.me?.name ?? "You", dir: "auto" }),
-      el("span", { class: "chat-time", text: "sending…" }),
+      el("span", { class: "chat-author", text: this.app.me?.name ?? t("You"), dir: "auto" }),
+      el("span", { class: "chat-time", text: t("sending…") }),
       el("p", { class: "chat-text", text, dir: "auto" }),
     );
     this.list.append(item);
@@ -70,8 +71,8 @@ export class ChatPanel {
         ? el("button", {
             type: "button",
             class: "link-button",
-            text: "Delete",
-            "aria-label": `Delete the message from ${message.author.name}`,
+            text: t("Delete"),
+            "aria-label": t("Delete the message from {name}", { name: message.author.name }),
             onclick: () => this.app.act("chat.delete", { id: message.id }),
           })
         : null,

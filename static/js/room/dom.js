@@ -1,4 +1,6 @@
 // Small DOM helpers. User text only ever goes through textContent: never innerHTML.
+import { locale, t, tn } from "../i18n.js";
+import { errorMessage } from "./errors.js";
 
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -42,7 +44,7 @@ function viewerZone() {
 const pickedZone = viewerZone();
 const pickedCity = document.documentElement.dataset.zoneCity;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
+const timeFormat = new Intl.DateTimeFormat(locale(), {
   hour: "2-digit",
   minute: "2-digit",
   timeZoneName: "short",
@@ -50,7 +52,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 });
 
 const wallFormat = pickedZone
-  ? new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: pickedZone })
+  ? new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: pickedZone })
   : null;
 const offsetFormat = pickedZone
   ? new Intl.DateTimeFormat("en-US", { timeZone: pickedZone, timeZoneName: "longOffset" })
@@ -71,26 +73,27 @@ export function clock(iso) {
     return timeFormat.format(date);
   }
   const wall = wallFormat.format(date);
-  return pickedZone === "UTC" ? `${wall} UTC` : `${wall} ${pickedCity} (${offsetLabel(date)})`;
+  if (pickedZone === "UTC") return t("{time} UTC", { time: wall });
+  return t("{time} {city} ({offset})", { time: wall, city: pickedCity, offset: offsetLabel(date) });
 }
 
-/** "3 days 4 h", "2 h 05 min", "4 min 09 s", "12 s". */
+/** "3 days 4 h", "2 h 05 min", "4 min 09 s", "12 s" (in the page's language). */
 export function duration(ms) {
   const total = Math.max(0, Math.round(ms / 1000));
   const d = Math.floor(total / 86400);
   if (d > 0) {
     const hours = Math.floor((total % 86400) / 3600);
-    return `${d} ${d === 1 ? "day" : "days"} ${hours} h`;
+    return tn("{n} day {hours} h", "{n} days {hours} h", d, { hours });
   }
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min`;
-  if (m > 0) return `${m} min ${String(s).padStart(2, "0")} s`;
-  return `${s} s`;
+  if (h > 0) return t("{h} h {m} min", { h, m: String(m).padStart(2, "0") });
+  if (m > 0) return t("{m} min {s} s", { m, s: String(s).padStart(2, "0") });
+  return t("{s} s", { s });
 }
 
 export function showError(node, error) {
   if (!node) return;
-  node.textContent = error ? error.message || error.code || String(error) : "";
+  node.textContent = errorMessage(error);
 }

@@ -1,5 +1,6 @@
 // Moderator controls: host actions, settings, who is here, mute/ban, the audit trail.
-import { clock, el, showError } from "./dom.js";
+import { clock, el } from "./dom.js";
+import { number, t } from "../i18n.js";
 
 const MUTE_MINUTES = [5, 10, 30, 60, 1440];
 // Events that a moderator's action produced: the audit trail is read again after each.
@@ -7,25 +8,32 @@ const AUDITED = new Set([
   "chat.deleted", "qa.approved", "qa.answered", "qa.hidden", "qa.pinned",
   "room.opened", "room.ended", "room.configured",
 ]);
-const FEATURE_NAMES = { chat: "chat", qa: "questions", polls: "polls", quiz: "quiz", reactions: "reactions" };
+// Whole phrases, not a name slotted into "turned the … on": French agrees them differently.
+const FEATURE_CHANGES = {
+  chat: [t("turned the chat on"), t("turned the chat off")],
+  qa: [t("turned questions on"), t("turned questions off")],
+  polls: [t("turned polls on"), t("turned polls off")],
+  quiz: [t("turned the quiz on"), t("turned the quiz off")],
+  reactions: [t("turned reactions on"), t("turned reactions off")],
+};
 
 /** One line of the audit trail in words: "Muted Ben for 30 min", "Turned the chat off". */
 export function describe(entry) {
   const data = entry.data ?? {};
-  const who = data.target?.name ?? "someone";
+  const who = data.target?.name ?? t("someone");
   switch (entry.action) {
-    case "mod.muted": return `Muted ${who} for ${minutes(data.minutes)}`;
-    case "mod.unmuted": return `Unmuted ${who}`;
-    case "mod.banned": return `Banned ${who}`;
-    case "mod.unbanned": return `Lifted the ban on ${who}`;
-    case "mod.addresses_banned": return `Banned the network addresses of ${who}`;
-    case "chat.deleted": return "Deleted a chat message";
-    case "qa.approved": return "Approved a question";
-    case "qa.answered": return "Marked a question answered";
-    case "qa.hidden": return "Hid a question";
-    case "qa.pinned": return data.pinned ? "Pinned a question" : "Unpinned a question";
-    case "room.opened": return "Opened the room";
-    case "room.ended": return "Ended the room";
+    case "mod.muted": return t("Muted {name} for {duration}", { name: who, duration: minutes(data.minutes) });
+    case "mod.unmuted": return t("Unmuted {name}", { name: who });
+    case "mod.banned": return t("Banned {name}", { name: who });
+    case "mod.unbanned": return t("Lifted the ban on {name}", { name: who });
+    case "mod.addresses_banned": return t("Banned the network addresses of {name}", { name: who });
+    case "chat.deleted": return t("Deleted a chat message");
+    case "qa.approved": return t("Approved a question");
+    case "qa.answered": return t("Marked a question answered");
+    case "qa.hidden": return t("Hid a question");
+    case "qa.pinned": return data.pinned ? t("Pinned a question") : t("Unpinned a question");
+    case "room.opened": return t("Opened the room");
+    case "room.ended": return t("Ended the room");
     case "room.configured": return describeSettings(data);
     default: return entry.action;
   }
@@ -34,18 +42,27 @@ export function describe(entry) {
 function describeSettings(data) {
   const parts = [];
   for (const [feature, on] of Object.entries(data.features ?? {})) {
-    parts.push(`turned the ${FEATURE_NAMES[feature] ?? feature} ${on ? "on" : "off"}`);
+    const phrases = FEATURE_CHANGES[feature];
+    parts.push(phrases ? phrases[on ? 0 : 1] : `${feature}: ${on ? "on" : "off"}`);
   }
-  if ("qa_moderation" in data) parts.push(data.qa_moderation ? "made questions wait for approval" : "let questions through without approval");
-  if ("votes_require_sign_in" in data) parts.push(data.votes_require_sign_in ? "let only signed-in people vote" : "let everyone vote");
-  if ("slow_mode_seconds" in data) parts.push(data.slow_mode_seconds ? `set slow mode to ${data.slow_mode_seconds} s` : "turned slow mode off");
-  const text = parts.join(", ") || "changed the settings";
+  if ("qa_moderation" in data) {
+    parts.push(data.qa_moderation ? t("made questions wait for approval") : t("let questions through without approval"));
+  }
+  if ("votes_require_sign_in" in data) {
+    parts.push(data.votes_require_sign_in ? t("let only signed-in people vote") : t("let everyone vote"));
+  }
+  if ("slow_mode_seconds" in data) {
+    parts.push(data.slow_mode_seconds
+      ? t("set slow mode to {seconds} s", { seconds: number(data.slow_mode_seconds) })
+      : t("turned slow mode off"));
+  }
+  const text = parts.join(t(", ")) || t("changed the settings");
   return text[0].toUpperCase() + text.slice(1);
 }
 
 function minutes(count) {
-  if (count >= 60 && count % 60 === 0) return `${count / 60} h`;
-  return `${count} min`;
+  if (count >= 60 && count % 60 === 0) return t("{hours} h", { hours: number(count / 60) });
+  return t("{minutes} min", { minutes: number(count) });
 }
 
 export class Moderation {
@@ -87,24 +104,24 @@ export class Moderation {
 
   /** Mute (for how long) and ban, folded away under each message and person. */
   buttons(author) {
-    const choice = el("select", { "aria-label": `How long to mute ${author.name}` },
+    const choice = el("select", { "aria-label": t("How long to mute {name}", { name: author.name }) },
       ...MUTE_MINUTES.map((n) => el("option", { value: n, selected: n === 10, text: minutes(n) })));
     return el("details", { class: "mod-menu" },
-      el("summary", {}, "Moderate", el("span", { class: "visually-hidden", text: ` ${author.name}` })),
+      el("summary", {}, t("Moderate"), el("span", { class: "visually-hidden", text: ` ${author.name}` })),
       el("span", { class: "mod-buttons" },
-        el("button", { type: "button", class: "link-button", text: "Mute for",
+        el("button", { type: "button", class: "link-button", text: t("Mute for"),
           onclick: () => this.app.act("mod.mute", { id: author.id, minutes: Number(choice.value) }) }),
         choice,
-        el("button", { type: "button", class: "link-button danger", text: "Ban",
+        el("button", { type: "button", class: "link-button danger", text: t("Ban"),
           onclick: () => {
-            if (confirm(`Ban ${author.name} from this room?`)) this.app.act("mod.ban", { id: author.id });
+            if (confirm(t("Ban {name} from this room?", { name: author.name }))) this.app.act("mod.ban", { id: author.id });
           } })));
   }
 
   who(people) {
     this.whoList.replaceChildren(...people.map((person) => el("li", {},
       el("span", { text: person.name, dir: "auto" }),
-      person.moderator ? el("em", { text: " (moderator)" }) : null,
+      person.moderator ? el("em", { text: ` ${t("(moderator)")}` }) : null,
       person.id === this.app.me?.id || person.moderator ? null : this.buttons(person))));
   }
 

@@ -1,5 +1,6 @@
 // The poll panel: vote once; results live, or after voting, as the host chose.
 import { clear, el } from "./dom.js";
+import { number, t, tn } from "../i18n.js";
 
 export class PollPanel {
   constructor(root, app) {
@@ -18,7 +19,7 @@ export class PollPanel {
       this.poll = { id: frame.seq, ...frame.data, open: true, total: 0, my_choices: null,
         counts: frame.data.results === "live" || this.app.moderator ? frame.data.options.map(() => 0) : undefined };
       this.app.flag("poll");
-      this.app.announce(`New poll: ${frame.data.question}`);
+      this.app.announce(t("New poll: {question}", { question: frame.data.question }));
     } else if (frame.type === "poll.closed" && this.poll?.id === frame.data.id) {
       Object.assign(this.poll, { open: false, counts: frame.data.counts, total: frame.data.total });
     }
@@ -46,18 +47,20 @@ export class PollPanel {
     const poll = this.poll;
     clear(this.box);
     if (!poll) {
-      this.box.append(el("p", { class: "empty", text: "No poll yet." }));
+      this.box.append(el("p", { class: "empty", text: t("No poll yet.") }));
       return;
     }
     this.box.append(el("h2", { class: "poll-question", text: poll.question, dir: "auto" }));
     const voted = Array.isArray(poll.my_choices);
     if (poll.open && !voted) this.box.append(this.ballot(poll));
     if (poll.counts) this.box.append(this.results(poll));
-    const state = poll.open ? (voted ? "You voted." : "") : "The poll is closed.";
-    const hidden = poll.open && !poll.counts ? " Results show once you have voted." : "";
-    this.box.append(el("p", { class: "poll-total", tabindex: "-1", text: `${poll.total} votes. ${state}${hidden}` }));
+    const parts = [tn("{n} vote.", "{n} votes.", poll.total)];
+    if (!poll.open) parts.push(t("The poll is closed."));
+    else if (voted) parts.push(t("You voted."));
+    if (poll.open && !poll.counts) parts.push(t("Results show once you have voted."));
+    this.box.append(el("p", { class: "poll-total", tabindex: "-1", text: parts.join(" ") }));
     if (this.app.moderator && poll.open) {
-      this.box.append(el("button", { type: "button", text: "Close the poll",
+      this.box.append(el("button", { type: "button", text: t("Close the poll"),
         onclick: () => this.app.act("poll.close", { id: poll.id }) }));
     }
   }
@@ -71,7 +74,7 @@ export class PollPanel {
     const form = el("form", { class: "poll-options" });
     poll.options.forEach((option, index) => form.append(
       el("label", {}, el("input", { type: "checkbox", value: index }), " ", el("span", { text: option, dir: "auto" }))));
-    form.append(el("button", { type: "submit", text: "Vote" }));
+    form.append(el("button", { type: "submit", text: t("Vote") }));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const choices = [...form.querySelectorAll("input:checked")].map((i) => Number(i.value));
@@ -88,7 +91,7 @@ export class PollPanel {
       return el("li", { class: mine ? "mine" : "" },
         el("span", { class: "poll-label", text: option, dir: "auto" }),
         el("span", { class: "poll-bar", style: { "--share": count / most } }),
-        el("span", { class: "poll-count", text: count }));
+        el("span", { class: "poll-count", text: number(count) }));
     }));
   }
 }

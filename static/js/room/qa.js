@@ -1,5 +1,6 @@
 // The Q&A panel: open questions by votes, the moderation queue, answered and hidden ones.
 import { el } from "./dom.js";
+import { number, t, tn } from "../i18n.js";
 
 export class QaPanel {
   constructor(root, app) {
@@ -22,8 +23,10 @@ export class QaPanel {
         pinned: false, votes: 0, voted: false, at: frame.at,
       });
       if (data.author.id !== this.app.me?.id) {
-        const waiting = data.status === "pending" ? " (waiting for approval)" : "";
-        this.app.announce(`New question from ${data.author.name}${waiting}: ${data.text}`);
+        const params = { name: data.author.name, text: data.text };
+        this.app.announce(data.status === "pending"
+          ? t("New question from {name} (waiting for approval): {text}", params)
+          : t("New question from {name}: {text}", params));
       }
     } else if (frame.type === "qa.approved") {
       this.questions.set(data.question.id, { voted: false, ...data.question });
@@ -84,7 +87,7 @@ export class QaPanel {
     const heading = this.root.querySelector("#qa-pending-heading");
     if (heading) heading.hidden = groups.pending.length === 0;
     const count = document.getElementById("qa-count");
-    if (count) count.textContent = groups.open.length ? String(groups.open.length) : "";
+    if (count) count.textContent = groups.open.length ? number(groups.open.length) : "";
   }
 
   item(question) {
@@ -104,22 +107,22 @@ export class QaPanel {
             onclick: () => this.toggleVote(question),
           // The name is what is seen ("3"), then what it does: WCAG 2.5.3, label in name.
           }, el("span", { "aria-hidden": "true", text: "▲ " }),
-            el("span", { class: "vote-count", text: question.votes }),
-            el("span", { class: "visually-hidden", text: question.votes === 1 ? " vote, upvote" : " votes, upvote" }),
+            el("span", { class: "vote-count", text: number(question.votes) }),
+            el("span", { class: "visually-hidden", text: ` ${tn("vote, upvote", "votes, upvote", question.votes)}` }),
             question.voted ? el("span", { class: "vote-mine", text: " ✓" }) : null)
-        : el("span", { class: "vote-count", text: `${question.votes} ▲` }),
+        : el("span", { class: "vote-count", text: `${number(question.votes)} ▲` }),
       el("div", { class: "qa-body" },
         el("p", { class: "qa-text", text: question.text, dir: "auto" }),
         el("p", { class: "qa-meta" },
           el("span", { text: question.author.name, dir: "auto" }),
-          question.pinned ? el("strong", { text: " · pinned" }) : null),
+          question.pinned ? el("strong", { text: ` · ${t("pinned")}` }) : null),
         mod ? el("div", { class: "qa-actions" },
-          question.status === "pending" ? el("button", { type: "button", text: "Approve", dataset: key("approve"), onclick: act("qa.approve") }) : null,
-          question.status === "open" ? el("button", { type: "button", text: "Answered", dataset: key("answer"), onclick: act("qa.answer") }) : null,
+          question.status === "pending" ? el("button", { type: "button", text: t("Approve"), dataset: key("approve"), onclick: act("qa.approve") }) : null,
+          question.status === "open" ? el("button", { type: "button", text: t("Answered"), dataset: key("answer"), onclick: act("qa.answer") }) : null,
           question.status === "open"
-            ? el("button", { type: "button", text: question.pinned ? "Unpin" : "Pin", dataset: key("pin"), onclick: act("qa.pin", { pinned: !question.pinned }) })
+            ? el("button", { type: "button", text: question.pinned ? t("Unpin") : t("Pin"), dataset: key("pin"), onclick: act("qa.pin", { pinned: !question.pinned }) })
             : null,
-          question.status !== "hidden" ? el("button", { type: "button", text: "Hide", dataset: key("hide"), onclick: act("qa.hide") }) : null,
+          question.status !== "hidden" ? el("button", { type: "button", text: t("Hide"), dataset: key("hide"), onclick: act("qa.hide") }) : null,
         ) : null,
       ),
     );

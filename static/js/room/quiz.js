@@ -1,5 +1,6 @@
 // The quiz panel: the running question with its countdown, then the answer and leaderboard.
 import { clear, duration, el } from "./dom.js";
+import { number, t, tn } from "../i18n.js";
 
 export class QuizPanel {
   constructor(root, app) {
@@ -25,7 +26,7 @@ export class QuizPanel {
       const prepared = s.prepared.find((q) => q.id === data.id);
       if (prepared) prepared.asked = true;
       this.app.flag("quiz");
-      this.app.announce(`Quiz question: ${data.text}`);
+      this.app.announce(t("Quiz question: {text}", { text: data.text }));
     } else if (frame.type === "quiz.revealed") {
       if (s.question?.id === data.id) Object.assign(s.question, { correct: data.correct, counts: data.counts });
       Object.assign(s, { running: false, leaderboard: data.leaderboard });
@@ -58,7 +59,7 @@ export class QuizPanel {
     const question = this.state.question;
     if (!timer || !question) return;
     const left = new Date(question.closes_at) - Date.now();
-    timer.textContent = left > 0 ? `${duration(left)} left` : "Time is up";
+    timer.textContent = left > 0 ? t("{duration} left", { duration: duration(left) }) : t("Time is up");
     if (left <= 0) for (const button of this.box.querySelectorAll(".quiz-option")) button.disabled = true;
   }
 
@@ -66,7 +67,7 @@ export class QuizPanel {
     const s = this.state;
     clear(this.box);
     const question = s.question;
-    if (!question) this.box.append(el("p", { class: "empty", text: "No quiz yet." }));
+    if (!question) this.box.append(el("p", { class: "empty", text: t("No quiz yet.") }));
     if (question) {
       this.box.append(el("h2", { class: "quiz-question", text: question.text, dir: "auto" }));
       if (s.running) this.box.append(el("p", { class: "quiz-timer", "aria-live": "off" }));
@@ -74,28 +75,30 @@ export class QuizPanel {
         const classes = ["quiz-option"];
         if (s.my_answer === index) classes.push("mine");
         if (question.correct === index) classes.push("correct");
-        const count = question.counts ? ` (${question.counts[index]})` : "";
+        const count = question.counts ? ` (${number(question.counts[index])})` : "";
         return el("button", {
           type: "button", class: classes.join(" "), dir: "auto",
           disabled: !s.running || s.my_answer !== null,
           onclick: () => this.answer(index),
         }, option + count,
         // Said in words too, not only by colour (WCAG 1.4.1).
-        s.my_answer === index ? el("span", { class: "quiz-tag", text: " · your answer" }) : null,
-        question.correct === index ? el("span", { class: "quiz-tag", text: " · correct" }) : null);
+        s.my_answer === index ? el("span", { class: "quiz-tag", text: ` · ${t("your answer")}` }) : null,
+        question.correct === index ? el("span", { class: "quiz-tag", text: ` · ${t("correct")}` }) : null);
       })));
-      this.box.append(el("p", { class: "quiz-answers", tabindex: "-1", text: `${question.answers ?? 0} answered` }));
+      this.box.append(el("p", { class: "quiz-answers", tabindex: "-1", text: tn("{n} answered", "{n} answered", question.answers ?? 0) }));
     }
     if (!s.running && s.leaderboard?.length) {
-      this.box.append(el("h3", { text: s.finished ? "Final podium" : "Leaderboard" }));
+      this.box.append(el("h3", { text: s.finished ? t("Final podium") : t("Leaderboard") }));
       const board = s.finished && s.podium ? s.podium : s.leaderboard;
       this.box.append(el("ol", { class: "leaderboard" }, ...board.map((row) =>
         el("li", { class: row.id === this.app.me?.id ? "mine" : "" },
-          el("span", { class: "rank", text: `${row.rank}.` }),
+          el("span", { class: "rank", text: t("{rank}.", { rank: number(row.rank) }) }),
           el("span", { text: row.name, dir: "auto" }),
-          el("span", { class: "points", text: `${row.points} pts` })))));
+          el("span", { class: "points", text: tn("{n} pt", "{n} pts", row.points) })))));
       if (s.me?.rank) {
-        this.box.append(el("p", { class: "quiz-me", text: `You: #${s.me.rank} of ${s.me.players}, ${s.me.points} points` }));
+        this.box.append(el("p", { class: "quiz-me", text: tn(
+          "You: #{rank} of {players}, {n} point", "You: #{rank} of {players}, {n} points", s.me.points,
+          { rank: number(s.me.rank), players: number(s.me.players) }) }));
       }
     }
     this.tick();
@@ -107,8 +110,8 @@ export class QuizPanel {
     this.prepared.replaceChildren(...this.state.prepared.map((q) =>
       el("li", { class: q.asked ? "asked" : "" },
         el("span", { text: q.text, dir: "auto" }),
-        el("span", { class: "hint", text: ` (answer: ${q.options[q.correct]}, ${q.time_limit_seconds} s)` }),
-        q.asked ? null : el("button", { type: "button", text: "Ask now",
+        el("span", { class: "hint", text: ` ${t("(answer: {answer}, {seconds} s)", { answer: q.options[q.correct], seconds: number(q.time_limit_seconds) })}` }),
+        q.asked ? null : el("button", { type: "button", text: t("Ask now"),
           onclick: () => this.app.act("quiz.ask", { id: q.id }) }))));
   }
 }

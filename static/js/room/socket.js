@@ -4,6 +4,8 @@
 // never the same seq twice), "joined" (detail: the join reply's data), "connection"
 // (detail: {state: "connecting" | "open" | "offline" | "waiting" | "stopped", ...}).
 
+import { t } from "../i18n.js";
+
 const PING_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 const PROBE_TIMEOUT_MS = 2_000; // after the browser says "offline"
@@ -11,9 +13,9 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 // Close codes after which reconnecting cannot help (see docs/protocol.md).
 const FINAL_CODES = new Map([
-  [1008, "The connection was closed for sending too much too fast."],
-  [4003, "A moderator has banned you from this room."],
-  [4004, "This room does not exist."],
+  [1008, t("The connection was closed for sending too much too fast.")],
+  [4003, t("A moderator has banned you from this room.")],
+  [4004, t("This room does not exist.")],
 ]);
 // Requests that are safe to send again after a reconnect: the room stores them once (nonce).
 const RETRIED = new Set(["chat.send", "qa.ask"]);
@@ -60,7 +62,7 @@ export class RoomSocket extends EventTarget {
       clearTimeout(this.pingTimer);
       clearTimeout(this.pongTimer);
       for (const [ref, request] of this.pending) {
-        if (!RETRIED.has(request.type)) this.#fail(ref, "offline", "The connection dropped; try again.");
+        if (!RETRIED.has(request.type)) this.#fail(ref, "dropped", "The connection dropped; try again.");
       }
     }
     this.#reconnectNow();
@@ -184,7 +186,7 @@ export class RoomSocket extends EventTarget {
     clearTimeout(this.pingTimer);
     clearTimeout(this.pongTimer);
     for (const [ref, request] of this.pending) {
-      if (!RETRIED.has(request.type)) this.#fail(ref, "offline", "The connection dropped; try again.");
+      if (!RETRIED.has(request.type)) this.#fail(ref, "dropped", "The connection dropped; try again.");
     }
     if (FINAL_CODES.has(code)) {
       this.stopped = true;
