@@ -29,12 +29,23 @@ export function locale() {
   return lang || "en";
 }
 
-/** gettext's plural rule for the page's language: the index of the form for n. */
-export function pluralIndex(n, lang = locale()) {
-  const base = lang.toLowerCase().split("-")[0];
-  // CLDR and gettext: French uses the singular for 0 and 1, English only for 1.
-  if (base === "fr") return n > 1 ? 1 : 0;
-  return n === 1 ? 0 : 1;
+// CLDR's plural categories in the order Babel numbers a catalogue's plural forms.
+const CATEGORY_ORDER = ["zero", "one", "two", "few", "many", "other"];
+
+/** The index of the plural form for n in a list of `count` forms, by CLDR's rules (those
+ * Babel writes into Plural-Forms): French has one (0 and 1), many (1 000 000) and other;
+ * English one (1) and other. A two-form list (gettext's classic rules) is one/other. */
+export function pluralIndex(n, count, lang = locale()) {
+  let rules;
+  try {
+    rules = new Intl.PluralRules(lang);
+  } catch {
+    rules = new Intl.PluralRules("en");
+  }
+  const category = rules.select(n);
+  const categories = CATEGORY_ORDER.filter((c) => rules.resolvedOptions().pluralCategories.includes(c));
+  if (categories.length === count) return categories.indexOf(category);
+  return category === "one" ? 0 : count - 1;
 }
 
 /** Fill `{name}` placeholders from params; an unknown name stays as it is. */
@@ -43,7 +54,7 @@ export function format(text, params = {}) {
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
 }
 
-/** The translation of msgid, placeholders filled: t("Hello {name}", {name: "Ana"}). */
+/** The translation of msgid, its {name} placeholders filled from params. */
 export function t(msgid, params = {}) {
   const found = catalogue[msgid];
   return format(typeof found === "string" && found ? found : msgid, params);
@@ -53,7 +64,7 @@ export function t(msgid, params = {}) {
 export function tn(singular, plural, n, params = {}) {
   const found = catalogue[singular];
   const forms = Array.isArray(found) ? found : null;
-  const index = pluralIndex(n);
+  const index = forms ? pluralIndex(n, forms.length) : 0;
   let text = forms && typeof forms[index] === "string" && forms[index] ? forms[index] : null;
   if (text === null) text = n === 1 ? singular : plural; // untranslated: English's rule
   return format(text, { n: number(n), ...params });

@@ -56,7 +56,7 @@ function describeSettings(data) {
       ? t("set slow mode to {seconds} s", { seconds: number(data.slow_mode_seconds) })
       : t("turned slow mode off"));
   }
-  const text = parts.join(t(", ")) || t("changed the settings");
+  const text = parts.join(", ") || t("changed the settings");
   return text[0].toUpperCase() + text.slice(1);
 }
 
