@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from festival import cookies
 from festival.errors import NotFoundError
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
@@ -133,6 +134,22 @@ def chosen_values(params: dict[str, list[str]]) -> dict[str, set[str]]:
     }
 
 
+#: How the programme lists sessions: cards, or one line per session (for phones).
+PROGRAMME_VIEWS = ("cards", "compact")
+VIEW_COOKIE = "programme_view"
+VIEW_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def programme_view(request: Request) -> tuple[str, bool]:
+    """The view asked for with ``?view=`` (then remembered), else the remembered one, else
+    cards; and whether it was asked for now. An unknown value is ignored."""
+    asked = request.query_params.get("view")
+    if asked in PROGRAMME_VIEWS:
+        return asked, True
+    remembered = request.cookies.get(VIEW_COOKIE)
+    return (remembered if remembered in PROGRAMME_VIEWS else "cards"), False
+
+
 async def _programme(request: Request, slug: str | None) -> Response:
     viewer = resolve_viewer(request, strict=False)
     async with state(request).sessions() as db:
@@ -143,6 +160,7 @@ async def _programme(request: Request, slug: str | None) -> Response:
         token = agenda_token(request)
         agenda = await agenda_store.find_agenda(db, token) if token else None
         saved = await agenda_store.agenda_uids(db, agenda) if agenda else set()
+    view, asked = programme_view(request)
     params = query_lists(request)
     filter_error: str | None = None
     days: list[tuple[date, list[Slot]]] = []
@@ -179,14 +197,23 @@ async def _programme(request: Request, slug: str | None) -> Response:
         "saved": saved,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "now_uid": now_uid,
+        "view": view,
+        # "14:05" in the viewer's zone: the compact list names the zone once per day instead.
+        "wall_clock": lambda instant: localize(instant, viewer.zone).strftime("%H:%M"),
+        # The query without `view`, for the switch's two links.
+        "view_keep": [(k, v) for k, values in params.items() if k != "view" for v in values],
     }
-    return render(
+    response = render(
         request,
         "programme/index.html",
         context,
         viewer=viewer,
         status_code=400 if filter_error else 200,
     )
+    if asked:
+        settings = state(request).settings
+        cookies.set_cookie(response, settings, VIEW_COOKIE, view, VIEW_COOKIE_SECONDS)
+    return response
 
 
 async def programme_page(request: Request) -> Response:

@@ -115,12 +115,12 @@
     for (var i = 0; i < sections.length; i += 1) {
       var heading = sections[i].querySelector(".day-title");
       byKey[heading.id.replace(/^day-/, "")] = sections[i];
-      var items = sections[i].querySelectorAll(".cards > li");
+      var items = sections[i].querySelectorAll(".cards > li, .compact-list > li");
       for (var j = 0; j < items.length; j += 1) cards.push(items[j]);
     }
     var fresh = {};
     for (var k = 0; k < cards.length; k += 1) {
-      var time = cards[k].querySelector("time[data-viewer-time]");
+      var time = cards[k].querySelector("time[data-viewer-time], time[data-viewer-clock]");
       if (!time) continue;
       var key = fields(zone, new Date(time.getAttribute("datetime"))).key;
       if (!fresh[key]) {
@@ -129,10 +129,10 @@
         title.id = "day-" + key;
         section.setAttribute("aria-labelledby", title.id);
         title.firstChild.textContent = longDay(key) + " ";
-        section.querySelector(".cards").replaceChildren();
+        section.querySelector(".cards, .compact-list").replaceChildren();
         fresh[key] = section;
       }
-      fresh[key].querySelector(".cards").append(cards[k]);
+      fresh[key].querySelector(".cards, .compact-list").append(cards[k]);
     }
     var keys = Object.keys(fresh).sort();
     var anchor = sections[sections.length - 1].nextSibling;
@@ -164,6 +164,16 @@
       var holder = times[i].closest("[data-ends-at]");
       var end = holder ? new Date(holder.getAttribute("data-ends-at")) : null;
       times[i].textContent = rangeText(zone, start, end && !isNaN(end.getTime()) ? end : null);
+    }
+    // The compact programme: "14:05–15:30", the zone named once in each day's heading.
+    var clocks = document.querySelectorAll("time[data-viewer-clock]");
+    for (var c = 0; c < clocks.length; c += 1) {
+      var from = new Date(clocks[c].getAttribute("datetime"));
+      var row = clocks[c].closest("[data-ends-at]");
+      var to = row ? new Date(row.getAttribute("data-ends-at")) : null;
+      if (isNaN(from.getTime())) continue;
+      clocks[c].textContent = fields(zone, from).clock +
+        (to && !isNaN(to.getTime()) ? "\u2013" + fields(zone, to).clock : "");
     }
     var titles = document.querySelectorAll("[data-zone-label]");
     for (var j = 0; j < titles.length; j += 1) titles[j].textContent = zoneLabel(zone, now);

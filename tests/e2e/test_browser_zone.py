@@ -261,7 +261,9 @@ def test_browser_zone_first_visit_paints_in_the_detected_zone_with_one_download(
     try:
         context.add_init_script(RECORD_FIRST_STATE)
         page = context.new_page()
-        page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+        page.on(
+            "request", lambda r: documents.append(r.url) if r.resource_type == "document" else None
+        )
         page.goto(f"{server_url}/programme")
         page.wait_for_load_state("load")
         page.wait_for_timeout(500)  # a reload, if any, would have started by now
@@ -290,7 +292,9 @@ def test_browser_zone_first_visit_paints_in_the_detected_zone_with_one_download(
     shown = 0
     for section in cards:
         for iso, text in section["times"]:
-            local = tz.localize(datetime.fromisoformat(iso.replace("Z", "+00:00")), "Asia/Kathmandu")
+            local = tz.localize(
+                datetime.fromisoformat(iso.replace("Z", "+00:00")), "Asia/Kathmandu"
+            )
             assert text.startswith(f"{local:%a %d %b, %H:%M}"), text
             assert text.endswith("Kathmandu (UTC+05:45)"), text
             # Each session sits under the day it falls on in Kathmandu.

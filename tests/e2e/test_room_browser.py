@@ -186,7 +186,7 @@ def test_room_browser_questions_polls_quiz_and_reactions(browser: Any, lobby_url
         guest.tab("poll")
         guest.page.get_by_role("button", name="Asia").click()
         guest.page.locator(".poll-results li.mine", has_text="Asia").wait_for()
-        host.page.locator(".poll-total", has_text="1 votes").wait_for()
+        host.page.locator(".poll-total", has_text="1 vote.").wait_for()
         bar = guest.page.locator(".poll-results li.mine .poll-bar")
         share = bar.evaluate("node => node.style.getPropertyValue('--share')")
 
