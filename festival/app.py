@@ -14,11 +14,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from festival import auth, cookies, gcpauses, migrate, routes, tzcheck
+from festival import auth, cookies, gcpauses, i18n, migrate, routes, tzcheck
 from festival import db as dbmod
 from festival.addresses import ClientAddressMiddleware, TrustedProxies
 from festival.feedcache import FeedCache
 from festival.headers import SecurityHeaders, security_headers
+from festival.i18n import LocaleMiddleware
 from festival.logs import configure_logging
 from festival.media import LocalMediaStorage
 from festival.metrics import Metrics
@@ -80,15 +81,20 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
 
 
 class FestivalApp(Starlette):
-    """Starlette with the security headers outermost, so the server-error page has them too
-    (Starlette puts its ServerErrorMiddleware outside every middleware given to it)."""
+    """Starlette with the security headers and the language outermost, so the server-error
+    page has them too (Starlette puts its ServerErrorMiddleware outside every middleware given
+    to it)."""
 
-    def __init__(self, headers: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, headers: dict[str, str], secure_cookies: bool, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.security_headers = headers
+        self.secure_cookies = secure_cookies
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), self.security_headers)
+        localised = LocaleMiddleware(
+            super().build_middleware_stack(), secure_cookie=self.secure_cookies
+        )
+        return SecurityHeaders(localised, self.security_headers)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
@@ -97,6 +103,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     # zoneinfo by name (scheduling.tz reads tzdata directly; this covers the rest).
     zoneinfo.reset_tzpath(to=())
     state = build_state(settings, clock)
+    # Every language's catalogues, read now: a broken .po file stops the start, not a page.
+    i18n.load_all()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -119,6 +127,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     app = FestivalApp(
         security_headers(settings),
+        cookies.secure(settings),
         debug=settings.debug,
         routes=routes.table(settings),
         middleware=[

@@ -2,8 +2,11 @@
 
 Every HTML page, error pages and admin pages included, goes through :func:`render`, which adds
 what every page needs: the request and its path (the navigation marks the current section), the
-viewer (zone and "now") on pages that show times, and ``csrf_token()`` for forms. The locale
-will be added here when the site speaks more than one language.
+viewer (zone and "now") on pages that show times, ``csrf_token()`` for forms, and the language:
+``locale`` (``<html lang>``) and ``languages`` (the language switch's links).
+
+The environment is shared by every request: its gettext callables (Jinja2's ``i18n`` extension,
+newstyle) read the request's language from festival.i18n's ContextVar when they are called.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from festival import auth, cookies, filetypes, labels, links, times, uploads, views
+from festival import auth, cookies, filetypes, i18n, labels, links, times, uploads, views
 from festival.models.toolkits import Toolkit
 from festival.settings import Settings
 from festival.state import state
@@ -29,12 +33,44 @@ def toolkit_published(toolkit: Toolkit) -> bool:
     return toolkit.status == ToolkitStatus.PUBLISHED
 
 
+def _gettext(message: str) -> str:
+    return i18n.translations(i18n.current_locale()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_locale()).ngettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return i18n.translations(i18n.current_locale()).pgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_locale()).npgettext(context, singular, plural, n)
+
+
+def install_gettext(env: Environment) -> None:
+    """``{% trans %}``, ``_()``, ``ngettext()`` in templates, in the request's language.
+
+    Newstyle gettext: Jinja fills ``%(name)s`` itself and escapes the values, never the
+    translation; ``{% trans %}`` blocks are trimmed (the msgid has no line breaks to keep).
+    """
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
+    env.globals["js_catalogue"] = i18n.js_catalogue
+    env.globals["current_locale"] = i18n.current_locale
+
+
 def make_templates(settings: Settings) -> Jinja2Templates:
     """The Jinja environment of ``templates/``: times with their zone, labels, the zone picker,
     calendar links."""
     templates = Jinja2Templates(directory=str(settings.templates_dir))
     env = templates.env
+    env.add_extension("jinja2.ext.i18n")
     env.autoescape = True
+    install_gettext(env)
     env.filters["in_zone"] = times.format_time
     env.filters["clock"] = times.format_clock
     env.filters["iso_utc"] = times.iso_utc
@@ -90,6 +126,8 @@ def render(
         "path": request.url.path,
         # A callable, so that a page without a form does not start a session (and a cookie).
         "csrf_token": functools.partial(auth.csrf_token, request),
+        "locale": i18n.current_locale(),
+        "languages": i18n.switch_links(request.url.path, request.query_params.multi_items()),
     }
     if viewer is not None:
         # The zone picker's form keeps the page's other query parameters.

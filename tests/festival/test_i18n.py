@@ -1,0 +1,147 @@
+"""The language of a request: ``?lang=`` > ``lang`` cookie > ``Accept-Language`` > English;
+pages in French; the language switch; the JavaScript catalogue."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from festival import i18n
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "header", "expected"),
+    [
+        (None, None, "", "en"),
+        (None, None, "fr-CA", "fr"),
+        (None, None, "fr-CA,fr;q=0.9,en;q=0.8", "fr"),
+        (None, None, "de", "en"),
+        (None, None, "de-DE,fr;q=0.5,en;q=0.4", "fr"),
+        (None, None, "en;q=0.3,fr;q=0.9", "fr"),
+        (None, None, "fr;q=0,en", "en"),
+        (None, None, "*", "en"),
+        (None, None, "x" * 5000, "en"),
+        (None, "en", "fr", "en"),
+        (None, "fr", "en", "fr"),
+        (None, "de", "fr", "fr"),
+        ("fr", "en", "en", "fr"),
+        ("FR", None, "", "fr"),
+        ("xx", "fr", "en", "fr"),
+        ("xx", None, "en", "en"),
+    ],
+)
+def test_negotiate(query: str | None, cookie: str | None, header: str, expected: str) -> None:
+    assert i18n.negotiate(query, cookie, header) == expected
+
+
+def lang_of(html: str) -> str:
+    match = re.search(r'<html lang="([^"]+)"', html)
+    assert match, html[:200]
+    return match.group(1)
+
+
+def test_english_by_default_and_french_from_accept_language(client: TestClient) -> None:
+    english = client.get("/celebrations")
+    assert english.status_code == 200
+    assert lang_of(english.text) == "en"
+    assert "Skip to main content" in english.text
+    assert "Accept-Language" in english.headers["vary"] and "Cookie" in english.headers["vary"]
+    assert english.headers["content-language"] == "en"
+    french = client.get("/celebrations", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
+    assert lang_of(french.text) == "fr"
+    assert "Aller au contenu principal" in french.text
+    assert ">Accueil</a>" in french.text
+    assert "Skip to main content" not in french.text
+    assert french.headers["content-language"] == "fr"
+    assert "set-cookie" not in french.headers or "lang=" not in french.headers["set-cookie"]
+    assert lang_of(client.get("/celebrations", headers={"Accept-Language": "de"}).text) == "en"
+
+
+def test_lang_query_sets_a_cookie_that_beats_the_header(client: TestClient) -> None:
+    response = client.get("/celebrations?lang=fr", headers={"Accept-Language": "en"})
+    assert lang_of(response.text) == "fr"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("lang=fr;")
+    assert "Max-Age=31536000" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    # The client keeps the cookie: the next page is French although the browser asks English.
+    again = client.get("/celebrations", headers={"Accept-Language": "en"})
+    assert lang_of(again.text) == "fr"
+    assert "lang=" not in again.headers.get("set-cookie", "")
+    back = client.get("/celebrations?lang=en")
+    assert lang_of(back.text) == "en" and back.headers["set-cookie"].startswith("lang=en;")
+
+
+def test_an_invalid_lang_is_ignored(client: TestClient) -> None:
+    response = client.get("/celebrations?lang=xx", headers={"Accept-Language": "fr"})
+    assert lang_of(response.text) == "fr"
+    assert "set-cookie" not in response.headers or "lang=" not in response.headers["set-cookie"]
+    injected = client.get("/celebrations", headers={"Cookie": "lang=<script>"})
+    assert lang_of(injected.text) == "en"
+
+
+def test_the_language_switch_keeps_the_path_and_query(client: TestClient) -> None:
+    html = client.get("/celebrations?tz=Asia/Kathmandu&lang=fr").text
+    switch = re.search(r'<nav class="language-switch"[^>]*>(.*?)</nav>', html, re.S)
+    assert switch, html
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)"[^>]*>([^<]+)</a>', switch.group(1))
+    assert links == [
+        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=en", "en", "English"),
+        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=fr", "fr", "Français"),
+    ]
+    assert 'aria-current="true">Français' in switch.group(1)
+    assert 'aria-label="Langue"' in html
+
+
+def test_the_js_catalogue_is_json_of_the_current_language(client: TestClient) -> None:
+    def catalogue(html: str) -> object:
+        match = re.search(
+            r'<script type="application/json" id="js-catalogue">(.*?)</script>', html, re.S
+        )
+        assert match
+        return json.loads(match.group(1))
+
+    assert catalogue(client.get("/celebrations").text) == {}
+    french = catalogue(client.get("/celebrations?lang=fr").text)
+    assert french == i18n._js_table("fr")
+    assert isinstance(french, dict)
+
+
+def test_js_table_shape(tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    path = i18n.po_path("fr", "room", base)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "Send"\nmsgstr "Envoyer"\n\n'
+        '#, fuzzy\nmsgid "Ask"\nmsgstr "Demander"\n\n'
+        'msgid "Empty"\nmsgstr ""\n\n'
+        'msgid "{n} vote"\nmsgid_plural "{n} votes"\nmsgstr[0] "{n} vote"\nmsgstr[1] "{n} votes"\n',
+        encoding="utf-8",
+    )
+    assert i18n._js_table("fr", base) == {"Send": "Envoyer", "{n} vote": ["{n} vote", "{n} votes"]}
+
+
+def test_websocket_scope_gets_the_locale() -> None:
+    import asyncio
+
+    seen: list[str] = []
+
+    async def app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        seen.append(i18n.current_locale())
+        seen.append(scope["state"]["locale"])
+
+    middleware = i18n.LocaleMiddleware(app)  # type: ignore[arg-type]
+    scope = {
+        "type": "websocket",
+        "path": "/ws/rooms/x",
+        "query_string": b"",
+        "headers": [(b"accept-language", b"fr-FR")],
+    }
+    asyncio.run(middleware(scope, None, None))  # type: ignore[arg-type]
+    assert seen == ["fr", "fr"]
+    assert i18n.current_locale() == "en"
