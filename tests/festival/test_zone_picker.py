@@ -119,7 +119,7 @@ def test_pages_name_the_viewer_zone_one_way(demo_client: TestClient) -> None:
             for other in other_forms:
                 assert other not in html, (zone, path, other)
         programme = demo_client.get("/programme", params={"tz": zone}).text
-        assert f"Times are shown in <strong>{label}</strong>" in programme
+        assert f"Times are shown in <strong data-zone-label>{label}</strong>" in programme
         room = demo_client.get(f"/rooms/session-{session['uid']}", params={"tz": zone}).text
         assert re.search(rf"<time datetime=\"[^\"]+\">[^<]+ {re.escape(label)}</time>", room)
 
