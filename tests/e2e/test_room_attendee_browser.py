@@ -78,11 +78,16 @@ def rooms(server: RoomServer) -> Iterator[str]:
 
 
 class Person:
-    """One browser context on a room page, 320 px wide, named."""
+    """One browser context on a room page, 320 px wide, named; its browser's language is
+    ``locale`` (sent as Accept-Language: the site answers in it)."""
 
-    def __init__(self, browser: Any, url: str, name: str, admin: bool = False) -> None:
+    def __init__(
+        self, browser: Any, url: str, name: str, admin: bool = False, locale: str = "en-GB"
+    ) -> None:
         self.context = browser.new_context(
-            timezone_id="America/St_Johns", viewport={"width": 320, "height": 640}
+            timezone_id="America/St_Johns",
+            viewport={"width": 320, "height": 640},
+            locale=locale,
         )
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.add_cookies([{"name": "tz", "value": "America/St_Johns", "url": url}])
