@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.state import state
 from scheduling import tz, zonesearch
 from scheduling.errors import UnknownZoneError
@@ -54,11 +55,13 @@ def parse_instant(text: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequestError(
-            f"{text!r} is not an ISO 8601 instant such as 2027-01-24T12:00Z.", "request.invalid"
+            _("%(text)s is not an ISO 8601 instant such as 2027-01-24T12:00Z.", text=repr(text)),
+            "request.invalid",
         ) from None
     if moment.tzinfo is None:
         raise BadRequestError(
-            f"{text!r} has no UTC offset; write it as 2027-01-24T12:00Z.", "request.invalid"
+            _("%(text)s has no UTC offset; write it as 2027-01-24T12:00Z.", text=repr(text)),
+            "request.invalid",
         )
     return moment.astimezone(UTC)
 
