@@ -195,3 +195,47 @@ def test_session_titles_carry_the_session_language(demo_client: TestClient) -> N
     assert lang_of(page.text) == "fr"
     assert '<h1 id="session-title" dir="auto" lang="es">' in page.text
     assert "espagnol" in page.text  # the language's name, from CLDR in French
+
+
+def test_feeds_in_french_parse_and_never_reach_an_english_reader(
+    demo_client: TestClient, demo_settings: object
+) -> None:
+    from icalendar import Calendar
+
+    from tests.festival.test_agenda import feed_url, published_uids, save
+
+    path = "/editions/learningplanet-2027/calendar.ics"
+    # French first, so that an English copy could only come from a cache mixing languages.
+    french = demo_client.get(path, headers={"Accept-Language": "fr"})
+    english = demo_client.get(path)
+    assert french.status_code == english.status_code == 200
+    assert (
+        french.headers["content-language"] == "fr" and english.headers["content-language"] == "en"
+    )
+    assert "Accept-Language" in english.headers["vary"]
+    fr_events = Calendar.from_ical(french.content).walk("VEVENT")
+    en_events = Calendar.from_ical(english.content).walk("VEVENT")
+    assert len(fr_events) == len(en_events) > 10
+    assert all("Organisée par" in str(e["DESCRIPTION"]) for e in fr_events)
+    assert all("Organised by" in str(e["DESCRIPTION"]) for e in en_events)
+    assert not any("Organisée" in str(e["DESCRIPTION"]) for e in en_events)
+    assert french.headers["etag"] != english.headers["etag"]
+
+    # A personal agenda: its title is French when asked in French (?locale=, as its links say).
+    save(demo_client, published_uids(demo_settings, 1)[0])  # type: ignore[arg-type]
+    agenda_path = feed_url(demo_client)
+    agenda_fr = Calendar.from_ical(demo_client.get(agenda_path + "?locale=fr").content)
+    assert str(agenda_fr["X-WR-CALNAME"]) == "Mon agenda #LearningPlanet"
+    demo_client.cookies.clear()
+    agenda_en = Calendar.from_ical(demo_client.get(agenda_path).content)
+    assert str(agenda_en["X-WR-CALNAME"]) == "My #LearningPlanet agenda"
+
+
+def test_feed_links_on_a_french_page_ask_for_french(demo_client: TestClient) -> None:
+    path = "/editions/learningplanet-2027/calendar"
+    french = demo_client.get(path, headers={"Accept-Language": "fr"}).text
+    english = demo_client.get(path).text
+    assert "Tout le festival" in french
+    assert "/editions/learningplanet-2027/calendar.ics?locale=fr" in french
+    assert "/editions/learningplanet-2027/calendar.ics?download=1" in english
+    assert "locale=" not in english.split("<main", 1)[1].split("</main>", 1)[0]
