@@ -239,3 +239,20 @@ def test_feed_links_on_a_french_page_ask_for_french(demo_client: TestClient) -> 
     assert "/editions/learningplanet-2027/calendar.ics?locale=fr" in french
     assert "/editions/learningplanet-2027/calendar.ics?download=1" in english
     assert "locale=" not in english.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_mail_says_its_language() -> None:
+    from email import message_from_bytes
+
+    from festival.mail import Mail, _message
+    from festival.settings import SmtpSettings
+
+    smtp = SmtpSettings("127.0.0.1", sender="Festival <festival@example.org>")
+    english = _message(smtp, Mail("a@example.org", "Hello", "Body"))
+    with i18n.use_locale("fr"):
+        french = _message(smtp, Mail("a@example.org", "Bonjour", "Corps"))
+        chosen = _message(smtp, Mail("a@example.org", "Hi", "Body", language="en"))
+    assert english["Content-Language"] == "en"
+    assert french["Content-Language"] == "fr"
+    assert chosen["Content-Language"] == "en"
+    assert message_from_bytes(french.as_bytes())["Subject"] == "Bonjour"
