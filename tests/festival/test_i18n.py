@@ -256,3 +256,29 @@ def test_mail_says_its_language() -> None:
     assert french["Content-Language"] == "fr"
     assert chosen["Content-Language"] == "en"
     assert message_from_bytes(french.as_bytes())["Subject"] == "Bonjour"
+
+
+def test_the_zone_picker_finds_french_names_on_a_french_page(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    page = demo_client.get("/programme", params={"tz": "Katmandou"}, headers=french)
+    assert page.status_code == 200
+    assert 'data-viewer-zone="Asia/Kathmandu"' in page.text
+    assert "Katmandou (UTC+05:45)" in page.text
+    # English names still work on a French page, French ones in English do not.
+    assert 'data-viewer-zone="Asia/Kolkata"' in (
+        demo_client.get("/programme", params={"tz": "Inde"}, headers=french).text
+    )
+    assert 'data-viewer-zone="Asia/Kolkata"' in (
+        demo_client.get("/programme", params={"tz": "India"}, headers=french).text
+    )
+    demo_client.cookies.clear()
+    english = demo_client.get("/programme", params={"tz": "Katmandou"})
+    assert english.status_code == 400 and "Type a city or a country" in english.text
+    refused = demo_client.get("/programme", params={"tz": "Atlantis"}, headers=french)
+    assert refused.status_code == 400
+    assert "&#39;Atlantis&#39; n’est pas un fuseau horaire. Saisissez une ville ou un pays" in (
+        refused.text
+    )
+    several = demo_client.get("/programme", params={"tz": "Argentine"}, headers=french)
+    assert "fuseaux correspondent à «\u00a0Argentine\u00a0»" in several.text
+    assert "Ushuaïa" in several.text or "Ushuaia" in several.text
