@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from festival import cookies
+from festival import cookies, times
 from festival.errors import NotFoundError
 from festival.i18n import gettext as _
 from festival.labels import country_name, language_name
@@ -201,6 +201,8 @@ async def _programme(request: Request, slug: str | None) -> Response:
         "view": view,
         # "14:05" in the viewer's zone: the compact list names the zone once per day instead.
         "wall_clock": lambda instant: localize(instant, viewer.zone).strftime("%H:%M"),
+        # A day tab: "Mon 04", "lun. 04" (CLDR in the page's language).
+        "short_day": lambda day: times.local_strftime(datetime.combine(day, time(12)), "%a %d"),
         # The query without `view`, for the switch's two links.
         "view_keep": [(k, v) for k, values in params.items() if k != "view" for v in values],
     }

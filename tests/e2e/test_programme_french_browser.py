@@ -30,6 +30,9 @@ def test_programme_french_on_a_phone_with_day_tabs_and_the_star(browser: Any, si
         lang = page.locator("html").get_attribute("lang")
         heading = page.locator("h1").inner_text()
         tabs = page.locator(".day-tabs a:not(.jump-now)").count()
+        first_tab = page.locator(".day-tabs a:not(.jump-now)").first.evaluate(
+            "(a) => a.firstChild.textContent"
+        )
         days = page.locator("section.day").count()
         jump = page.locator(".day-tabs .jump-now").inner_text()
         summary = page.locator("details.filters-fold > summary").inner_text()
@@ -58,6 +61,7 @@ def test_programme_french_on_a_phone_with_day_tabs_and_the_star(browser: Any, si
     assert lang == "fr"
     assert heading == "Programme"
     assert tabs == days >= 2
+    assert first_tab.split(" ")[0] in {"lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."}
     assert jump == "Aller à maintenant"
     assert summary.startswith("Trouver des sessions")
     assert " sur " in count and count.endswith(".")
