@@ -304,3 +304,13 @@ def test_the_organisers_time_reads_in_french(demo_client: TestClient) -> None:
         r"(Sun|Mon|Sat) \d\d Jan, \d\d:\d\d in Kathmandu \(UTC\+05:45\)", organiser_en.group(1)
     ), organiser_en.group(1)
     assert "Heure de l’organisateur" in french.text
+
+
+def test_api_data_stays_english_for_a_french_reader(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    english = demo_client.get("/api/organisations").json()
+    in_french = demo_client.get("/api/organisations", headers=french).json()
+    assert english == in_french
+    toolkits = demo_client.get("/api/toolkits", headers=french).json()
+    assert toolkits == demo_client.get("/api/toolkits").json()
+    assert "Ethiopia" in str(english) and "Éthiopie" not in str(in_french)
