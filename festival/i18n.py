@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -77,6 +77,13 @@ class use_locale:  # noqa: N801 - used like a function: ``with use_locale("fr"):
 
     def __exit__(self, *exc: object) -> None:
         reset_locale(self.token)
+
+
+def english(function: Callable[..., str], *args: Any) -> str:
+    """``function(*args)`` in English: for data (the JSON API) that must not follow the
+    reader's language."""
+    with use_locale(DEFAULT):
+        return function(*args)
 
 
 def babel_locale() -> Locale:

@@ -98,7 +98,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["site_url"] = settings.site_url
     env.globals["city_name"] = times.city_name
     env.globals["zone_label"] = tz.zone_label
-    env.globals["organiser_time"] = tz.organiser_time
+    env.globals["organiser_time"] = times.organiser_time
     env.globals["format_range"] = times.format_range
     env.globals["zone_title"] = times.zone_title
     env.globals["zone_city"] = times.zone_city

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import Literal
 
 from babel.dates import format_date, format_datetime, get_timezone_location
 
@@ -104,6 +105,28 @@ def local_strftime(local: datetime, pattern: str) -> str:
     if _english():
         return local.strftime(pattern)
     return format_datetime(local, cldr_pattern(pattern), locale=babel_locale())
+
+
+def organiser_time(
+    instant: datetime,
+    zone_name: str,
+    when: str = "%H:%M",
+    zone: Literal["", "offset", "name"] = "",
+) -> str:
+    """``tz.organiser_time`` (``09:00 in Kathmandu (UTC+05:45)``) in English; in other
+    languages the same sentence with CLDR's day, month and city names
+    (``dim. 24 janv., 09:00, heure de Katmandou (UTC+05:45)``)."""
+    if _english():
+        return tz.organiser_time(instant, zone_name, when, zone)
+    local = localize(instant, zone_name)
+    parts = [local_strftime(local, part) if part else "" for part in when.split("{label}")]
+    wall = tz.zone_label(local).join(parts)
+    text = _("%(time)s in %(city)s", time=wall, city=city_name(zone_name))
+    if zone == "offset":
+        text += f" ({tz.utc_offset_label(local)})"
+    elif zone == "name":
+        text += f" ({zone_name})"
+    return text
 
 
 def format_clock(instant: datetime, zone_name: str) -> str:

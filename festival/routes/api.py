@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import BadRequestError
+from festival.i18n import english
 from festival.i18n import gettext as _
 from festival.labels import country_name
 from festival.models import Edition, Organisation
@@ -131,7 +132,8 @@ def organisation_json(request: Request, org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "kind": org.kind,
         "country": org.country,
-        "country_name": country_name(org.country),
+        # Data stays English whatever the reader's language (only error messages follow it).
+        "country_name": english(country_name, org.country),
         "tz": org.tz_name,
         "website": org.website,
         "description": org.description,

@@ -26,6 +26,7 @@ from festival import auth, filetypes, labels, links
 from festival import toolkits as rules
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import english
 from festival.i18n import gettext as _
 from festival.media import MediaError
 from festival.models.toolkits import ResourceKind, Toolkit, ToolkitResource
@@ -187,7 +188,7 @@ def toolkit_json(request: Request, entry: rules.Entry) -> dict[str, Any]:
         "topics": list(t.topics),
         "licence": {
             "code": t.licence,
-            "name": labels.licence_label(t.licence),
+            "name": english(labels.licence_label, t.licence),  # data: not the reader's language
             "url": labels.LICENCE_URLS.get(t.licence),
         },
         "featured": t.featured,

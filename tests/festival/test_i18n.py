@@ -282,3 +282,35 @@ def test_the_zone_picker_finds_french_names_on_a_french_page(demo_client: TestCl
     several = demo_client.get("/programme", params={"tz": "Argentine"}, headers=french)
     assert "fuseaux correspondent à «\u00a0Argentine\u00a0»" in several.text
     assert "Ushuaïa" in several.text or "Ushuaia" in several.text
+
+
+def test_the_organisers_time_reads_in_french(demo_client: TestClient) -> None:
+    sessions = demo_client.get("/api/editions/learningplanet-2027/sessions").json()["sessions"]
+    kathmandu = next(s for s in sessions if s["local"]["tz"] == "Asia/Kathmandu")
+    path = f"/sessions/{kathmandu['uid']}"
+    french = demo_client.get(
+        path, params={"tz": "Africa/Nairobi"}, headers={"Accept-Language": "fr"}
+    )
+    english = demo_client.get(path, params={"tz": "Africa/Nairobi"})
+    organiser_fr = re.search(r"<dd data-organiser-time>([^<]+)</dd>", french.text)
+    organiser_en = re.search(r"<dd data-organiser-time>([^<]+)</dd>", english.text)
+    assert organiser_fr and organiser_en
+    assert re.fullmatch(
+        r"(dim|lun|mar|mer|jeu|ven|sam)\. \d\d janv\., \d\d:\d\d, "
+        r"heure de Katmandou \(UTC\+05:45\)",
+        organiser_fr.group(1),
+    ), organiser_fr.group(1)
+    assert re.fullmatch(
+        r"(Sun|Mon|Sat) \d\d Jan, \d\d:\d\d in Kathmandu \(UTC\+05:45\)", organiser_en.group(1)
+    ), organiser_en.group(1)
+    assert "Heure de l’organisateur" in french.text
+
+
+def test_api_data_stays_english_for_a_french_reader(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    english = demo_client.get("/api/organisations").json()
+    in_french = demo_client.get("/api/organisations", headers=french).json()
+    assert english == in_french
+    toolkits = demo_client.get("/api/toolkits", headers=french).json()
+    assert toolkits == demo_client.get("/api/toolkits").json()
+    assert "Ethiopia" in str(english) and "Éthiopie" not in str(in_french)

@@ -184,3 +184,5 @@ def test_resolve_ranked_says_how_well_the_best_matches_match() -> None:
     assert city_rank is not None and country_rank is not None and prefix_rank is not None
     assert city_rank < country_rank < prefix_rank
     assert zonesearch.resolve_ranked("Atlantis", JANUARY) == (None, [])
+    assert zonesearch.resolve("Nepal", JANUARY) == by_country
+    assert zonesearch.resolve("Atlantis", JANUARY) == []
