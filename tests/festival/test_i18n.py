@@ -314,3 +314,12 @@ def test_api_data_stays_english_for_a_french_reader(demo_client: TestClient) -> 
     toolkits = demo_client.get("/api/toolkits", headers=french).json()
     assert toolkits == demo_client.get("/api/toolkits").json()
     assert "Ethiopia" in str(english) and "Éthiopie" not in str(in_french)
+
+
+def test_the_language_switch_survives_pages_with_their_own_languages(
+    demo_client: TestClient,
+) -> None:
+    # The calendar page's context has "languages" (its filter's): the switch is still there.
+    html = demo_client.get("/editions/learningplanet-2027/calendar").text
+    switch = re.search(r'<nav class="language-switch"[^>]*>(.*?)</nav>', html, re.S)
+    assert switch and 'hreflang="fr">Français</a>' in switch.group(1)
