@@ -20,10 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from babel.dates import format_date, get_timezone_location
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from festival import sessions, times
 from festival.auth.account import Account
+from festival.i18n import current_locale
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import accounts as accounts_store
 from festival.stores import organisers as store
@@ -183,13 +186,14 @@ def _digest(*parts: Any) -> str:
 
 def _parse_date(value: str, check: TimeCheck) -> date | None:
     if not value:
-        check.errors["date"] = "Give the date of the session, in your own zone: 2027-01-24."
+        check.errors["date"] = _("Give the date of the session, in your own zone: 2027-01-24.")
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        check.errors["date"] = (
-            f"“{value}” is not a date: write it as year-month-day, for example 2027-01-24."
+        check.errors["date"] = _(
+            "“%(value)s” is not a date: write it as year-month-day, for example 2027-01-24.",
+            value=value,
         )
         return None
 
@@ -198,10 +202,13 @@ def _parse_start(value: str, check: TimeCheck) -> time | None:
     match = _TIME.fullmatch(value)
     if match is None:
         check.errors["start"] = (
-            f"“{value}” is not a time: write hours:minutes on a 24-hour clock, "
-            "for example 09:00 or 14:30."
+            _(
+                "“%(value)s” is not a time: write hours:minutes on a 24-hour clock, "
+                "for example 09:00 or 14:30.",
+                value=value,
+            )
             if value
-            else "Give the time the session starts, for example 09:00."
+            else _("Give the time the session starts, for example 09:00.")
         )
         return None
     return time(int(match.group(1)), int(match.group(2)))
@@ -210,17 +217,21 @@ def _parse_start(value: str, check: TimeCheck) -> time | None:
 def _parse_duration(value: str, check: TimeCheck) -> int | None:
     if not value.isdigit():
         check.errors["duration"] = (
-            f"“{value}” is not a number of minutes: give a whole number, for example 90 "
-            "for an hour and a half."
+            _(
+                "“%(value)s” is not a number of minutes: give a whole number, for example 90 "
+                "for an hour and a half.",
+                value=value,
+            )
             if value
-            else "Give the length in minutes, for example 60."
+            else _("Give the length in minutes, for example 60.")
         )
         return None
     minutes = int(value)
     if not sessions.MIN_DURATION_MINUTES <= minutes <= sessions.MAX_DURATION_MINUTES:
-        check.errors["duration"] = (
+        check.errors["duration"] = _(
             "A session lasts from 5 minutes to 24 hours (1440 minutes): "
-            f"{minutes} minutes is not possible."
+            "%(minutes)s minutes is not possible.",
+            minutes=minutes,
         )
         return None
     return minutes
@@ -229,7 +240,7 @@ def _parse_duration(value: str, check: TimeCheck) -> int | None:
 def _resolve_zone(value: str, check: TimeCheck, at: datetime) -> str:
     """The canonical zone ``value`` names: a zone name, or the only place a search finds."""
     if not value:
-        check.errors["zone"] = (
+        check.errors["zone"] = _(
             "Give the time zone of the session: type a city or a country and choose from the list."
         )
         return ""
@@ -240,29 +251,60 @@ def _resolve_zone(value: str, check: TimeCheck, at: datetime) -> str:
         return matches[0].zone
     check.zone_matches = matches
     if matches:
-        check.errors["zone"] = f"“{value}” matches several time zones: choose yours below."
+        check.errors["zone"] = _(
+            "“%(value)s” matches several time zones: choose yours below.", value=value
+        )
     elif _FIXED.fullmatch(value):
-        check.errors["zone"] = (
-            f"“{value}” is a fixed offset: it does not follow the clock changes of a place. "
-            "Type the city or the country whose clocks you follow, and choose from the list."
+        check.errors["zone"] = _(
+            "“%(value)s” is a fixed offset: it does not follow the clock changes of a place. "
+            "Type the city or the country whose clocks you follow, and choose from the list.",
+            value=value,
         )
     else:
-        check.errors["zone"] = (
-            f"“{value}” is not a time zone we know. Type a city or a country, for example "
-            "Kathmandu or India, and choose from the list."
+        check.errors["zone"] = _(
+            "“%(value)s” is not a time zone we know. Type a city or a country, for example "
+            "Kathmandu or India, and choose from the list.",
+            value=value,
         )
     return ""
 
 
+def _day(day: date) -> str:
+    """``Sun 24 Jan 2027`` (``dim. 24 janv. 2027``): a date in the page's language."""
+    if current_locale() == "en":
+        return f"{day:%a %d %b %Y}"
+    return format_date(day, "EEE d MMM y", locale=current_locale())
+
+
+def _city(zone_name: str) -> str:
+    """The zone's city in the page's language: ``Kathmandu``, ``Londres`` (CLDR's name when
+    the language is not English, the site's own name otherwise)."""
+    if current_locale() != "en":
+        try:
+            return str(get_timezone_location(zone_name, locale=current_locale(), return_city=True))
+        except LookupError:  # a zone CLDR does not know: the site's own name
+            pass
+    return tz.city_name(zone_name)
+
+
 def _festival_text(edition: Edition, found: Meaning) -> str:
-    city = tz.city_name(found.tz_name)
-    day = f"{found.local_day:%a %d %b %Y}"
+    city = _city(found.tz_name)
+    day = _day(found.local_day)
     if found.within_festival:
-        return f"On a festival date: {day} in {city} is a day of {edition.name}."
-    dates = ", ".join(f"{d:%a %d %b %Y}" for d in edition.days)
-    return (
-        f"{edition.name} takes place on {dates}, in each organiser's own zone; this session "
-        f"would start on {day} in {city}. Choose one of the festival's dates."
+        return _(
+            "On a festival date: %(day)s in %(city)s is a day of %(edition)s.",
+            day=day,
+            city=city,
+            edition=edition.name,
+        )
+    dates = ", ".join(_day(d) for d in edition.days)
+    return _(
+        "%(edition)s takes place on %(dates)s, in each organiser's own zone; this session "
+        "would start on %(day)s in %(city)s. Choose one of the festival's dates.",
+        edition=edition.name,
+        dates=dates,
+        day=day,
+        city=city,
     )
 
 
@@ -286,17 +328,26 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
         before, after = meaning.gap_choices(gap)
         check.gap = (f"{before:%H:%M}", f"{after:%H:%M}")
         jump = before + timedelta(minutes=1)
-        check.errors["start"] = (
-            f"{check.wall:%H:%M} does not exist in {tz.city_name(check.zone)} on "
-            f"{check.wall:%a %d %b %Y}: that night the clocks go forward from {jump:%H:%M} to "
-            f"{after:%H:%M}. Choose {before:%H:%M} or earlier, or {after:%H:%M} or later."
+        check.errors["start"] = _(
+            "%(time)s does not exist in %(city)s on %(day)s: that night the clocks "
+            "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
+            "or later.",
+            time=check.wall.strftime("%H:%M"),
+            city=_city(check.zone),
+            day=_day(check.wall.date()),
+            jump=jump.strftime("%H:%M"),
+            after=after.strftime("%H:%M"),
+            before=before.strftime("%H:%M"),
         )
         return check
     except AmbiguousTimeError as fold_error:
         check.occurrences = meaning.occurrences(fold_error)
-        check.errors["fold"] = (
-            f"{check.wall:%H:%M} happens twice in {tz.city_name(check.zone)} on "
-            f"{check.wall:%a %d %b %Y}, when the clocks go back. Choose which one you mean."
+        check.errors["fold"] = _(
+            "%(time)s happens twice in %(city)s on %(day)s, when the clocks go back. "
+            "Choose which one you mean.",
+            time=check.wall.strftime("%H:%M"),
+            city=_city(check.zone),
+            day=_day(check.wall.date()),
         )
         return check
     if edition is not None:
@@ -366,7 +417,7 @@ class Checked:
 def _edition(typed: Typed, editions: Sequence[Edition], errors: dict[str, str]) -> Edition | None:
     found = next((e for e in editions if e.slug == typed.get("edition")), None)
     if found is None:
-        errors["edition"] = "Choose the festival edition this session belongs to."
+        errors["edition"] = _("Choose the festival edition this session belongs to.")
     return found
 
 
@@ -374,7 +425,10 @@ def _number(value: str, name: str, errors: dict[str, str]) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        errors[name] = f"“{value}” is not a whole number: give the number of places, or nothing."
+        errors[name] = _(
+            "“%(value)s” is not a whole number: give the number of places, or nothing.",
+            value=value,
+        )
         return None
     return int(value)
 
@@ -386,7 +440,7 @@ def _languages(value: str) -> tuple[str, ...]:
 def _sdgs(typed: Typed, errors: dict[str, str]) -> tuple[int, ...]:
     chosen = sorted({int(s) for s in typed.sdgs if s.isdigit()})
     if len(chosen) != len(set(typed.sdgs)):
-        errors["sdgs"] = "Choose Sustainable Development Goals from the list."
+        errors["sdgs"] = _("Choose Sustainable Development Goals from the list.")
     return tuple(chosen)
 
 
@@ -414,20 +468,26 @@ async def _hosts(
     for entry in entries:
         if "@" not in entry:
             if len(entry) > MAX_HOST_NAME:
-                problems.append(f"a host's name has at most {MAX_HOST_NAME} characters")
+                problems.append(
+                    _("a host's name has at most %(count)s characters", count=MAX_HOST_NAME)
+                )
             names.append(entry)
             continue
         account = members.get(accounts_store.email_key(entry))
         if account is None or account.id is None:
             problems.append(
-                f"{entry} is not an organiser of {organisation.name}: invite them first, "
-                "or write their name without an email address"
+                _(
+                    "%(email)s is not an organiser of %(organisation)s: invite them first, "
+                    "or write their name without an email address",
+                    email=entry,
+                    organisation=organisation.name,
+                )
             )
             continue
         names.append(account.display_name)
         ids.append(account.id)
     if problems:
-        text = "; ".join(dict.fromkeys(problems))
+        text = _("; ").join(dict.fromkeys(problems))
         errors["hosts"] = text[0].upper() + text[1:] + "."
     return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(ids))
 
@@ -485,9 +545,9 @@ async def live_conflicts(
 ) -> list[ConflictNote]:
     """The conflicts of a time while it is typed (hosts and stream as typed so far; problems of
     other fields do not hide them)."""
-    hosts, _ = await _hosts(db, typed, organisation, {})
+    hosts, _host_ids = await _hosts(db, typed, organisation, {})
     data = sessions.SessionInput(
-        title=typed.get("title") or "This session",
+        title=typed.get("title") or _("This session"),
         local_start=understood.starts_at_utc.replace(tzinfo=None),  # unused by the sweep
         tz_name=understood.tz_name,
         duration_minutes=int((understood.ends_at_utc - understood.starts_at_utc).total_seconds())
@@ -537,13 +597,26 @@ async def _conflicts(
 
 def _conflict_text(found: conflicts.Conflict, other: Slot, data: sessions.SessionInput) -> str:
     when = tz.organiser_time(other.starts_at_utc, other.tz_name, "%a %d %b, %H:%M", zone="offset")
-    at = f"“{other.title}” ({when}, {times.duration_text(other.duration_minutes)})"
+    at = _(
+        "“%(title)s” (%(when)s, %(length)s)",
+        title=other.title,
+        when=when,
+        length=times.duration_text(other.duration_minutes),
+    )
     if found.kind == "organisation":
-        return f"{other.organisation_name} already has {at} at the same time."
+        return _(
+            "%(organisation)s already has %(session)s at the same time.",
+            organisation=other.organisation_name,
+            session=at,
+        )
     if found.kind == "host":
         host = next(h for h in data.hosts if conflicts.normalise_name(h) == found.key)
-        return f"{host} also hosts {at} at the same time."
-    return f"The stream “{data.stream}” is also used by {at} at the same time."
+        return _("%(host)s also hosts %(session)s at the same time.", host=host, session=at)
+    return _(
+        "The stream “%(stream)s” is also used by %(session)s at the same time.",
+        stream=data.stream,
+        session=at,
+    )
 
 
 # -- saving -----------------------------------------------------------------------------------

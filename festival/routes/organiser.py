@@ -31,6 +31,7 @@ from festival import auth, editor, labels, sessions, workflow
 from festival.auth.account import Account
 from festival.db import session_scope
 from festival.errors import BadRequestError, NotFoundError
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.state import state
 from festival.stores import changes as changes_store
@@ -95,7 +96,7 @@ async def _organisation(db: AsyncSession, slug: str, account: Account) -> Organi
         if len(mine) == 1:
             return mine[0]
         raise BadRequestError(
-            "Say which organisation the session is for: start from your organiser page.",
+            _("Say which organisation the session is for: start from your organiser page."),
             "organisation.missing",
         )
     return await programme_store.get_organisation(db, slug)
@@ -189,7 +190,9 @@ async def _session_row(db: AsyncSession, uid: str, lock: bool = False) -> Festiv
         query = query.with_for_update()
     row = (await db.execute(query)).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     return row
 
 
@@ -261,10 +264,12 @@ async def take_step(request: Request) -> Response:
     try:
         step = workflow.Step(str(form.get("step", "")))
     except ValueError:
-        raise BadRequestError("Choose a step from the session's page.", "request.invalid") from None
+        raise BadRequestError(
+            _("Choose a step from the session's page."), "request.invalid"
+        ) from None
     if step is workflow.Step.CANCEL and form.get("sure") != "yes":
         raise BadRequestError(
-            "Tick “Yes, cancel it” to cancel the session: nothing was changed.",
+            _("Tick “Yes, cancel it” to cancel the session: nothing was changed."),
             "session.cancel_unconfirmed",
         )
     app = state(request)
