@@ -172,6 +172,11 @@ class TimeCheck:
         return fold_key(self.wall, self.zone) if self.wall is not None else ""
 
     @property
+    def sentence(self) -> str:
+        """What the time means, in the page's language ("" until understood)."""
+        return sentence(self.meaning) if self.meaning is not None else ""
+
+    @property
     def seen(self) -> str:
         """What the live preview showed, as a token: the same time gives the same token."""
         if self.meaning is None or self.wall is None:
@@ -276,7 +281,14 @@ def _day(day: date) -> str:
     return format_date(day, "EEE d MMM y", locale=current_locale())
 
 
-def _city(zone_name: str) -> str:
+def long_date(day: date) -> str:
+    """``24 January 2027`` (``24 janvier 2027``): a date in the page's language."""
+    if current_locale() == "en":
+        return f"{day.day} {day:%B %Y}"
+    return format_date(day, "d MMMM y", locale=current_locale())
+
+
+def city(zone_name: str) -> str:
     """The zone's city in the page's language: ``Kathmandu``, ``Londres`` (CLDR's name when
     the language is not English, the site's own name otherwise)."""
     if current_locale() != "en":
@@ -287,14 +299,58 @@ def _city(zone_name: str) -> str:
     return tz.city_name(zone_name)
 
 
+def _elsewhere(instant: datetime, zone_name: str, own_day: date) -> str:
+    """``22:15 (sam. 23) à New York``: the day is said only when it is not the organiser's."""
+    local = tz.localize(instant, zone_name)
+    clock = local.strftime("%H:%M")
+    if local.date() != own_day:
+        clock += f" ({format_date(local.date(), 'EEE d', locale=current_locale())})"
+    if zone_name == tz.VIEWER_UTC:
+        return f"{clock} UTC" if local.date() == own_day else clock.replace(" (", " UTC (", 1)
+    return _("%(time)s in %(city)s", time=clock, city=city(zone_name))
+
+
+def sentence(found: Meaning) -> str:
+    """The meaning's one line in the page's language: ``dim. 24 janv. 2027, 09:00 à Katmandou
+    (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23) à New York = 04:15 à Paris`` (English: as
+    ``scheduling.meaning`` says it)."""
+    if current_locale() == "en":
+        return found.sentence
+    own = tz.localize(found.starts_at_utc, found.tz_name)
+    when = format_date(own.date(), "EEE d MMM y", locale=current_locale())
+    parts = [
+        _(
+            "%(time)s in %(city)s",
+            time=f"{when}, {own:%H:%M}",
+            city=city(found.tz_name),
+        )
+        + f" ({tz.utc_offset_label(own)})"
+    ]
+    parts.append(_elsewhere(found.starts_at_utc, tz.VIEWER_UTC, own.date()))
+    for reference in meaning.REFERENCE_ZONES:
+        if tz.canonical_name(reference) != found.tz_name:
+            parts.append(_elsewhere(found.starts_at_utc, reference, own.date()))
+    return " = ".join(parts)
+
+
+def occurrence_label(occurrence: Occurrence, zone_name: str) -> str:
+    """``01:30 à Saint-Jean de Terre-Neuve (UTC−02:30) = 04:00 UTC`` (English: as
+    ``scheduling.meaning`` says it)."""
+    if current_locale() == "en":
+        return occurrence.label
+    local = tz.localize(occurrence.starts_at_utc, zone_name)
+    own = _("%(time)s in %(city)s", time=local.strftime("%H:%M"), city=city(zone_name))
+    return f"{own} ({tz.utc_offset_label(local)}) = {occurrence.starts_at_utc:%H:%M} UTC"
+
+
 def _festival_text(edition: Edition, found: Meaning) -> str:
-    city = _city(found.tz_name)
+    place = city(found.tz_name)
     day = _day(found.local_day)
     if found.within_festival:
         return _(
             "On a festival date: %(day)s in %(city)s is a day of %(edition)s.",
             day=day,
-            city=city,
+            city=place,
             edition=edition.name,
         )
     dates = ", ".join(_day(d) for d in edition.days)
@@ -304,7 +360,7 @@ def _festival_text(edition: Edition, found: Meaning) -> str:
         edition=edition.name,
         dates=dates,
         day=day,
-        city=city,
+        city=place,
     )
 
 
@@ -333,7 +389,7 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
             "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
             "or later.",
             time=check.wall.strftime("%H:%M"),
-            city=_city(check.zone),
+            city=city(check.zone),
             day=_day(check.wall.date()),
             jump=jump.strftime("%H:%M"),
             after=after.strftime("%H:%M"),
@@ -346,7 +402,7 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
             "%(time)s happens twice in %(city)s on %(day)s, when the clocks go back. "
             "Choose which one you mean.",
             time=check.wall.strftime("%H:%M"),
-            city=_city(check.zone),
+            city=city(check.zone),
             day=_day(check.wall.date()),
         )
         return check

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, cookies
+from festival import auth, cookies, i18n
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.i18n import gettext as _
@@ -62,7 +62,14 @@ def redirect_uri(request: Request, provider: OidcProvider) -> str:
 
 
 def failed(request: Request, provider: OidcProvider, exc: errors.SignInError) -> Response:
-    context: dict[str, Any] = {"provider": provider, "message": exc.message, "code": exc.code}
+    context: dict[str, Any] = {
+        "provider": provider,
+        "message": exc.message,
+        "code": exc.code,
+        # The language switch leads to the sign-in page: the callback's query (the provider's
+        # free text, a used state) is never repeated in the page.
+        "languages": i18n.switch_links(auth.SIGNIN_PATH, []),
+    }
     return page(request, "auth/oidc_error.html", context, exc.status_code)
 
 

@@ -121,6 +121,7 @@ def _form_context(
         "errors": errors,
         "session": session,
         "zone_choices": zone_choices,
+        "occurrence_label": editor.occurrence_label,
         "kinds": vocabulary.KINDS,
         "audiences": vocabulary.AUDIENCES,
         "sdgs": [(n, labels.SDG_NAMES[n]) for n in vocabulary.SDGS],
@@ -316,13 +317,16 @@ async def time_json(request: Request) -> Response:
         "seen": checked.seen,
         "zone": checked.zone,
         "fold_for": checked.fold_key,
-        "sentence": found.sentence if found else "",
+        "sentence": checked.sentence,
         "starts_at_utc": found.starts_at_utc.isoformat() if found else None,
         "ends_at_utc": found.ends_at_utc.isoformat() if found else None,
         "within_festival": found.within_festival if found else None,
         "festival": checked.festival_text,
         "gap": list(checked.gap) if checked.gap else [],
-        "occurrences": [{"fold": o.fold, "label": o.label} for o in checked.occurrences],
+        "occurrences": [
+            {"fold": o.fold, "label": editor.occurrence_label(o, checked.zone)}
+            for o in checked.occurrences
+        ],
         "zones": [{"zone": m.zone, "label": m.label} for m in checked.zone_matches],
         "conflicts": notes,
     }

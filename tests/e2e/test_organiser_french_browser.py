@@ -1,9 +1,11 @@
 """An organiser whose browser speaks French, in Chromium at 390 px and 1280 px: signs in, meets
 the clocks' gap in French (the city named), takes the suggested time, saves the draft and
 publishes it, every page in French, without sideways scroll, and without a serious or critical
-axe violation. A real uvicorn server over a fresh SQLite database; Debian's Chromium driven by
-Playwright (``locale="fr-FR"``: the browser's own Accept-Language). Outside CI a missing
-Chromium or axe-core skips with the reason; in CI it fails.
+axe violation. Then every admin page, in French on a phone: the same checks.
+
+A real uvicorn server over a fresh SQLite database; Debian's Chromium driven by Playwright
+(``locale="fr-FR"``: the browser's own Accept-Language). Outside CI a missing Chromium or
+axe-core skips with the reason; in CI it fails.
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ pytestmark = pytest.mark.e2e
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 EMAIL = "amina@example.org"
+ADMIN_EMAIL = "ada@example.org"
+ADMIN_PAGES = (
+    "/admin",
+    "/admin/sessions",
+    "/admin/review",
+    "/admin/editions",
+    "/admin/editions/new",
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/people",
+    "/admin/audit",
+    "/admin/import",
+    "/admin/tz-check",
+    "/admin/invitations",
+    "/account",
+)
 PASSWORD = "une phrase de passe assez longue"
 NBSP = "\u00a0"
 TIMEOUT_MS = 15_000
@@ -94,6 +112,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
         assert account.id is not None and org.id is not None
         await accounts_store.add_membership(db, account.id, org.id, NOW)
+        await accounts_store.create_account(
+            db,
+            email=ADMIN_EMAIL,
+            name="Ada",
+            password_hash=passwords.hash_password_sync(PASSWORD),
+            now=NOW,
+            is_admin=True,
+        )
 
     with_db(settings, seed)
     app = create_app(settings, clock=FixedClock(NOW))
@@ -134,6 +160,14 @@ def audit(page: Any, axe: str, problems: dict[str, Any]) -> None:
     wide = overflow(page)
     if wide is not None:
         problems[f"scroll {path}"] = wide
+
+
+def sign_in(page: Any, server: Server, email: str) -> None:
+    page.goto(server.url + "/signin")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    page.wait_for_url(re.compile(r"/account"))
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -177,6 +211,7 @@ def test_an_organiser_in_french_creates_and_publishes_a_session(
         audit(page, axe, problems)
         page.get_by_role("button", name="Utiliser 03:00").click()
         page.get_by_role("heading", name="Vérifiez, puis enregistrez").wait_for()
+        meant = page.locator("#preview [data-meaning]").inner_text()
         page.get_by_role("button", name="Enregistrer le brouillon").click()
         page.wait_for_url(re.compile(r"/organiser/sessions/[0-9a-f-]+\?saved=1"))
         saved = page.get_by_role("status").first.inner_text()
@@ -189,7 +224,44 @@ def test_an_organiser_in_french_creates_and_publishes_a_session(
         context.close()
 
     assert gap == GAP_FR
+    assert meant == (
+        "dim. 14 mars 2027, 03:00 à Saint-Jean de Terre-Neuve (UTC−02:30) = 05:30 UTC = "
+        "00:30 à New York = 06:30 à Paris"
+    )
     assert summary.startswith(f"Rien n’a été enregistré. 1 point demande votre attention{NBSP}:")
     assert saved == "Enregistré."
     assert published == (f"Publiée{NBSP}: elle figure dans le programme, l’API et les calendriers.")
+    assert problems == {}
+
+
+def test_every_admin_page_in_french_on_a_phone(server: Server, browser: Any, axe: str) -> None:
+    context = browser.new_context(locale="fr-FR", viewport=VIEWPORTS["phone"])
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    problems: dict[str, Any] = {}
+    headings: dict[str, str] = {}
+    try:
+        sign_in(page, server, ADMIN_EMAIL)
+        for path in ADMIN_PAGES:
+            page.goto(server.url + path)
+            headings[path] = " ".join(page.locator("h1").first.inner_text().split())
+            audit(page, axe, problems)
+    finally:
+        context.close()
+
+    assert headings == {
+        "/admin": "Administration",
+        "/admin/sessions": "Sessions",
+        "/admin/review": "File de relecture",
+        "/admin/editions": "Éditions du festival",
+        "/admin/editions/new": "Nouvelle édition du festival",
+        "/admin/organisations": "Organisations",
+        "/admin/organisations/new": "Nouvelle organisation",
+        "/admin/people": "Personnes et rôles",
+        "/admin/audit": "Journal d’audit",
+        "/admin/import": "Importer des sessions depuis un fichier .ics",
+        "/admin/tz-check": "Vérification des fuseaux",
+        "/admin/invitations": "Inviter un organisateur",
+        "/account": "Votre compte",
+    }
     assert problems == {}

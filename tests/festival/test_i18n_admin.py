@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from starlette.testclient import TestClient
 
 from festival import i18n
 from festival.app import create_app
-from festival.editor import Typed, check_time
+from festival.editor import Typed, check_time, sentence
 from festival.models import Edition
 from festival.settings import Settings
+from scheduling import meaning
 from scheduling.clock import FixedClock
 from tests.festival import test_organiser as organiser
 from tests.festival.accounts_seed import PASSWORD, add_account
@@ -198,6 +200,21 @@ def test_editor_time_errors_follow_the_language_of_the_moment() -> None:
 
     assert french.startswith("01:30 n’existe pas à Londres le dim. 28 mars 2027")
     assert english.startswith("01:30 does not exist in London on Sun 28 Mar 2027")
+
+
+def test_the_meaning_of_a_time_is_said_in_french_with_cities_named() -> None:
+    found = meaning.explain(datetime(2027, 1, 24, 9, 0), "Asia/Kathmandu", 60)  # noqa: DTZ001
+
+    with i18n.use_locale("fr"):
+        french = sentence(found)
+    english = sentence(found)
+
+    assert french == (
+        "dim. 24 janv. 2027, 09:00 à Katmandou (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23) à "
+        "New York = 04:15 à Paris"
+    )
+    assert english == found.sentence
+    assert english.startswith("Sun 24 Jan 2027, 09:00 in Kathmandu (UTC+05:45) = 03:15 UTC")
 
 
 @pytest.fixture
