@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
+from festival.i18n import gettext as _
 from scheduling import tz
 from scheduling.errors import UnknownZoneError
 
@@ -65,7 +66,7 @@ class Fields:
         """A checkbox: ticked or not."""
         return self.values.get(name, "") in {"1", "on", "yes", "true"}
 
-    def date(self, name: str, message: str = "Give a date such as 2027-01-24.") -> date | None:
+    def date(self, name: str, message: str | None = None) -> date | None:
         """A calendar date, YYYY-MM-DD (what a browser's date input sends)."""
         value = self.values.get(name, "")
         try:
@@ -73,14 +74,14 @@ class Fields:
         except ValueError:
             parsed = None
         if parsed is None:
-            self.fail(name, message)
+            self.fail(name, message or _("Give a date such as 2027-01-24."))
         return parsed
 
-    def clock(self, name: str, message: str = "Give a time such as 09:30.") -> time | None:
+    def clock(self, name: str, message: str | None = None) -> time | None:
         """A wall-clock time, hours and minutes."""
         found = _CLOCK.fullmatch(self.values.get(name, ""))
         if found is None or int(found[1]) > 23 or int(found[2]) > 59:
-            self.fail(name, message)
+            self.fail(name, message or _("Give a time such as 09:30."))
             return None
         return time(int(found[1]), int(found[2]))
 
@@ -104,7 +105,7 @@ class Fields:
         try:
             return tz.canonical_name(value)
         except UnknownZoneError as exc:
-            self.fail(name, "Choose a time zone from the list." if not value else exc.message)
+            self.fail(name, _("Choose a time zone from the list.") if not value else exc.message)
             return None
 
 

@@ -8,7 +8,7 @@ translation table per locale, used by Jinja and by Python alike. A fuzzy or empt
 used: the English text shows instead (and ``scripts/i18n check`` fails).
 
 The language of a request, decided once by :class:`LocaleMiddleware` (HTTP and WebSocket):
-``?lang=xx`` (remembered in the ``lang`` cookie for a year) > the ``lang`` cookie >
+``?locale=xx`` (remembered in the ``lang`` cookie for a year) > the ``lang`` cookie >
 ``Accept-Language`` > English. It lives in a ContextVar for the request's task, so the one Jinja
 environment shared by every request, and ``_()`` anywhere in Python, translate into it.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -41,7 +41,8 @@ JS_DOMAIN = "room"
 LOCALE_DIR = Path(__file__).parent / "locale"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-QUERY = "lang"
+#: Not ``lang``: that is the session-language filter of the programme, toolkits, feeds, API.
+QUERY = "locale"
 #: Each language named in itself, for the language switch.
 NATIVE_NAMES: Mapping[str, str] = {"en": "English", "fr": "Français"}
 
@@ -76,6 +77,13 @@ class use_locale:  # noqa: N801 - used like a function: ``with use_locale("fr"):
 
     def __exit__(self, *exc: object) -> None:
         reset_locale(self.token)
+
+
+def english(function: Callable[..., str], *args: Any) -> str:
+    """``function(*args)`` in English: for data (the JSON API) that must not follow the
+    reader's language."""
+    with use_locale(DEFAULT):
+        return function(*args)
 
 
 def babel_locale() -> Locale:
@@ -225,6 +233,15 @@ class LazyString:
     def __hash__(self) -> int:
         return hash(self.message)
 
+    def __getattr__(self, name: str) -> Any:
+        # str's methods (``.strip()``, ``.upper()``) on the text of the moment.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
     def __mod__(self, other: Any) -> str:
         text: str = str(self) % other
         return text
@@ -281,7 +298,7 @@ def supported(code: str | None) -> str | None:
 
 
 def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: str) -> str:
-    """``?lang=`` > cookie > ``Accept-Language`` (Babel's negotiation) > English."""
+    """``?locale=`` > cookie > ``Accept-Language`` (Babel's negotiation) > English."""
     chosen = supported(query_lang) or supported(cookie_lang)
     if chosen:
         return chosen
@@ -310,7 +327,7 @@ UNVARIED_PREFIXES = ("/static/", "/media/", "/healthz", "/readyz", "/metrics")
 
 class LocaleMiddleware:
     """Pure ASGI: decides the language of each HTTP request and WebSocket, sets the ContextVar
-    (and ``scope["state"]["locale"]``), remembers ``?lang=`` in the ``lang`` cookie and adds
+    (and ``scope["state"]["locale"]``), remembers ``?locale=`` in the ``lang`` cookie and adds
     ``Vary: Accept-Language, Cookie`` to answers that depend on the language."""
 
     def __init__(self, app: ASGIApp, *, secure_cookie: bool = False) -> None:
@@ -364,7 +381,7 @@ def _add_vary(headers: MutableHeaders, *names: str) -> None:
 
 
 def switch_links(path: str, query: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The language switch: for each language, this page's URL with ``?lang=`` set."""
+    """The language switch: for each language, this page's URL with ``?locale=`` set."""
     from urllib.parse import urlencode
 
     keep = [(k, v) for k, v in query if k != QUERY]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from festival import i18n
+from festival.i18n import gettext as _
 from festival.settings import Settings
 from scheduling import ical
 from scheduling.slots import Slot
@@ -17,8 +20,31 @@ def safe_url(url: str) -> str:
 
 
 def site_links(settings: Settings) -> ical.SiteLinks:
-    """Where sessions live on this site (the live room is reached from the session page)."""
-    return ical.SiteLinks(settings.site_url, "/sessions/{uid}", "/sessions/{uid}")
+    """Where sessions live on this site (the live room is reached from the session page), and
+    the words of events in the current language."""
+    return ical.SiteLinks(settings.site_url, "/sessions/{uid}", "/sessions/{uid}", event_words())
+
+
+def event_words() -> ical.EventWords:
+    """The human text of calendar events in the current language (English: the core's own)."""
+    if i18n.current_locale() == i18n.DEFAULT:
+        return ical.EventWords()
+    return _event_words(i18n.current_locale())
+
+
+@functools.cache
+def _event_words(locale: str) -> ical.EventWords:
+    return ical.EventWords(
+        cancelled_note=_("This session is cancelled."),
+        join=_("Join: {url}"),
+        organised=_("Organised by {organisation}: {when}."),
+        # No day or month names: tz.organiser_time writes them in English.
+        when=_("%H:%M {label} on %Y-%m-%d"),
+        hosts=_("Hosts: {hosts}"),
+        languages=_("Languages: {languages}"),
+        details=_("Details: {url}"),
+        cancelled_title=_("Cancelled: {title}"),
+    )
 
 
 def edition_feed_path(slug: str, query: Sequence[tuple[str, str]] = ()) -> str:
@@ -27,7 +53,13 @@ def edition_feed_path(slug: str, query: Sequence[tuple[str, str]] = ()) -> str:
 
 
 def feed_links(settings: Settings, path: str) -> dict[str, str]:
-    """The three ways to use a feed: subscribe (webcal), by URL (https), download."""
+    """The three ways to use a feed: subscribe (webcal), by URL (https), download.
+
+    On a page in another language than English the feed's address asks for that language
+    (``locale=``), so that a calendar app, which sends no ``Accept-Language``, keeps it."""
+    if i18n.current_locale() != i18n.DEFAULT:
+        joiner = "&" if "?" in path else "?"
+        path += joiner + urlencode([(i18n.QUERY, i18n.current_locale())])
     https = settings.site_url + path
     joiner = "&" if "?" in path else "?"
     return {

@@ -4,6 +4,10 @@ Without ``SMTP_HOST`` a message is logged at WARNING on ``festival.mail`` with i
 (the link in it), so a small deployment can pass links on by hand. With it, the message goes
 through the server (STARTTLS and sign-in when configured), from a worker thread: ``smtplib``
 blocks.
+
+Callers write the subject and body with gettext in the language the mail is for (the
+request's, ``festival.i18n.current_locale()``; ``with i18n.use_locale(account.language)`` for
+someone else); the message says which in ``Content-Language``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from festival.i18n import current_locale
 from festival.settings import Settings, SmtpSettings
 
 log = logging.getLogger("festival.mail")
@@ -30,6 +35,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    #: The language subject and body are written in (BCP 47); the current one when not given.
+    language: str = ""
 
 
 class MailError(Exception):
@@ -43,6 +50,8 @@ def _message(smtp: SmtpSettings, mail: Mail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2].strip("> "))
     message.set_content(mail.body)
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = mail.language or current_locale()
     return message
 
 

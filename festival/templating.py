@@ -80,6 +80,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.filters["long_day"] = times.long_day
     env.filters["language"] = labels.language_name
     env.filters["kind_label"] = labels.kind_label
+    env.filters["region_label"] = labels.region_label
     env.filters["audience_label"] = labels.audience_label
     env.filters["sdg_label"] = labels.sdg_label
     env.filters["status_label"] = labels.status_label
@@ -95,9 +96,9 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["LICENCE_URLS"] = labels.LICENCE_URLS
     env.globals["toolkit_published"] = toolkit_published
     env.globals["site_url"] = settings.site_url
-    env.globals["city_name"] = tz.city_name
+    env.globals["city_name"] = times.city_name
     env.globals["zone_label"] = tz.zone_label
-    env.globals["organiser_time"] = tz.organiser_time
+    env.globals["organiser_time"] = times.organiser_time
     env.globals["format_range"] = times.format_range
     env.globals["zone_title"] = times.zone_title
     env.globals["zone_city"] = times.zone_city

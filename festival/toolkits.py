@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from festival.forms import MAX_TEXT, Fields
+from festival.i18n import gettext as _
 from festival.links import safe_url
 from festival.models import Organisation
 from festival.models.toolkits import Toolkit, ToolkitResource
@@ -126,7 +127,13 @@ def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
 def _single(params: Mapping[str, Sequence[str]], name: str) -> str:
     values = [v for v in params.get(name, ()) if v.strip()]
     if len(values) > 1:
-        raise FilterError(f"Parameter {name!r} is given {len(values)} times; give it once.")
+        raise FilterError(
+            _(
+                "Parameter %(name)s is given %(count)s times; give it once.",
+                name=repr(name),
+                count=len(values),
+            )
+        )
     return values[0].strip() if values else ""
 
 
@@ -134,34 +141,55 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
     """The library's filters from query parameters (repeated or comma-separated values)."""
     text = " ".join(_single(params, "q").split())
     if len(text) > MAX_QUERY:
-        raise FilterError(f"Parameter 'q' is {len(text)} characters long; at most {MAX_QUERY}.")
+        raise FilterError(
+            _(
+                "Parameter 'q' is %(length)s characters long; at most %(max)s.",
+                length=len(text),
+                max=MAX_QUERY,
+            )
+        )
     languages = frozenset(v.lower() for v in _values(params, "lang"))
     bad = sorted(v for v in languages if _LANGUAGE.fullmatch(v) is None)
     if bad:
         raise FilterError(
-            f"Invalid lang {', '.join(map(repr, bad))}; expected a 2 or 3 letter language code "
-            "such as 'fr'."
+            _(
+                "Invalid lang %(values)s; expected a 2 or 3 letter language code such as 'fr'.",
+                values=", ".join(map(repr, bad)),
+            )
         )
     groups = frozenset(_values(params, "audience"))
     bad = sorted(groups - set(vocabulary.AGE_GROUPS))
     if bad:
         raise FilterError(
-            f"Invalid audience {', '.join(map(repr, bad))}; allowed values: "
-            f"{', '.join(vocabulary.AGE_GROUPS)}."
+            _(
+                "Invalid audience %(values)s; allowed values: %(allowed)s.",
+                values=", ".join(map(repr, bad)),
+                allowed=", ".join(vocabulary.AGE_GROUPS),
+            )
         )
     sdgs: set[int] = set()
     for value in _values(params, "sdg"):
         if not value.isascii() or not value.isdigit() or int(value) not in vocabulary.SDGS:
             raise FilterError(
-                f"Invalid sdg {value!r}; allowed values: the Sustainable Development Goals 1 to 17."
+                _(
+                    "Invalid sdg %(value)s; allowed values: the Sustainable Development Goals"
+                    " 1 to 17.",
+                    value=repr(value),
+                )
             )
         sdgs.add(int(value))
     topics = frozenset(v.lower() for v in _values(params, "topic"))
     if any(len(t) > MAX_TOPIC_LENGTH for t in topics):
-        raise FilterError(f"A topic is at most {MAX_TOPIC_LENGTH} characters long.")
+        raise FilterError(_("A topic is at most %(max)s characters long.", max=MAX_TOPIC_LENGTH))
     sort = _single(params, "sort") or "newest"
     if sort not in SORTS:
-        raise FilterError(f"Invalid sort {sort!r}; allowed values: {', '.join(SORTS)}.")
+        raise FilterError(
+            _(
+                "Invalid sort %(sort)s; allowed values: %(allowed)s.",
+                sort=repr(sort),
+                allowed=", ".join(SORTS),
+            )
+        )
     return Filters(text, languages, groups, frozenset(sdgs), topics, sort)
 
 

@@ -16,9 +16,12 @@ from typing import Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
+from festival import zonenames
 from festival.errors import BadRequestError
+from festival.i18n import DEFAULT, current_locale
+from festival.i18n import gettext as _
 from festival.state import state
-from scheduling import tz, zonesearch
+from scheduling import tz
 from scheduling.errors import UnknownZoneError
 
 TZ_COOKIE = "tz"
@@ -54,11 +57,13 @@ def parse_instant(text: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequestError(
-            f"{text!r} is not an ISO 8601 instant such as 2027-01-24T12:00Z.", "request.invalid"
+            _("%(text)s is not an ISO 8601 instant such as 2027-01-24T12:00Z.", text=repr(text)),
+            "request.invalid",
         ) from None
     if moment.tzinfo is None:
         raise BadRequestError(
-            f"{text!r} has no UTC offset; write it as 2027-01-24T12:00Z.", "request.invalid"
+            _("%(text)s has no UTC offset; write it as 2027-01-24T12:00Z.", text=repr(text)),
+            "request.invalid",
         )
     return moment.astimezone(UTC)
 
@@ -103,11 +108,15 @@ def _typed_viewer(asked: str, cookie: str, now: datetime, refusal: str) -> Viewe
     """A page's ``?tz=`` that is not a zone name is what a person typed into the picker: a
     city, a country or a region, found with ``scheduling.zonesearch``. One zone: that zone.
     Several: the page stays in the remembered zone and the picker lists them. None: refused."""
-    found = zonesearch.resolve(asked[:100], now)
+    found = zonenames.resolve(asked[:100], now)
     if len(found) == 1:
         return Viewer(found[0].zone, "query", now, remember=found[0].zone != cookie)
     if not found:
-        message = f"{refusal} Type a city or a country, such as Kathmandu or India."
+        if current_locale() != DEFAULT:  # the core's refusal is English
+            refusal = _("%(asked)s is not a time zone.", asked=repr(asked[:100]))
+        message = _(
+            "%(refusal)s Type a city or a country, such as Kathmandu or India.", refusal=refusal
+        )
         return Viewer(UTC_ZONE, "default", now, error=message)
     current = _cookie_viewer(cookie, now)
     choices = tuple((match.zone, match.label) for match in found)

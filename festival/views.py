@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from festival.times import format_time, zone_title
+from festival.times import format_time, local_strftime, zone_title
 from festival.viewer import localize
 from scheduling import tz, window
 
@@ -125,7 +125,7 @@ def build_timeline(
             )
         )
         if local.hour % tick_every == 0:
-            day = f"{local:%a %d}" if local.hour < tick_every or not ticks else ""
+            day = local_strftime(local, "%a %d") if local.hour < tick_every or not ticks else ""
             ticks.append(Tick(x + bar_width / 2, f"{local:%H:%M}", day))
     step = max(1, -(-max_live // 4))
     gridlines = tuple(
@@ -168,6 +168,7 @@ class Banner:
     hours_left: float
     hours_until_start: float
     first_city: str  # where the day starts first
+    first_zone: str = ""  # its zone (pages in other languages name the city from CLDR)
 
 
 def banner_for(days: Sequence[date], now: datetime) -> Banner:
@@ -188,4 +189,5 @@ def banner_for(days: Sequence[date], now: datetime) -> Banner:
         chosen.hours_left,
         chosen.hours_until_start,
         tz.city_name(chosen.window.first_zone),
+        chosen.window.first_zone,
     )

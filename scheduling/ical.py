@@ -50,12 +50,29 @@ _SCAN_STEP = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
+class EventWords:
+    """The words an event's text is made of; English unless the caller gives a translation
+    (``str.format`` templates with the named fields shown)."""
+
+    cancelled_note: str = "This session is cancelled."
+    join: str = "Join: {url}"
+    organised: str = "Organised by {organisation}: {when}."
+    when: str = "%H:%M {label} on %a %d %b %Y"  # tz.organiser_time's pattern
+    hosts: str = "Hosts: {hosts}"
+    languages: str = "Languages: {languages}"
+    details: str = "Details: {url}"
+    cancelled_title: str = "Cancelled: {title}"
+
+
+@dataclass(frozen=True)
 class SiteLinks:
     """Where a session lives on the site; plain strings so the core needs no router."""
 
     site_url: str  # https://festival.example.org (no trailing slash)
     session_path: str = "/sessions/{uid}"
     room_path: str = "/sessions/{uid}/live"
+    #: The human text of events, in the feed's language (part of the rendered-event memo key).
+    words: EventWords = EventWords()
 
     @property
     def uid_domain(self) -> str:
@@ -222,20 +239,19 @@ def vtimezone(zone_name: str, first_day: date, last_day: date) -> Timezone:
 
 def _description(slot: Slot, links: SiteLinks) -> str:
     lines: list[str] = []
+    words = links.words
     if slot.status == SessionStatus.CANCELLED:
-        lines += ["This session is cancelled.", ""]
+        lines += [words.cancelled_note, ""]
     if slot.summary.strip():
         lines += [slot.summary.strip(), ""]
-    lines.append(f"Join: {links.join_url(slot)}")
-    when = tz.organiser_time(
-        slot.starts_at_utc, slot.tz_name, "%H:%M {label} on %a %d %b %Y", zone="name"
-    )
-    lines.append(f"Organised by {slot.organisation_name}: {when}.")
+    lines.append(words.join.format(url=links.join_url(slot)))
+    when = tz.organiser_time(slot.starts_at_utc, slot.tz_name, words.when, zone="name")
+    lines.append(words.organised.format(organisation=slot.organisation_name, when=when))
     if slot.hosts:
-        lines.append("Hosts: " + ", ".join(slot.hosts))
+        lines.append(words.hosts.format(hosts=", ".join(slot.hosts)))
     if slot.languages:
-        lines.append("Languages: " + ", ".join(slot.languages))
-    lines.append(f"Details: {links.session_url(slot.uid)}")
+        lines.append(words.languages.format(languages=", ".join(slot.languages)))
+    lines.append(words.details.format(url=links.session_url(slot.uid)))
     return "\n".join(lines)
 
 
@@ -254,7 +270,8 @@ def build_event(slot: Slot, links: SiteLinks) -> Event:
         event.add("DTSTART", tz.localize(slot.starts_at_utc, slot.tz_name))
         event.add("DTEND", tz.localize(slot.ends_at_utc, slot.tz_name))
     cancelled = slot.status == SessionStatus.CANCELLED
-    event.add("SUMMARY", f"Cancelled: {slot.title}" if cancelled else slot.title)
+    title = links.words.cancelled_title.format(title=slot.title) if cancelled else slot.title
+    event.add("SUMMARY", title)
     event.add("DESCRIPTION", _description(slot, links))
     event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("URL", links.session_url(slot.uid), parameters={"VALUE": "URI"})
@@ -365,7 +382,10 @@ def _short_details(slot: Slot, links: SiteLinks) -> str:
     if len(text) > 500:
         text = text[:497].rstrip() + "..."
     parts = [text] if text else []
-    parts += [f"Join: {links.join_url(slot)}", f"Details: {links.session_url(slot.uid)}"]
+    parts += [
+        links.words.join.format(url=links.join_url(slot)),
+        links.words.details.format(url=links.session_url(slot.uid)),
+    ]
     return "\n\n".join(parts)
 
 

@@ -174,9 +174,19 @@ def resolve(query: str, at: datetime, among: Sequence[Place] | None = None) -> l
     """What a name typed into a picker means: the zones ``search`` ranks best, all of them
     (``India``: Asia/Kolkata alone; ``St John``: Newfoundland; ``Argentina``: its twelve zones,
     for the person to choose from). Empty when nothing matches."""
+    return resolve_ranked(query, at, among)[1]
+
+
+def resolve_ranked(
+    query: str, at: datetime, among: Sequence[Place] | None = None
+) -> tuple[int | None, list[ZoneMatch]]:
+    """``resolve`` with how well the matches match (lower is better; ``None``: no match), to
+    choose between searches of the same query among differently named places."""
     ranked = _ranked(query, among)
-    best = [place for rank, _, place in ranked if rank == ranked[0][0]] if ranked else []
-    return [describe(place, at) for place in best[:MAX_RESULTS]]
+    if not ranked:
+        return None, []
+    best = [place for rank, _, place in ranked if rank == ranked[0][0]]
+    return ranked[0][0], [describe(place, at) for place in best[:MAX_RESULTS]]
 
 
 def _ranked(query: str, among: Sequence[Place] | None) -> list[tuple[int, str, Place]]:

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth, cookies
 from festival.db import session_scope
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.models import Agenda
 from festival.state import state
 from festival.stores import account_agendas
@@ -90,7 +91,7 @@ async def _form_uid(request: Request) -> tuple[str, str]:
     await auth.verify_csrf(request, form)
     uid = form.get("uid")
     if not isinstance(uid, str) or not uid.strip():
-        raise BadRequestError("Say which session (uid) to save or remove.", "agenda.invalid")
+        raise BadRequestError(_("Say which session (uid) to save or remove."), "agenda.invalid")
     next_value = form.get("next")
     return uid.strip(), (next_value if isinstance(next_value, str) else "")
 

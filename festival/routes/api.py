@@ -16,6 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import BadRequestError
+from festival.i18n import english
+from festival.i18n import gettext as _
 from festival.labels import country_name
 from festival.models import Edition, Organisation
 from festival.responses import JSONResponse
@@ -55,12 +57,23 @@ def requested_day(request: Request, edition: Edition) -> date | None:
         day = date.fromisoformat(raw)
     except ValueError:
         raise BadRequestError(
-            f"day {raw!r} is not a date; write it as YYYY-MM-DD, e.g. {edition.first_day}.",
+            _(
+                "day %(raw)s is not a date; write it as YYYY-MM-DD, e.g. %(first_day)s.",
+                raw=repr(raw),
+                first_day=edition.first_day,
+            ),
             "request.invalid",
         ) from None
     if day not in edition.days:
         dates = ", ".join(d.isoformat() for d in edition.days)
-        raise OutsideFestivalError(f"{day.isoformat()} is not a date of {edition.name} ({dates}).")
+        raise OutsideFestivalError(
+            _(
+                "%(day)s is not a date of %(name)s (%(dates)s).",
+                day=day.isoformat(),
+                name=edition.name,
+                dates=dates,
+            )
+        )
     return day
 
 
@@ -68,7 +81,11 @@ def requested_within(request: Request) -> int:
     raw = request.query_params.get("within", "60").strip()
     if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_WITHIN_MINUTES:
         raise FilterError(
-            f"Invalid within {raw!r}; expected a number of minutes from 0 to {MAX_WITHIN_MINUTES}."
+            _(
+                "Invalid within %(raw)s; expected a number of minutes from 0 to %(max)s.",
+                raw=repr(raw),
+                max=MAX_WITHIN_MINUTES,
+            )
         )
     return int(raw)
 
@@ -115,7 +132,8 @@ def organisation_json(request: Request, org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "kind": org.kind,
         "country": org.country,
-        "country_name": country_name(org.country),
+        # Data stays English whatever the reader's language (only error messages follow it).
+        "country_name": english(country_name, org.country),
         "tz": org.tz_name,
         "website": org.website,
         "description": org.description,

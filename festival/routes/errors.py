@@ -14,6 +14,7 @@ from starlette.routing import Match, Route
 
 from festival.auth.guards import SIGNIN_PATH
 from festival.errors import FestivalError, SignInRequiredError
+from festival.i18n import gettext as _
 from festival.responses import JSONResponse
 from festival.templating import render
 from scheduling.errors import SchedulingError
@@ -84,7 +85,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else "error"
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        message = "Nothing here. Check the address, or start from the festival home page."
+        message = _("Nothing here. Check the address, or start from the festival home page.")
     if exc.status_code == 405:
         # RFC 9110 §15.5.6: a 405 says which methods are allowed. (Inside a mount, such as the
         # static files, the routes above do not see the path; its own Allow stands.)
@@ -96,7 +97,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     return error_response(
-        request, 500, "server.error", "Something went wrong on our side. It has been logged."
+        request, 500, "server.error", _("Something went wrong on our side. It has been logged.")
     )
 
 

@@ -28,6 +28,8 @@ from starlette.routing import BaseRoute, Route
 
 from festival.errors import NotFoundError
 from festival.feedcache import RenderedFeed, feed_response, make_etag, readable_filename
+from festival.i18n import current_locale
+from festival.i18n import gettext as _
 from festival.labels import audience_label, kind_label, language_name
 from festival.links import edition_feed_path, feed_links, site_links
 from festival.models import Edition, EditionKind
@@ -68,6 +70,8 @@ async def _render(
     """The cached feed for ``key`` at ``version``, else ``await build()`` -> (body, modified)."""
     cache = state(request).feed_cache
     now = request_now(request)
+    # A feed's words are in the request's language: never serve one language's to another.
+    key = (key, current_locale())
     feed = cache.get(key, version, now)
     if feed is None:
         body, modified = await build()
@@ -108,7 +112,7 @@ def _filter_summary(filters: programme.Filters) -> str:
     parts += [language_name(code) for code in sorted(filters.languages)]
     parts += [kind_label(kind) for kind in sorted(filters.kinds)]
     parts += [audience_label(a) for a in sorted(filters.audiences)]
-    parts += [f"SDG {n}" for n in sorted(filters.sdgs)]
+    parts += [_("SDG %(n)s", n=n) for n in sorted(filters.sdgs)]
     parts += sorted(filters.organisations) + sorted(filters.countries)
     if filters.text:
         parts.append(f"“{filters.text}”")
@@ -219,8 +223,8 @@ async def agenda_feed(request: Request) -> Response:
             slots = await agenda_store.agenda_slots(db, record)
             settings = state(request).settings
             info = ical.CalendarInfo(
-                name="My #LearningPlanet agenda",
-                description="Sessions I saved at the #LearningPlanet Festival.",
+                name=_("My #LearningPlanet agenda"),
+                description=_("Sessions I saved at the #LearningPlanet Festival."),
                 url=settings.site_url + "/agenda",
                 source_url=settings.site_url + agenda.feed_path(token),
                 refresh_minutes=REFRESH_MINUTES,

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
 from festival.routes.agenda import agenda_token
@@ -138,7 +139,7 @@ async def _programme(request: Request, slug: str | None) -> Response:
     async with state(request).sessions() as db:
         edition = await store.get_edition(db, slug) if slug else await _default_edition(db, request)
         if edition is None:
-            raise NotFoundError("There is no festival edition yet.", "edition.not_found")
+            raise NotFoundError(_("There is no festival edition yet."), "edition.not_found")
         slots = await store.list_slots(db, edition, statuses=PUBLIC_STATUSES)
         token = agenda_token(request)
         agenda = await agenda_store.find_agenda(db, token) if token else None

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth
 from festival.db import session_scope
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.routes.agenda import AGENDA_COOKIE
 from festival.routes.oidc import page, text
 from festival.state import state
@@ -26,7 +27,7 @@ async def _own_account(request: Request) -> int:
     account = await auth.require_account(request)
     if account.id is None:
         raise BadRequestError(
-            "The ADMIN_PASSWORD sign-in has no account: create your admin account first.",
+            _("The ADMIN_PASSWORD sign-in has no account: create your admin account first."),
             "account.bootstrap",
         )
     return account.id

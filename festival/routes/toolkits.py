@@ -26,6 +26,8 @@ from festival import auth, filetypes, labels, links
 from festival import toolkits as rules
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import english
+from festival.i18n import gettext as _
 from festival.media import MediaError
 from festival.models.toolkits import ResourceKind, Toolkit, ToolkitResource
 from festival.responses import JSONResponse
@@ -52,7 +54,9 @@ async def visible_toolkit(request: Request, db: AsyncSession, slug: str) -> Tool
     if toolkit.status != store.PUBLISHED:
         account = await auth.current_account(request)
         if not auth.can_manage_organisation(account, toolkit.organisation_id):
-            raise NotFoundError(f"There is no toolkit called {slug!r}.", "toolkit.not_found")
+            raise NotFoundError(
+                _("There is no toolkit called %(slug)s.", slug=repr(slug)), "toolkit.not_found"
+            )
     return toolkit
 
 
@@ -117,7 +121,7 @@ async def resource(request: Request) -> Response:
             resource_id = int(request.path_params["resource_id"])
         except ValueError:
             raise NotFoundError(
-                "This toolkit has no such resource.", "resource.not_found"
+                _("This toolkit has no such resource."), "resource.not_found"
             ) from None
         found = await store.get_resource(db, toolkit, resource_id)
         if toolkit.status == store.PUBLISHED and request.method == "GET":
@@ -125,13 +129,13 @@ async def resource(request: Request) -> Response:
     if found.kind == ResourceKind.LINK.value:
         target = links.safe_url(found.url)
         if not target:
-            raise NotFoundError("This link cannot be followed.", "resource.not_found")
+            raise NotFoundError(_("This link cannot be followed."), "resource.not_found")
         return RedirectResponse(target, status_code=303)
     chunks = app.media.read(found.storage_key)
     try:
         first = await anext(chunks)
     except MediaError:
-        raise NotFoundError("This file is missing.", "resource.not_found") from None
+        raise NotFoundError(_("This file is missing."), "resource.not_found") from None
     except StopAsyncIteration:
         first = b""
 
@@ -184,7 +188,7 @@ def toolkit_json(request: Request, entry: rules.Entry) -> dict[str, Any]:
         "topics": list(t.topics),
         "licence": {
             "code": t.licence,
-            "name": labels.licence_label(t.licence),
+            "name": english(labels.licence_label, t.licence),  # data: not the reader's language
             "url": labels.LICENCE_URLS.get(t.licence),
         },
         "featured": t.featured,
@@ -235,7 +239,8 @@ async def api_detail(request: Request) -> Response:
         toolkit = await store.get_toolkit(db, request.path_params["slug"])
         if toolkit.status != store.PUBLISHED:  # the API is public: drafts do not exist here
             raise NotFoundError(
-                f"There is no toolkit called {toolkit.slug!r}.", "toolkit.not_found"
+                _("There is no toolkit called %(slug)s.", slug=repr(toolkit.slug)),
+                "toolkit.not_found",
             )
         entry = await store.entry(db, toolkit)
         sessions = await store.sessions_using(db, toolkit.id or 0)

@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket
 from festival import auth, cookies
 from festival.addresses import address_key
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.settings import Settings
 from festival.state import state
 from festival.stores import accounts as accounts_store
@@ -157,7 +158,9 @@ async def room_page(request: Request) -> Response:
     try:
         info = await state(request).hub.catalog.describe(name)
     except RoomError:
-        raise NotFoundError(f"There is no room called {name!r}.", "room.unknown") from None
+        raise NotFoundError(
+            _("There is no room called %(name)s.", name=repr(name)), "room.unknown"
+        ) from None
     settings = state(request).settings
     token = read_guest_token(request)
     session_uid = info.name.removeprefix("session-") if info.kind == "session" else None

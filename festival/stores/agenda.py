@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.models import (
     Agenda,
     AgendaItem,
@@ -80,7 +81,9 @@ async def _session_id(db: AsyncSession, uid: str) -> int:
     )
     row = result.first()
     if row is None or row[1] not in PUBLIC_STATUSES:
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     session_id: int = row[0]
     return session_id
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.links import safe_url
 from festival.models import Edition, FestivalSession, Organisation
 from scheduling.slots import Slot
@@ -80,7 +81,9 @@ async def get_edition(db: AsyncSession, slug: str) -> Edition:
     result = await db.execute(select(Edition).where(col(Edition.slug) == slug))
     edition = result.scalar_one_or_none()
     if edition is None:
-        raise NotFoundError(f"There is no festival edition called {slug!r}.", "edition.not_found")
+        raise NotFoundError(
+            _("There is no festival edition called %(slug)s.", slug=repr(slug)), "edition.not_found"
+        )
     return edition
 
 
@@ -93,7 +96,10 @@ async def get_organisation(db: AsyncSession, slug: str) -> Organisation:
     result = await db.execute(select(Organisation).where(col(Organisation.slug) == slug))
     org = result.scalar_one_or_none()
     if org is None:
-        raise NotFoundError(f"There is no organisation called {slug!r}.", "organisation.not_found")
+        raise NotFoundError(
+            _("There is no organisation called %(slug)s.", slug=repr(slug)),
+            "organisation.not_found",
+        )
     return org
 
 
@@ -142,7 +148,9 @@ async def get_slot(db: AsyncSession, uid: str, include_drafts: bool = False) -> 
     result = await db.execute(slot_query().where(col(FestivalSession.uid) == uid))
     found = result.first()
     if found is None or (found.status not in PUBLIC_STATUSES and not include_drafts):
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     return to_slot(found)
 
 
@@ -150,7 +158,9 @@ async def get_session_row(db: AsyncSession, uid: str) -> FestivalSession:
     result = await db.execute(select(FestivalSession).where(col(FestivalSession.uid) == uid))
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     return row
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from festival.errors import NotFoundError as FestivalNotFound
+from festival.i18n import gettext
 from festival.models.rooms import RoomAudit, RoomEvent
 from festival.stores import programme
 from realtime.channels import RoomKind, parse_room_name
@@ -178,7 +179,9 @@ class DatabaseCatalog:
                     return RoomInfo(room, f"{edition.name} lobby", RoomKind.LOBBY.value)
                 slot = await programme.get_slot(db, name.key)
         except FestivalNotFound:
-            raise NotFoundError(f"There is no room called {room!r}.", "room.unknown") from None
+            raise NotFoundError(
+                gettext("There is no room called %(room)s.", room=repr(room)), "room.unknown"
+            ) from None
         ends = slot.ends_at_utc
         if slot.cancelled_at_utc is not None:
             ends = min(ends, slot.cancelled_at_utc)  # a cancelled session's room is over

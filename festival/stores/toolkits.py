@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.models import FestivalSession, Organisation
 from festival.models.toolkits import ResourceKind, SessionToolkit, Toolkit, ToolkitResource
 from festival.stores.programme import slot_query, to_slot
@@ -36,7 +37,9 @@ async def get_toolkit(db: AsyncSession, slug: str, *, lock: bool = False) -> Too
         query = query.with_for_update()
     found = (await db.execute(query)).scalar_one_or_none()
     if found is None:
-        raise NotFoundError(f"There is no toolkit called {slug!r}.", "toolkit.not_found")
+        raise NotFoundError(
+            _("There is no toolkit called %(slug)s.", slug=repr(slug)), "toolkit.not_found"
+        )
     return found
 
 
@@ -138,7 +141,7 @@ async def attachable(db: AsyncSession, organisation_id: int) -> list[Toolkit]:
 async def get_resource(db: AsyncSession, toolkit: Toolkit, resource_id: int) -> ToolkitResource:
     found = await db.get(ToolkitResource, resource_id)
     if found is None or found.toolkit_id != toolkit.id:
-        raise NotFoundError("This toolkit has no such resource.", "resource.not_found")
+        raise NotFoundError(_("This toolkit has no such resource."), "resource.not_found")
     return found
 
 

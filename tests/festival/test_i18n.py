@@ -1,4 +1,4 @@
-"""The language of a request: ``?lang=`` > ``lang`` cookie > ``Accept-Language`` > English;
+"""The language of a request: ``?locale=`` > ``lang`` cookie > ``Accept-Language`` > English;
 pages in French; the language switch; the JavaScript catalogue."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_english_by_default_and_french_from_accept_language(client: TestClient) 
 
 
 def test_lang_query_sets_a_cookie_that_beats_the_header(client: TestClient) -> None:
-    response = client.get("/celebrations?lang=fr", headers={"Accept-Language": "en"})
+    response = client.get("/celebrations?locale=fr", headers={"Accept-Language": "en"})
     assert lang_of(response.text) == "fr"
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("lang=fr;")
@@ -70,12 +70,12 @@ def test_lang_query_sets_a_cookie_that_beats_the_header(client: TestClient) -> N
     again = client.get("/celebrations", headers={"Accept-Language": "en"})
     assert lang_of(again.text) == "fr"
     assert "lang=" not in again.headers.get("set-cookie", "")
-    back = client.get("/celebrations?lang=en")
+    back = client.get("/celebrations?locale=en")
     assert lang_of(back.text) == "en" and back.headers["set-cookie"].startswith("lang=en;")
 
 
 def test_an_invalid_lang_is_ignored(client: TestClient) -> None:
-    response = client.get("/celebrations?lang=xx", headers={"Accept-Language": "fr"})
+    response = client.get("/celebrations?locale=xx", headers={"Accept-Language": "fr"})
     assert lang_of(response.text) == "fr"
     assert "set-cookie" not in response.headers or "lang=" not in response.headers["set-cookie"]
     injected = client.get("/celebrations", headers={"Cookie": "lang=<script>"})
@@ -83,13 +83,13 @@ def test_an_invalid_lang_is_ignored(client: TestClient) -> None:
 
 
 def test_the_language_switch_keeps_the_path_and_query(client: TestClient) -> None:
-    html = client.get("/celebrations?tz=Asia/Kathmandu&lang=fr").text
+    html = client.get("/celebrations?tz=Asia/Kathmandu&lang=es&locale=fr").text
     switch = re.search(r'<nav class="language-switch"[^>]*>(.*?)</nav>', html, re.S)
     assert switch, html
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)"[^>]*>([^<]+)</a>', switch.group(1))
     assert links == [
-        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=en", "en", "English"),
-        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=fr", "fr", "Français"),
+        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=es&amp;locale=en", "en", "English"),
+        ("/celebrations?tz=Asia%2FKathmandu&amp;lang=es&amp;locale=fr", "fr", "Français"),
     ]
     assert 'aria-current="true">Français' in switch.group(1)
     assert 'aria-label="Langue"' in html
@@ -104,7 +104,7 @@ def test_the_js_catalogue_is_json_of_the_current_language(client: TestClient) ->
         return json.loads(match.group(1))
 
     assert catalogue(client.get("/celebrations").text) == {}
-    french = catalogue(client.get("/celebrations?lang=fr").text)
+    french = catalogue(client.get("/celebrations?locale=fr").text)
     assert french == i18n._js_table("fr")
     assert isinstance(french, dict)
 
@@ -145,3 +145,172 @@ def test_websocket_scope_gets_the_locale() -> None:
     asyncio.run(middleware(scope, None, None))  # type: ignore[arg-type]
     assert seen == ["fr", "fr"]
     assert i18n.current_locale() == "en"
+
+
+def test_a_french_page_names_the_zone_with_cldr_city_and_french_dates(
+    demo_client: TestClient,
+) -> None:
+    english = demo_client.get("/", params={"tz": "Asia/Kathmandu"})
+    french = demo_client.get(
+        "/", params={"tz": "Asia/Kathmandu"}, headers={"Accept-Language": "fr"}
+    )
+    assert english.status_code == french.status_code == 200
+    assert lang_of(french.text) == "fr"
+    assert "Katmandou (UTC+05:45)" in french.text
+    assert "Kathmandu (UTC+05:45)" in english.text and "Katmandou" not in english.text
+    assert "En direct dans le monde" in french.text and "Live now around the world" in english.text
+    # Dates from CLDR: French day and month names, never English ones.
+    assert re.search(r"(dim|lun|mar|mer|jeu|ven|sam)\. \d\d (janv|févr)\.", french.text)
+    assert not re.search(r"\b(Sun|Mon|Sat) \d\d Jan\b", french.text)
+    # The footer says the zone in French, with the city.
+    assert "Heures affichées\u00a0: Katmandou (UTC+05:45)." in french.text
+
+
+def test_an_api_error_keeps_its_code_and_says_it_in_french(demo_client: TestClient) -> None:
+    path = "/api/editions/no-such-edition/sessions"
+    english = demo_client.get(path)
+    french = demo_client.get(path, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert english.status_code == french.status_code == 404
+    assert english.json()["error"]["code"] == french.json()["error"]["code"] == "edition.not_found"
+    assert english.json()["error"]["message"] == (
+        "There is no festival edition called 'no-such-edition'."
+    )
+    assert french.json()["error"]["message"] == (
+        "Il n’existe pas d’édition du festival appelée 'no-such-edition'."
+    )
+    assert "Accept-Language" in french.headers["vary"]
+
+
+def test_the_error_page_is_french(client: TestClient) -> None:
+    page = client.get("/no/such/page", headers={"Accept-Language": "fr"})
+    assert page.status_code == 404
+    assert "<h1>Introuvable</h1>" in page.text
+    assert "Code d’erreur\u00a0: <code>" in page.text
+
+
+def test_session_titles_carry_the_session_language(demo_client: TestClient) -> None:
+    sessions = demo_client.get("/api/editions/learningplanet-2027/sessions").json()["sessions"]
+    spanish = next(s for s in sessions if s["languages"][0] == "es")
+    page = demo_client.get(f"/sessions/{spanish['uid']}", headers={"Accept-Language": "fr"})
+    assert lang_of(page.text) == "fr"
+    assert '<h1 id="session-title" dir="auto" lang="es">' in page.text
+    assert "espagnol" in page.text  # the language's name, from CLDR in French
+
+
+def test_feeds_in_french_parse_and_never_reach_an_english_reader(
+    demo_client: TestClient, demo_settings: object
+) -> None:
+    from icalendar import Calendar
+
+    from tests.festival.test_agenda import feed_url, published_uids, save
+
+    path = "/editions/learningplanet-2027/calendar.ics"
+    # French first, so that an English copy could only come from a cache mixing languages.
+    french = demo_client.get(path, headers={"Accept-Language": "fr"})
+    english = demo_client.get(path)
+    assert french.status_code == english.status_code == 200
+    assert (
+        french.headers["content-language"] == "fr" and english.headers["content-language"] == "en"
+    )
+    assert "Accept-Language" in english.headers["vary"]
+    fr_events = Calendar.from_ical(french.content).walk("VEVENT")
+    en_events = Calendar.from_ical(english.content).walk("VEVENT")
+    assert len(fr_events) == len(en_events) > 10
+    assert all("Organisée par" in str(e["DESCRIPTION"]) for e in fr_events)
+    assert all("Organised by" in str(e["DESCRIPTION"]) for e in en_events)
+    assert not any("Organisée" in str(e["DESCRIPTION"]) for e in en_events)
+    assert french.headers["etag"] != english.headers["etag"]
+
+    # A personal agenda: its title is French when asked in French (?locale=, as its links say).
+    save(demo_client, published_uids(demo_settings, 1)[0])  # type: ignore[arg-type]
+    agenda_path = feed_url(demo_client)
+    agenda_fr = Calendar.from_ical(demo_client.get(agenda_path + "?locale=fr").content)
+    assert str(agenda_fr["X-WR-CALNAME"]) == "Mon agenda #LearningPlanet"
+    demo_client.cookies.clear()
+    agenda_en = Calendar.from_ical(demo_client.get(agenda_path).content)
+    assert str(agenda_en["X-WR-CALNAME"]) == "My #LearningPlanet agenda"
+
+
+def test_feed_links_on_a_french_page_ask_for_french(demo_client: TestClient) -> None:
+    path = "/editions/learningplanet-2027/calendar"
+    french = demo_client.get(path, headers={"Accept-Language": "fr"}).text
+    english = demo_client.get(path).text
+    assert "Tout le festival" in french
+    assert "/editions/learningplanet-2027/calendar.ics?locale=fr" in french
+    assert "/editions/learningplanet-2027/calendar.ics?download=1" in english
+    assert "locale=" not in english.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_mail_says_its_language() -> None:
+    from email import message_from_bytes
+
+    from festival.mail import Mail, _message
+    from festival.settings import SmtpSettings
+
+    smtp = SmtpSettings("127.0.0.1", sender="Festival <festival@example.org>")
+    english = _message(smtp, Mail("a@example.org", "Hello", "Body"))
+    with i18n.use_locale("fr"):
+        french = _message(smtp, Mail("a@example.org", "Bonjour", "Corps"))
+        chosen = _message(smtp, Mail("a@example.org", "Hi", "Body", language="en"))
+    assert english["Content-Language"] == "en"
+    assert french["Content-Language"] == "fr"
+    assert chosen["Content-Language"] == "en"
+    assert message_from_bytes(french.as_bytes())["Subject"] == "Bonjour"
+
+
+def test_the_zone_picker_finds_french_names_on_a_french_page(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    page = demo_client.get("/programme", params={"tz": "Katmandou"}, headers=french)
+    assert page.status_code == 200
+    assert 'data-viewer-zone="Asia/Kathmandu"' in page.text
+    assert "Katmandou (UTC+05:45)" in page.text
+    # English names still work on a French page, French ones in English do not.
+    assert 'data-viewer-zone="Asia/Kolkata"' in (
+        demo_client.get("/programme", params={"tz": "Inde"}, headers=french).text
+    )
+    assert 'data-viewer-zone="Asia/Kolkata"' in (
+        demo_client.get("/programme", params={"tz": "India"}, headers=french).text
+    )
+    demo_client.cookies.clear()
+    english = demo_client.get("/programme", params={"tz": "Katmandou"})
+    assert english.status_code == 400 and "Type a city or a country" in english.text
+    refused = demo_client.get("/programme", params={"tz": "Atlantis"}, headers=french)
+    assert refused.status_code == 400
+    assert "&#39;Atlantis&#39; n’est pas un fuseau horaire. Saisissez une ville ou un pays" in (
+        refused.text
+    )
+    several = demo_client.get("/programme", params={"tz": "Argentine"}, headers=french)
+    assert "fuseaux correspondent à «\u00a0Argentine\u00a0»" in several.text
+    assert "Ushuaïa" in several.text or "Ushuaia" in several.text
+
+
+def test_the_organisers_time_reads_in_french(demo_client: TestClient) -> None:
+    sessions = demo_client.get("/api/editions/learningplanet-2027/sessions").json()["sessions"]
+    kathmandu = next(s for s in sessions if s["local"]["tz"] == "Asia/Kathmandu")
+    path = f"/sessions/{kathmandu['uid']}"
+    french = demo_client.get(
+        path, params={"tz": "Africa/Nairobi"}, headers={"Accept-Language": "fr"}
+    )
+    english = demo_client.get(path, params={"tz": "Africa/Nairobi"})
+    organiser_fr = re.search(r"<dd data-organiser-time>([^<]+)</dd>", french.text)
+    organiser_en = re.search(r"<dd data-organiser-time>([^<]+)</dd>", english.text)
+    assert organiser_fr and organiser_en
+    assert re.fullmatch(
+        r"(dim|lun|mar|mer|jeu|ven|sam)\. \d\d janv\., \d\d:\d\d, "
+        r"heure de Katmandou \(UTC\+05:45\)",
+        organiser_fr.group(1),
+    ), organiser_fr.group(1)
+    assert re.fullmatch(
+        r"(Sun|Mon|Sat) \d\d Jan, \d\d:\d\d in Kathmandu \(UTC\+05:45\)", organiser_en.group(1)
+    ), organiser_en.group(1)
+    assert "Heure de l’organisateur" in french.text
+
+
+def test_api_data_stays_english_for_a_french_reader(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    english = demo_client.get("/api/organisations").json()
+    in_french = demo_client.get("/api/organisations", headers=french).json()
+    assert english == in_french
+    toolkits = demo_client.get("/api/toolkits", headers=french).json()
+    assert toolkits == demo_client.get("/api/toolkits").json()
+    assert "Ethiopia" in str(english) and "Éthiopie" not in str(in_french)

@@ -416,7 +416,11 @@ def test_session_page_shows_viewer_and_organiser_time(demo_client: TestClient) -
 
     assert response.status_code == 200
     html = response.text
-    assert f'<h1 id="session-title" dir="auto">{escaped(session["title"])}</h1>' in html
+    # The title is in the session's own language (its first), whatever the page's language.
+    held_in = session["languages"][0]
+    assert (
+        f'<h1 id="session-title" dir="auto" lang="{held_in}">{escaped(session["title"])}</h1>'
+    ) in html
     assert f"{local:%a %d %b, %H:%M} in Kathmandu (UTC+05:45)" in html
     start = tz.localize(utc(session["starts_at_utc"]), "America/St_Johns")
     assert f"{start:%a %d %b, %H:%M}" in html and "St Johns (UTC−03:30)" in html

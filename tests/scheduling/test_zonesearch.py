@@ -173,3 +173,16 @@ def test_place_of_a_zone_and_of_an_alias() -> None:
     assert zonesearch.place_of("Asia/Kathmandu").countries == ("Nepal",)
     with pytest.raises(UnknownZoneError):
         zonesearch.place_of("Etc/GMT+5")
+
+
+def test_resolve_ranked_says_how_well_the_best_matches_match() -> None:
+    city_rank, by_city = zonesearch.resolve_ranked("Kathmandu", JANUARY)
+    country_rank, by_country = zonesearch.resolve_ranked("Nepal", JANUARY)
+    prefix_rank, _ = zonesearch.resolve_ranked("Kathm", JANUARY)
+
+    assert [m.zone for m in by_city] == [m.zone for m in by_country] == ["Asia/Kathmandu"]
+    assert city_rank is not None and country_rank is not None and prefix_rank is not None
+    assert city_rank < country_rank < prefix_rank
+    assert zonesearch.resolve_ranked("Atlantis", JANUARY) == (None, [])
+    assert zonesearch.resolve("Nepal", JANUARY) == by_country
+    assert zonesearch.resolve("Atlantis", JANUARY) == []
