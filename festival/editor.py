@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from babel.dates import format_date, get_timezone_location
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from festival import sessions, times
@@ -30,6 +30,7 @@ from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import accounts as accounts_store
 from festival.stores import organisers as store
+from festival.workflow import N_
 from scheduling import conflicts, meaning, tz, vocabulary, zonesearch
 from scheduling.clock import Clock
 from scheduling.errors import AmbiguousTimeError, NonexistentTimeError
@@ -66,6 +67,13 @@ _HOST_SPLIT = re.compile(r"[\n,;]+")
 #: What organisers type for a fixed offset: UTC, GMT+3, UTC-05:00, Etc/GMT-5, +0545.
 _FIXED = re.compile(r"(?i)(etc/)?(utc|gmt|z|zulu)?\s*([+-−]\s*\d{1,2}(:?\d\d)?)?")
 MAX_HOST_NAME = 120
+#: festival.sessions' field problems as the form shows them, marked for translation.
+FIELD_PROBLEMS: tuple[str, ...] = (
+    N_("A title is required."),
+    N_("Give languages as two- or three-letter codes such as en, fr, sw."),
+    N_("SDG tags are numbers from 1 to 17."),
+    N_("The duration must be between 5 minutes and 24 hours."),
+)
 
 
 @dataclass
@@ -288,63 +296,48 @@ def long_date(day: date) -> str:
     return format_date(day, "d MMMM y", locale=current_locale())
 
 
-def city(zone_name: str) -> str:
-    """The zone's city in the page's language: ``Kathmandu``, ``Londres`` (CLDR's name when
-    the language is not English, the site's own name otherwise)."""
-    if current_locale() != "en":
-        try:
-            return str(get_timezone_location(zone_name, locale=current_locale(), return_city=True))
-        except LookupError:  # a zone CLDR does not know: the site's own name
-            pass
-    return tz.city_name(zone_name)
-
-
 def _elsewhere(instant: datetime, zone_name: str, own_day: date) -> str:
-    """``22:15 (sam. 23) à New York``: the day is said only when it is not the organiser's."""
+    """``22:15 (sam. 23), heure de New York``: the day is said only when it is not the
+    organiser's."""
     local = tz.localize(instant, zone_name)
     clock = local.strftime("%H:%M")
     if local.date() != own_day:
         clock += f" ({format_date(local.date(), 'EEE d', locale=current_locale())})"
     if zone_name == tz.VIEWER_UTC:
         return f"{clock} UTC" if local.date() == own_day else clock.replace(" (", " UTC (", 1)
-    return _("%(time)s in %(city)s", time=clock, city=city(zone_name))
+    return _("%(time)s in %(city)s", time=clock, city=times.city_name(zone_name))
 
 
 def sentence(found: Meaning) -> str:
-    """The meaning's one line in the page's language: ``dim. 24 janv. 2027, 09:00 à Katmandou
-    (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23) à New York = 04:15 à Paris`` (English: as
-    ``scheduling.meaning`` says it)."""
+    """The meaning's one line in the page's language: ``dim. 24 janv. 2027, 09:00, heure de
+    Katmandou (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23), heure de New York = …`` (English: as
+    ``scheduling.meaning`` says it; times.organiser_time names the zones)."""
     if current_locale() == "en":
         return found.sentence
-    own = tz.localize(found.starts_at_utc, found.tz_name)
-    when = format_date(own.date(), "EEE d MMM y", locale=current_locale())
+    own_day = tz.localize(found.starts_at_utc, found.tz_name).date()
     parts = [
-        _(
-            "%(time)s in %(city)s",
-            time=f"{when}, {own:%H:%M}",
-            city=city(found.tz_name),
-        )
-        + f" ({tz.utc_offset_label(own)})"
+        times.organiser_time(
+            found.starts_at_utc, found.tz_name, meaning.OWN_PATTERN, zone="offset"
+        ),
+        _elsewhere(found.starts_at_utc, tz.VIEWER_UTC, own_day),
     ]
-    parts.append(_elsewhere(found.starts_at_utc, tz.VIEWER_UTC, own.date()))
     for reference in meaning.REFERENCE_ZONES:
         if tz.canonical_name(reference) != found.tz_name:
-            parts.append(_elsewhere(found.starts_at_utc, reference, own.date()))
+            parts.append(_elsewhere(found.starts_at_utc, reference, own_day))
     return " = ".join(parts)
 
 
 def occurrence_label(occurrence: Occurrence, zone_name: str) -> str:
-    """``01:30 à Saint-Jean de Terre-Neuve (UTC−02:30) = 04:00 UTC`` (English: as
+    """``01:30, heure de Saint-Jean de Terre-Neuve (UTC−02:30) = 04:00 UTC`` (English: as
     ``scheduling.meaning`` says it)."""
     if current_locale() == "en":
         return occurrence.label
-    local = tz.localize(occurrence.starts_at_utc, zone_name)
-    own = _("%(time)s in %(city)s", time=local.strftime("%H:%M"), city=city(zone_name))
-    return f"{own} ({tz.utc_offset_label(local)}) = {occurrence.starts_at_utc:%H:%M} UTC"
+    own = times.organiser_time(occurrence.starts_at_utc, zone_name, "%H:%M", zone="offset")
+    return f"{own} = {occurrence.starts_at_utc:%H:%M} UTC"
 
 
 def _festival_text(edition: Edition, found: Meaning) -> str:
-    place = city(found.tz_name)
+    place = times.city_name(found.tz_name)
     day = _day(found.local_day)
     if found.within_festival:
         return _(
@@ -389,7 +382,7 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
             "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
             "or later.",
             time=check.wall.strftime("%H:%M"),
-            city=city(check.zone),
+            city=times.city_name(check.zone),
             day=_day(check.wall.date()),
             jump=jump.strftime("%H:%M"),
             after=after.strftime("%H:%M"),
@@ -402,7 +395,7 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
             "%(time)s happens twice in %(city)s on %(day)s, when the clocks go back. "
             "Choose which one you mean.",
             time=check.wall.strftime("%H:%M"),
-            city=city(check.zone),
+            city=times.city_name(check.zone),
             day=_day(check.wall.date()),
         )
         return check
@@ -583,7 +576,10 @@ async def check(
         fold=time_check.meaning.fold if time_check.meaning else None,
     )
     for name, problem in sessions.field_problems(data).items():
-        errors.setdefault(FORM_NAMES.get(name, name), problem[0].upper() + problem[1:] + ".")
+        sentence_of = problem[0].upper() + problem[1:] + "."
+        # festival.sessions says its rules in English; those with no number in them have
+        # their translation here (FIELD_PROBLEMS); the others stay as the rules say them.
+        errors.setdefault(FORM_NAMES.get(name, name), _(sentence_of))
     found = Checked(typed, time_check, errors, edition, host_ids=host_ids)
     if errors or time_check.meaning is None:
         return found

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from festival import editor, labels, mail, organisations, sessions
+from festival import editor, labels, mail, organisations, sessions, times
 from festival.auth.account import Account
 from festival.errors import FestivalError, NotFoundError
 from festival.forms import MAX_TEXT, Fields, wall_time
@@ -173,7 +173,7 @@ def read_form(fields: Fields, editions: list[Edition]) -> Reading:
                 "%(time)s happens twice that night in %(city)s, when the clocks go back: "
                 "choose which one you mean.",
                 time=wall.strftime("%H:%M"),
-                city=editor.city(org.tz_name),
+                city=times.city_name(org.tz_name),
             ),
         )
         return Reading(None, _occurrences(exc))

@@ -225,8 +225,8 @@ def test_an_organiser_in_french_creates_and_publishes_a_session(
 
     assert gap == GAP_FR
     assert meant == (
-        "dim. 14 mars 2027, 03:00 à Saint-Jean de Terre-Neuve (UTC−02:30) = 05:30 UTC = "
-        "00:30 à New York = 06:30 à Paris"
+        "dim. 14 mars 2027, 03:00, heure de Saint-Jean de Terre-Neuve (UTC−02:30) = 05:30 "
+        "UTC = 00:30, heure de New York = 06:30, heure de Paris"
     )
     assert summary.startswith(f"Rien n’a été enregistré. 1 point demande votre attention{NBSP}:")
     assert saved == "Enregistré."

@@ -174,6 +174,15 @@ def test_a_gap_is_refused_in_french_with_the_city_named(world: World, french: Te
     assert ">Utiliser 03:00</button>" in response.text
 
 
+def test_an_empty_title_is_refused_in_french(world: World, french: TestClient) -> None:
+    sign_in_as(french, world, world.organiser_a)
+
+    response = post_new(french, form(title=""))
+
+    assert response.status_code == 400
+    assert field_error(response.text, "title") == "Un titre est obligatoire."
+
+
 def test_a_time_that_happens_twice_is_asked_in_french(world: World, french: TestClient) -> None:
     sign_in_as(french, world, world.organiser_a)
 
@@ -210,8 +219,8 @@ def test_the_meaning_of_a_time_is_said_in_french_with_cities_named() -> None:
     english = sentence(found)
 
     assert french == (
-        "dim. 24 janv. 2027, 09:00 à Katmandou (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23) à "
-        "New York = 04:15 à Paris"
+        "dim. 24 janv. 2027, 09:00, heure de Katmandou (UTC+05:45) = 03:15 UTC = 22:15 "
+        "(sam. 23), heure de New York = 04:15, heure de Paris"
     )
     assert english == found.sentence
     assert english.startswith("Sun 24 Jan 2027, 09:00 in Kathmandu (UTC+05:45) = 03:15 UTC")
