@@ -215,12 +215,20 @@ async def invitations_page(request: Request) -> Response:
             link = f"{app.settings.site_url}/invite/{token}"
             message = mail.Mail(
                 to=address,
-                subject=f"You are invited to organise {org.name} at the #LearningPlanet Festival",
-                body=(
-                    f"Hello {kept['name'] or address},\n\n"
-                    f"{account.name} invites you to organise the sessions of {org.name} in "
+                # In the inviting admin's language (the invitee's is not known yet).
+                subject=_(
+                    "You are invited to organise %(organisation)s at the #LearningPlanet Festival",
+                    organisation=org.name,
+                ),
+                body=_(
+                    "Hello %(name)s,\n\n"
+                    "%(admin)s invites you to organise the sessions of %(organisation)s in "
                     "the #LearningPlanet Festival programme. Open this link to choose your "
-                    f"password; it works once, for seven days:\n\n{link}\n"
+                    "password; it works once, for seven days:\n\n%(link)s\n",
+                    name=kept["name"] or address,
+                    admin=account.name,
+                    organisation=org.name,
+                    link=link,
                 ),
             )
             # Sent before the invitation is saved: a mail that cannot go saves nothing.

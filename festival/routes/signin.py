@@ -157,13 +157,16 @@ async def reset_request(request: Request) -> Response:
             token = await resets.create_reset(db, row.id, app.clock.now())
             message = mail.Mail(
                 to=row.email,
-                subject="Reset your #LearningPlanet Festival password",
-                body=(
-                    f"Hello {row.display_name},\n\n"
+                # In the language of the page the reset was asked from.
+                subject=_("Reset your #LearningPlanet Festival password"),
+                body=_(
+                    "Hello %(name)s,\n\n"
                     "Someone (we hope you) asked to reset the password of your festival "
                     "account. Open this link to choose a new one; it works once, for one "
-                    f"hour:\n\n{app.settings.site_url}/reset/{token}\n\n"
-                    "If it was not you, ignore this message: your password stays as it is.\n"
+                    "hour:\n\n%(link)s\n\n"
+                    "If it was not you, ignore this message: your password stays as it is.\n",
+                    name=row.display_name,
+                    link=f"{app.settings.site_url}/reset/{token}",
                 ),
             )
     response = page(request, "auth/reset_request.html", {**context, "sent": True})

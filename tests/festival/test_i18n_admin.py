@@ -6,6 +6,7 @@ On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -23,7 +24,7 @@ from festival.settings import Settings
 from scheduling import meaning
 from scheduling.clock import FixedClock
 from tests.festival import test_organiser as organiser
-from tests.festival.accounts_seed import PASSWORD, add_account
+from tests.festival.accounts_seed import PASSWORD, add_account, csrf_from
 from tests.festival.accounts_seed import sign_in as sign_in_by_form
 from tests.festival.test_organiser import (
     AUTUMN,
@@ -244,6 +245,21 @@ def test_signin_error_in_french_keeps_its_status(signin_client: TestClient) -> N
         "deux, ou réinitialisez votre mot de passe par e-mail."
     ) in html.unescape(wrong.text)
     assert right.status_code == 303
+
+
+def test_the_reset_mail_is_in_the_language_of_the_page_it_was_asked_from(
+    signin_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = csrf_from(signin_client.get("/signin/reset").text)
+    with caplog.at_level(logging.WARNING, logger="festival.mail"):
+        answer = signin_client.post(
+            "/signin/reset", data={"csrf_token": token, "email": "ana@example.org"}
+        )
+
+    assert answer.status_code == 200
+    assert "Subject: Réinitialisez votre mot de passe du #LearningPlanet Festival" in caplog.text
+    assert "Bonjour Ana,\n\nQuelqu’un (vous, nous l’espérons) a demandé" in caplog.text
+    assert "http://testserver/reset/" in caplog.text
 
 
 def test_error_codes_stay_the_same_in_french(world: World, french: TestClient) -> None:
