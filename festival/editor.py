@@ -357,6 +357,24 @@ def _festival_text(edition: Edition, found: Meaning) -> str:
     )
 
 
+def gap_message(wall: datetime, zone_name: str, gap: NonexistentTimeError) -> str:
+    """Why ``wall`` does not exist in the zone, and what to choose instead, in the page's
+    language, the zone named by its city."""
+    before, after = meaning.gap_choices(gap)
+    jump = before + timedelta(minutes=1)
+    return _(
+        "%(time)s does not exist in %(city)s on %(day)s: that night the clocks "
+        "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
+        "or later.",
+        time=wall.strftime("%H:%M"),
+        city=times.city_name(zone_name),
+        day=_day(wall.date()),
+        jump=jump.strftime("%H:%M"),
+        after=after.strftime("%H:%M"),
+        before=before.strftime("%H:%M"),
+    )
+
+
 def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck:
     """Understand the typed time (``at``: the instant zone offsets are given for)."""
     check = TimeCheck()
@@ -376,18 +394,7 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
     except NonexistentTimeError as gap:
         before, after = meaning.gap_choices(gap)
         check.gap = (f"{before:%H:%M}", f"{after:%H:%M}")
-        jump = before + timedelta(minutes=1)
-        check.errors["start"] = _(
-            "%(time)s does not exist in %(city)s on %(day)s: that night the clocks "
-            "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
-            "or later.",
-            time=check.wall.strftime("%H:%M"),
-            city=times.city_name(check.zone),
-            day=_day(check.wall.date()),
-            jump=jump.strftime("%H:%M"),
-            after=after.strftime("%H:%M"),
-            before=before.strftime("%H:%M"),
-        )
+        check.errors["start"] = gap_message(check.wall, check.zone, gap)
         return check
     except AmbiguousTimeError as fold_error:
         check.occurrences = meaning.occurrences(fold_error)

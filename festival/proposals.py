@@ -23,6 +23,7 @@ from festival import editor, labels, mail, organisations, sessions, times
 from festival.auth.account import Account
 from festival.errors import FestivalError, NotFoundError
 from festival.forms import MAX_TEXT, Fields, wall_time
+from festival.i18n import current_locale
 from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.models.celebrations import CelebrationProposal
@@ -164,7 +165,9 @@ def read_form(fields: Fields, editions: list[Edition]) -> Reading:
     try:
         when = sessions.derive_time(wall, org.tz_name, minutes, int(fold) if fold else None)
     except NonexistentTimeError as exc:
-        fields.fail("start", exc.message)
+        # English keeps the scheduling core's own sentence; other languages the editor's.
+        english = current_locale() == "en"
+        fields.fail("start", exc.message if english else editor.gap_message(wall, org.tz_name, exc))
         return Reading(None)
     except AmbiguousTimeError as exc:
         fields.fail(

@@ -23,7 +23,9 @@ from festival.models import Edition
 from festival.settings import Settings
 from scheduling import meaning
 from scheduling.clock import FixedClock
+from tests.festival import admin_browser
 from tests.festival import test_organiser as organiser
+from tests.festival import test_proposals as proposals_test
 from tests.festival.accounts_seed import PASSWORD, add_account, csrf_from
 from tests.festival.accounts_seed import sign_in as sign_in_by_form
 from tests.festival.test_organiser import (
@@ -40,6 +42,7 @@ from tests.festival.test_organiser import (
 # The session editor's world (two organisations, an admin) and its app, as its own tests use.
 world = organiser.world
 app_client = organiser.app_client
+proposal_editions = proposals_test.editions
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 ADMIN_PO = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "admin.po"
@@ -260,6 +263,23 @@ def test_the_reset_mail_is_in_the_language_of_the_page_it_was_asked_from(
     assert "Subject: Réinitialisez votre mot de passe du #LearningPlanet Festival" in caplog.text
     assert "Bonjour Ana,\n\nQuelqu’un (vous, nous l’espérons) a demandé" in caplog.text
     assert "http://testserver/reset/" in caplog.text
+
+
+def test_a_proposal_in_the_gap_is_refused_in_french(
+    proposal_editions: Settings, clock: FixedClock
+) -> None:
+    gap = {**proposals_test.GOOD, "edition": "spring-2027", "date": "2027-03-14"}
+    with admin_browser.browser(proposal_editions, clock) as b:
+        b.client.headers.update(FRENCH)
+        refused = b.post("/propose", {**gap, "start": "02:30"})
+
+    assert refused.status_code == 400
+    assert admin_browser.field_error(refused.text, "start") == (
+        f"02:30 n’existe pas à Saint-Jean de Terre-Neuve le dim. 14 mars 2027{NBSP}: cette "
+        "nuit-là, les horloges avancent de 02:00 à 03:00. Choisissez 01:59 ou avant, ou 03:00 "
+        "ou après."
+    )
+    assert '<label for="title">Titre</label>' in refused.text
 
 
 def test_error_codes_stay_the_same_in_french(world: World, french: TestClient) -> None:
