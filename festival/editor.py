@@ -23,7 +23,7 @@ from typing import Any
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from festival import sessions, times
+from festival import sessions, times, zonenames
 from festival.auth.account import Account
 from festival.i18n import current_locale
 from festival.i18n import gettext as _
@@ -250,6 +250,24 @@ def _parse_duration(value: str, check: TimeCheck) -> int | None:
     return minutes
 
 
+def zone_places() -> tuple[zonesearch.Place, ...]:
+    """The places of the zone list, named in the page's language (CLDR's city and country
+    names: "Katmandou, Népal")."""
+    if current_locale() == "en":
+        return tuple(zonesearch.places())
+    return zonenames.local_places(current_locale())
+
+
+def search_zones(query: str, at: datetime) -> list[ZoneMatch]:
+    """The zones ``query`` names, best first: among the names of the page's language, then the
+    English ones (so "Katmandou" and "Kathmandu" both find Asia/Kathmandu)."""
+    if current_locale() != "en":
+        local = zonesearch.search(query, at, among=zone_places())
+        if local:
+            return local
+    return zonesearch.search(query, at)
+
+
 def _resolve_zone(value: str, check: TimeCheck, at: datetime) -> str:
     """The canonical zone ``value`` names: a zone name, or the only place a search finds."""
     if not value:
@@ -259,7 +277,7 @@ def _resolve_zone(value: str, check: TimeCheck, at: datetime) -> str:
         return ""
     if tz.is_valid_zone(value):
         return tz.canonical_name(value)
-    matches = zonesearch.search(value, at)
+    matches = search_zones(value, at)
     if len(matches) == 1:
         return matches[0].zone
     check.zone_matches = matches

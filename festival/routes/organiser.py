@@ -111,7 +111,7 @@ def _form_context(
     session: FestivalSession | None = None,
 ) -> dict[str, Any]:
     at = request_now(request)
-    zone_choices = [zonesearch.describe(place, at) for place in zonesearch.places()]
+    zone_choices = [zonesearch.describe(place, at) for place in editor.zone_places()]
     errors = dict(checked.errors) if checked is not None else {}
     return {
         "organisation": organisation,
@@ -297,7 +297,7 @@ def _asked_instant(request: Request) -> datetime:
 async def zones_json(request: Request) -> Response:
     """``{"zones": [{"zone", "label", "offset"}]}``: zones found by city, country or region."""
     at = _asked_instant(request)
-    found = zonesearch.search(request.query_params.get("q", ""), at)
+    found = editor.search_zones(request.query_params.get("q", ""), at)
     return _json({"zones": [{"zone": m.zone, "label": m.label, "offset": m.offset} for m in found]})
 
 

@@ -103,6 +103,19 @@ def test_organiser_pages_in_french_have_no_english_heading_or_button(
     assert (leftover_english(index.text), leftover_english(editor.text)) == ([], [])
 
 
+def test_a_session_page_in_french_says_its_history_in_french(
+    world: World, french: TestClient
+) -> None:
+    sign_in_as(french, world, world.organiser_a)
+    uid = organiser.create(french, form())
+
+    page = html.unescape(french.get(f"/organiser/sessions/{uid}").text)
+
+    assert "créée par amina@example.org (révision 1)" in page
+    assert "Soumettre pour relecture</button>" in page
+    assert '<h2 id="history-title">Historique</h2>' in page
+
+
 def test_organiser_pages_in_english_by_default(world: World, app_client: TestClient) -> None:
     sign_in_as(app_client, world, world.organiser_a)
 
@@ -185,6 +198,23 @@ def test_an_empty_title_is_refused_in_french(world: World, french: TestClient) -
 
     assert response.status_code == 400
     assert field_error(response.text, "title") == "Un titre est obligatoire."
+
+
+def test_a_zone_typed_in_french_is_found_by_its_french_name(
+    world: World, french: TestClient
+) -> None:
+    sign_in_as(french, world, world.organiser_a)
+
+    preview = post_new(french, form(zone="Katmandou"))
+    found = french.get("/organiser/zones.json?q=Katmandou").json()["zones"]
+
+    assert preview.status_code == 200
+    assert "dim. 24 janv. 2027, 09:00, heure de Katmandou (UTC+05:45) = 03:15 UTC" in html.unescape(
+        preview.text
+    )
+    assert [(z["zone"], z["label"]) for z in found] == [
+        ("Asia/Kathmandu", "Katmandou, Népal (UTC+05:45)")
+    ]
 
 
 def test_a_time_that_happens_twice_is_asked_in_french(world: World, french: TestClient) -> None:
