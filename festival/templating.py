@@ -3,7 +3,7 @@
 Every HTML page, error pages and admin pages included, goes through :func:`render`, which adds
 what every page needs: the request and its path (the navigation marks the current section), the
 viewer (zone and "now") on pages that show times, ``csrf_token()`` for forms, and the language:
-``locale`` (``<html lang>``) and ``languages`` (the language switch's links).
+``locale`` (``<html lang>``) and ``language_switch`` (the language switch's links).
 
 The environment is shared by every request: its gettext callables (Jinja2's ``i18n`` extension,
 newstyle) read the request's language from festival.i18n's ContextVar when they are called.
@@ -128,7 +128,7 @@ def render(
         # A callable, so that a page without a form does not start a session (and a cookie).
         "csrf_token": functools.partial(auth.csrf_token, request),
         "locale": i18n.current_locale(),
-        "languages": i18n.switch_links(request.url.path, request.query_params.multi_items()),
+        "language_switch": i18n.switch_links(request.url.path, request.query_params.multi_items()),
     }
     if viewer is not None:
         # The zone picker's form keeps the page's other query parameters.

@@ -64,7 +64,11 @@ async def delete(request: Request) -> Response:
     await auth.verify_csrf(request, form)
     typed = text(form, "confirm").strip()
     if typed.casefold() != CONFIRM_WORD:
-        errors = {"confirm": f"Type the word {CONFIRM_WORD} to confirm: nothing was deleted."}
+        errors = {
+            "confirm": _(
+                "Type the word %(word)s to confirm: nothing was deleted.", word=CONFIRM_WORD
+            )
+        }
         return _delete_page(request, {"typed": typed, "errors": errors}, 400)
     try:
         async with session_scope(state(request).sessions) as db:

@@ -314,3 +314,63 @@ def test_api_data_stays_english_for_a_french_reader(demo_client: TestClient) -> 
     toolkits = demo_client.get("/api/toolkits", headers=french).json()
     assert toolkits == demo_client.get("/api/toolkits").json()
     assert "Ethiopia" in str(english) and "Éthiopie" not in str(in_french)
+
+
+def test_the_language_switch_survives_pages_with_their_own_languages(
+    demo_client: TestClient,
+) -> None:
+    # The calendar page's context has "languages" (its filter's): the switch is still there.
+    html = demo_client.get("/editions/learningplanet-2027/calendar").text
+    switch = re.search(r'<nav class="language-switch"[^>]*>(.*?)</nav>', html, re.S)
+    assert switch and 'hreflang="fr">Français</a>' in switch.group(1)
+
+
+def test_times_in_french_come_from_cldr_and_english_is_unchanged() -> None:
+    from datetime import UTC, date, datetime
+
+    from festival import times
+
+    start = datetime(2027, 1, 24, 8, 15, tzinfo=UTC)
+    end = datetime(2027, 1, 24, 9, 45, tzinfo=UTC)
+    english = (
+        times.format_range(start, end, "Asia/Kathmandu"),
+        times.long_day(date(2027, 1, 24)),
+        times.month_day(date(2027, 1, 24)),
+        times.hours_text(80),
+        times.hours_text(0),
+        times.zone_city("America/St_Johns"),
+    )
+    with i18n.use_locale("fr"):
+        french = (
+            times.format_range(start, end, "Asia/Kathmandu"),
+            times.long_day(date(2027, 1, 24)),
+            times.month_day(date(2027, 1, 24)),
+            times.hours_text(80),
+            times.hours_text(0),
+            times.zone_city("America/St_Johns"),
+        )
+    assert english == (
+        "Sun 24 Jan, 14:00–15:30 Kathmandu (UTC+05:45)",
+        "Sunday 24 January 2027",
+        "January 24",
+        "3 days",
+        "less than a minute",
+        "St Johns",
+    )
+    assert french == (
+        "dim. 24 janv., 14:00–15:30 Katmandou (UTC+05:45)",
+        "dimanche 24 janvier 2027",
+        "24 janvier",
+        "3 jours",
+        "moins d’une minute",
+        "Saint-Jean de Terre-Neuve",
+    )
+
+
+def test_the_live_banner_in_french(demo_client: TestClient) -> None:
+    html = demo_client.get("/", headers={"Accept-Language": "fr"}).text
+    assert re.search(
+        r"Nous sommes le 24 janvier dans <strong>\d+</strong> fuseaux horaires en ce moment "
+        r"\(\d+ décalages UTC différents\)\u00a0; il reste <strong>[^<]+</strong>\.",
+        html,
+    ), html[html.find("banner") : html.find("banner") + 400]
