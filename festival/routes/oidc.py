@@ -68,7 +68,7 @@ def failed(request: Request, provider: OidcProvider, exc: errors.SignInError) ->
         "code": exc.code,
         # The language switch leads to the sign-in page: the callback's query (the provider's
         # free text, a used state) is never repeated in the page.
-        "languages": i18n.switch_links(auth.SIGNIN_PATH, []),
+        "language_switch": i18n.switch_links(auth.SIGNIN_PATH, []),
     }
     return page(request, "auth/oidc_error.html", context, exc.status_code)
 

@@ -166,7 +166,7 @@ async def reset_request(request: Request) -> Response:
                     "hour:\n\n%(link)s\n\n"
                     "If it was not you, ignore this message: your password stays as it is.\n",
                     name=row.display_name,
-                    link=f"{app.settings.site_url}/reset/{token}",
+                    link=app.settings.site_url + "/reset/" + token,
                 ),
             )
     response = page(request, "auth/reset_request.html", {**context, "sent": True})
