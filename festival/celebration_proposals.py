@@ -19,6 +19,7 @@ from sqlmodel import col
 from festival import editions, mail, organisations, proposals
 from festival.auth.account import Account
 from festival.forms import MAX_TEXT, Fields
+from festival.i18n import gettext as _
 from festival.models import Edition, EditionKind, Organisation
 from festival.models.celebrations import CelebrationProposal
 from festival.models.proposals import Proposal, ProposalStatus
@@ -50,9 +51,9 @@ def read_form(fields: Fields, now: datetime) -> CelebrationInput | None:
     org = organisations.read_form(fields, prefix="organisation_")
     contact_name = fields.text(
         "contact_name",
-        required="Give your name, so that we know whom to write to.",
+        required=_("Give your name, so that we know whom to write to."),
         max_length=proposals.MAX_CONTACT_NAME,
-        label="Your name",
+        label=_("Your name"),
     )
     contact_email = fields.values.get("contact_email", "")
     try:
@@ -61,20 +62,22 @@ def read_form(fields: Fields, now: datetime) -> CelebrationInput | None:
         fields.fail("contact_email", exc.message)
     name = fields.text(
         "name",
-        required="Give the celebration's name.",
+        required=_("Give the celebration's name."),
         max_length=editions.MAX_NAME,
-        label="The name",
+        label=_("The name"),
     )
-    description = fields.text("description", max_length=MAX_TEXT, label="The description")
-    first = fields.date("first_day", "Give the first day, such as 2027-09-08.")
-    last = fields.date("last_day", "Give the last day, such as 2027-09-08.")
+    description = fields.text("description", max_length=MAX_TEXT, label=_("The description"))
+    first = fields.date("first_day", _("Give the first day, such as 2027-09-08."))
+    last = fields.date("last_day", _("Give the last day, such as 2027-09-08."))
     if first is not None and last is not None:
         if last < first:
-            fields.fail("last_day", "The last day comes before the first day.")
+            fields.fail("last_day", _("The last day comes before the first day."))
         elif (last - first).days + 1 > MAX_DAYS:
-            fields.fail("last_day", f"A celebration lasts at most {MAX_DAYS} days.")
+            fields.fail(
+                "last_day", _("A celebration lasts at most %(count)s days.", count=MAX_DAYS)
+            )
         elif window.window_for(last).ends_at_utc <= now:
-            fields.fail("last_day", "These days are already over everywhere on Earth.")
+            fields.fail("last_day", _("These days are already over everywhere on Earth."))
     if org is None or first is None or last is None or not fields.ok:
         return None
     return CelebrationInput(org, contact_name, contact_email, name, description, first, last)
@@ -93,8 +96,11 @@ async def check_limit(db: AsyncSession, address_key: str, now: datetime) -> None
         sent += int(result.scalar_one())
     if sent >= proposals.MAX_PER_ADDRESS:
         raise proposals.ProposalLimitedError(
-            f"{proposals.MAX_PER_ADDRESS} proposals have already been sent from your network "
-            "today. Please wait a day, or write to the festival team."
+            _(
+                "%(count)s proposals have already been sent from your network today. "
+                "Please wait a day, or write to the festival team.",
+                count=proposals.MAX_PER_ADDRESS,
+            )
         )
 
 

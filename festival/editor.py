@@ -20,13 +20,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from festival import sessions, times
+from festival import sessions, times, zonenames
 from festival.auth.account import Account
+from festival.i18n import current_locale
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import accounts as accounts_store
 from festival.stores import organisers as store
+from festival.workflow import N_
 from scheduling import conflicts, meaning, tz, vocabulary, zonesearch
 from scheduling.clock import Clock
 from scheduling.errors import AmbiguousTimeError, NonexistentTimeError
@@ -63,6 +67,13 @@ _HOST_SPLIT = re.compile(r"[\n,;]+")
 #: What organisers type for a fixed offset: UTC, GMT+3, UTC-05:00, Etc/GMT-5, +0545.
 _FIXED = re.compile(r"(?i)(etc/)?(utc|gmt|z|zulu)?\s*([+-−]\s*\d{1,2}(:?\d\d)?)?")
 MAX_HOST_NAME = 120
+#: festival.sessions' field problems as the form shows them, marked for translation.
+FIELD_PROBLEMS: tuple[str, ...] = (
+    N_("A title is required."),
+    N_("Give languages as two- or three-letter codes such as en, fr, sw."),
+    N_("SDG tags are numbers from 1 to 17."),
+    N_("The duration must be between 5 minutes and 24 hours."),
+)
 
 
 @dataclass
@@ -169,6 +180,11 @@ class TimeCheck:
         return fold_key(self.wall, self.zone) if self.wall is not None else ""
 
     @property
+    def sentence(self) -> str:
+        """What the time means, in the page's language ("" until understood)."""
+        return sentence(self.meaning) if self.meaning is not None else ""
+
+    @property
     def seen(self) -> str:
         """What the live preview showed, as a token: the same time gives the same token."""
         if self.meaning is None or self.wall is None:
@@ -183,13 +199,14 @@ def _digest(*parts: Any) -> str:
 
 def _parse_date(value: str, check: TimeCheck) -> date | None:
     if not value:
-        check.errors["date"] = "Give the date of the session, in your own zone: 2027-01-24."
+        check.errors["date"] = _("Give the date of the session, in your own zone: 2027-01-24.")
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        check.errors["date"] = (
-            f"“{value}” is not a date: write it as year-month-day, for example 2027-01-24."
+        check.errors["date"] = _(
+            "“%(value)s” is not a date: write it as year-month-day, for example 2027-01-24.",
+            value=value,
         )
         return None
 
@@ -198,10 +215,13 @@ def _parse_start(value: str, check: TimeCheck) -> time | None:
     match = _TIME.fullmatch(value)
     if match is None:
         check.errors["start"] = (
-            f"“{value}” is not a time: write hours:minutes on a 24-hour clock, "
-            "for example 09:00 or 14:30."
+            _(
+                "“%(value)s” is not a time: write hours:minutes on a 24-hour clock, "
+                "for example 09:00 or 14:30.",
+                value=value,
+            )
             if value
-            else "Give the time the session starts, for example 09:00."
+            else _("Give the time the session starts, for example 09:00.")
         )
         return None
     return time(int(match.group(1)), int(match.group(2)))
@@ -210,59 +230,166 @@ def _parse_start(value: str, check: TimeCheck) -> time | None:
 def _parse_duration(value: str, check: TimeCheck) -> int | None:
     if not value.isdigit():
         check.errors["duration"] = (
-            f"“{value}” is not a number of minutes: give a whole number, for example 90 "
-            "for an hour and a half."
+            _(
+                "“%(value)s” is not a number of minutes: give a whole number, for example 90 "
+                "for an hour and a half.",
+                value=value,
+            )
             if value
-            else "Give the length in minutes, for example 60."
+            else _("Give the length in minutes, for example 60.")
         )
         return None
     minutes = int(value)
     if not sessions.MIN_DURATION_MINUTES <= minutes <= sessions.MAX_DURATION_MINUTES:
-        check.errors["duration"] = (
+        check.errors["duration"] = _(
             "A session lasts from 5 minutes to 24 hours (1440 minutes): "
-            f"{minutes} minutes is not possible."
+            "%(minutes)s minutes is not possible.",
+            minutes=minutes,
         )
         return None
     return minutes
 
 
+def zone_places() -> tuple[zonesearch.Place, ...]:
+    """The places of the zone list, named in the page's language (CLDR's city and country
+    names: "Katmandou, Népal")."""
+    if current_locale() == "en":
+        return tuple(zonesearch.places())
+    return zonenames.local_places(current_locale())
+
+
+def search_zones(query: str, at: datetime) -> list[ZoneMatch]:
+    """The zones ``query`` names, best first: among the names of the page's language, then the
+    English ones (so "Katmandou" and "Kathmandu" both find Asia/Kathmandu)."""
+    if current_locale() != "en":
+        local = zonesearch.search(query, at, among=zone_places())
+        if local:
+            return local
+    return zonesearch.search(query, at)
+
+
 def _resolve_zone(value: str, check: TimeCheck, at: datetime) -> str:
     """The canonical zone ``value`` names: a zone name, or the only place a search finds."""
     if not value:
-        check.errors["zone"] = (
+        check.errors["zone"] = _(
             "Give the time zone of the session: type a city or a country and choose from the list."
         )
         return ""
     if tz.is_valid_zone(value):
         return tz.canonical_name(value)
-    matches = zonesearch.search(value, at)
+    matches = search_zones(value, at)
     if len(matches) == 1:
         return matches[0].zone
     check.zone_matches = matches
     if matches:
-        check.errors["zone"] = f"“{value}” matches several time zones: choose yours below."
+        check.errors["zone"] = _(
+            "“%(value)s” matches several time zones: choose yours below.", value=value
+        )
     elif _FIXED.fullmatch(value):
-        check.errors["zone"] = (
-            f"“{value}” is a fixed offset: it does not follow the clock changes of a place. "
-            "Type the city or the country whose clocks you follow, and choose from the list."
+        check.errors["zone"] = _(
+            "“%(value)s” is a fixed offset: it does not follow the clock changes of a place. "
+            "Type the city or the country whose clocks you follow, and choose from the list.",
+            value=value,
         )
     else:
-        check.errors["zone"] = (
-            f"“{value}” is not a time zone we know. Type a city or a country, for example "
-            "Kathmandu or India, and choose from the list."
+        check.errors["zone"] = _(
+            "“%(value)s” is not a time zone we know. Type a city or a country, for example "
+            "Kathmandu or India, and choose from the list.",
+            value=value,
         )
     return ""
 
 
+def _day(day: date) -> str:
+    """``Sun 24 Jan 2027`` (``dim. 24 janv. 2027``): a date in the page's language."""
+    if current_locale() == "en":
+        return f"{day:%a %d %b %Y}"
+    return format_date(day, "EEE d MMM y", locale=current_locale())
+
+
+def long_date(day: date) -> str:
+    """``24 January 2027`` (``24 janvier 2027``): a date in the page's language."""
+    if current_locale() == "en":
+        return f"{day.day} {day:%B %Y}"
+    return format_date(day, "d MMMM y", locale=current_locale())
+
+
+def _elsewhere(instant: datetime, zone_name: str, own_day: date) -> str:
+    """``22:15 (sam. 23), heure de New York``: the day is said only when it is not the
+    organiser's."""
+    local = tz.localize(instant, zone_name)
+    clock = local.strftime("%H:%M")
+    if local.date() != own_day:
+        clock += f" ({format_date(local.date(), 'EEE d', locale=current_locale())})"
+    if zone_name == tz.VIEWER_UTC:
+        return f"{clock} UTC" if local.date() == own_day else clock.replace(" (", " UTC (", 1)
+    return _("%(time)s in %(city)s", time=clock, city=times.city_name(zone_name))
+
+
+def sentence(found: Meaning) -> str:
+    """The meaning's one line in the page's language: ``dim. 24 janv. 2027, 09:00, heure de
+    Katmandou (UTC+05:45) = 03:15 UTC = 22:15 (sam. 23), heure de New York = …`` (English: as
+    ``scheduling.meaning`` says it; times.organiser_time names the zones)."""
+    if current_locale() == "en":
+        return found.sentence
+    own_day = tz.localize(found.starts_at_utc, found.tz_name).date()
+    parts = [
+        times.organiser_time(
+            found.starts_at_utc, found.tz_name, meaning.OWN_PATTERN, zone="offset"
+        ),
+        _elsewhere(found.starts_at_utc, tz.VIEWER_UTC, own_day),
+    ]
+    for reference in meaning.REFERENCE_ZONES:
+        if tz.canonical_name(reference) != found.tz_name:
+            parts.append(_elsewhere(found.starts_at_utc, reference, own_day))
+    return " = ".join(parts)
+
+
+def occurrence_label(occurrence: Occurrence, zone_name: str) -> str:
+    """``01:30, heure de Saint-Jean de Terre-Neuve (UTC−02:30) = 04:00 UTC`` (English: as
+    ``scheduling.meaning`` says it)."""
+    if current_locale() == "en":
+        return occurrence.label
+    own = times.organiser_time(occurrence.starts_at_utc, zone_name, "%H:%M", zone="offset")
+    return f"{own} = {occurrence.starts_at_utc:%H:%M} UTC"
+
+
 def _festival_text(edition: Edition, found: Meaning) -> str:
-    city = tz.city_name(found.tz_name)
-    day = f"{found.local_day:%a %d %b %Y}"
+    place = times.city_name(found.tz_name)
+    day = _day(found.local_day)
     if found.within_festival:
-        return f"On a festival date: {day} in {city} is a day of {edition.name}."
-    dates = ", ".join(f"{d:%a %d %b %Y}" for d in edition.days)
-    return (
-        f"{edition.name} takes place on {dates}, in each organiser's own zone; this session "
-        f"would start on {day} in {city}. Choose one of the festival's dates."
+        return _(
+            "On a festival date: %(day)s in %(city)s is a day of %(edition)s.",
+            day=day,
+            city=place,
+            edition=edition.name,
+        )
+    dates = ", ".join(_day(d) for d in edition.days)
+    return _(
+        "%(edition)s takes place on %(dates)s, in each organiser's own zone; this session "
+        "would start on %(day)s in %(city)s. Choose one of the festival's dates.",
+        edition=edition.name,
+        dates=dates,
+        day=day,
+        city=place,
+    )
+
+
+def gap_message(wall: datetime, zone_name: str, gap: NonexistentTimeError) -> str:
+    """Why ``wall`` does not exist in the zone, and what to choose instead, in the page's
+    language, the zone named by its city."""
+    before, after = meaning.gap_choices(gap)
+    jump = before + timedelta(minutes=1)
+    return _(
+        "%(time)s does not exist in %(city)s on %(day)s: that night the clocks "
+        "go forward from %(jump)s to %(after)s. Choose %(before)s or earlier, or %(after)s "
+        "or later.",
+        time=wall.strftime("%H:%M"),
+        city=times.city_name(zone_name),
+        day=_day(wall.date()),
+        jump=jump.strftime("%H:%M"),
+        after=after.strftime("%H:%M"),
+        before=before.strftime("%H:%M"),
     )
 
 
@@ -285,18 +412,16 @@ def check_time(typed: Typed, edition: Edition | None, at: datetime) -> TimeCheck
     except NonexistentTimeError as gap:
         before, after = meaning.gap_choices(gap)
         check.gap = (f"{before:%H:%M}", f"{after:%H:%M}")
-        jump = before + timedelta(minutes=1)
-        check.errors["start"] = (
-            f"{check.wall:%H:%M} does not exist in {tz.city_name(check.zone)} on "
-            f"{check.wall:%a %d %b %Y}: that night the clocks go forward from {jump:%H:%M} to "
-            f"{after:%H:%M}. Choose {before:%H:%M} or earlier, or {after:%H:%M} or later."
-        )
+        check.errors["start"] = gap_message(check.wall, check.zone, gap)
         return check
     except AmbiguousTimeError as fold_error:
         check.occurrences = meaning.occurrences(fold_error)
-        check.errors["fold"] = (
-            f"{check.wall:%H:%M} happens twice in {tz.city_name(check.zone)} on "
-            f"{check.wall:%a %d %b %Y}, when the clocks go back. Choose which one you mean."
+        check.errors["fold"] = _(
+            "%(time)s happens twice in %(city)s on %(day)s, when the clocks go back. "
+            "Choose which one you mean.",
+            time=check.wall.strftime("%H:%M"),
+            city=times.city_name(check.zone),
+            day=_day(check.wall.date()),
         )
         return check
     if edition is not None:
@@ -366,7 +491,7 @@ class Checked:
 def _edition(typed: Typed, editions: Sequence[Edition], errors: dict[str, str]) -> Edition | None:
     found = next((e for e in editions if e.slug == typed.get("edition")), None)
     if found is None:
-        errors["edition"] = "Choose the festival edition this session belongs to."
+        errors["edition"] = _("Choose the festival edition this session belongs to.")
     return found
 
 
@@ -374,7 +499,10 @@ def _number(value: str, name: str, errors: dict[str, str]) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        errors[name] = f"“{value}” is not a whole number: give the number of places, or nothing."
+        errors[name] = _(
+            "“%(value)s” is not a whole number: give the number of places, or nothing.",
+            value=value,
+        )
         return None
     return int(value)
 
@@ -386,7 +514,7 @@ def _languages(value: str) -> tuple[str, ...]:
 def _sdgs(typed: Typed, errors: dict[str, str]) -> tuple[int, ...]:
     chosen = sorted({int(s) for s in typed.sdgs if s.isdigit()})
     if len(chosen) != len(set(typed.sdgs)):
-        errors["sdgs"] = "Choose Sustainable Development Goals from the list."
+        errors["sdgs"] = _("Choose Sustainable Development Goals from the list.")
     return tuple(chosen)
 
 
@@ -414,20 +542,26 @@ async def _hosts(
     for entry in entries:
         if "@" not in entry:
             if len(entry) > MAX_HOST_NAME:
-                problems.append(f"a host's name has at most {MAX_HOST_NAME} characters")
+                problems.append(
+                    _("a host's name has at most %(count)s characters", count=MAX_HOST_NAME)
+                )
             names.append(entry)
             continue
         account = members.get(accounts_store.email_key(entry))
         if account is None or account.id is None:
             problems.append(
-                f"{entry} is not an organiser of {organisation.name}: invite them first, "
-                "or write their name without an email address"
+                _(
+                    "%(email)s is not an organiser of %(organisation)s: invite them first, "
+                    "or write their name without an email address",
+                    email=entry,
+                    organisation=organisation.name,
+                )
             )
             continue
         names.append(account.display_name)
         ids.append(account.id)
     if problems:
-        text = "; ".join(dict.fromkeys(problems))
+        text = _("; ").join(dict.fromkeys(problems))
         errors["hosts"] = text[0].upper() + text[1:] + "."
     return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(ids))
 
@@ -467,7 +601,10 @@ async def check(
         fold=time_check.meaning.fold if time_check.meaning else None,
     )
     for name, problem in sessions.field_problems(data).items():
-        errors.setdefault(FORM_NAMES.get(name, name), problem[0].upper() + problem[1:] + ".")
+        sentence_of = problem[0].upper() + problem[1:] + "."
+        # festival.sessions says its rules in English; those with no number in them have
+        # their translation here (FIELD_PROBLEMS); the others stay as the rules say them.
+        errors.setdefault(FORM_NAMES.get(name, name), _(sentence_of))
     found = Checked(typed, time_check, errors, edition, host_ids=host_ids)
     if errors or time_check.meaning is None:
         return found
@@ -485,9 +622,9 @@ async def live_conflicts(
 ) -> list[ConflictNote]:
     """The conflicts of a time while it is typed (hosts and stream as typed so far; problems of
     other fields do not hide them)."""
-    hosts, _ = await _hosts(db, typed, organisation, {})
+    hosts, _host_ids = await _hosts(db, typed, organisation, {})
     data = sessions.SessionInput(
-        title=typed.get("title") or "This session",
+        title=typed.get("title") or _("This session"),
         local_start=understood.starts_at_utc.replace(tzinfo=None),  # unused by the sweep
         tz_name=understood.tz_name,
         duration_minutes=int((understood.ends_at_utc - understood.starts_at_utc).total_seconds())
@@ -537,13 +674,26 @@ async def _conflicts(
 
 def _conflict_text(found: conflicts.Conflict, other: Slot, data: sessions.SessionInput) -> str:
     when = tz.organiser_time(other.starts_at_utc, other.tz_name, "%a %d %b, %H:%M", zone="offset")
-    at = f"“{other.title}” ({when}, {times.duration_text(other.duration_minutes)})"
+    at = _(
+        "“%(title)s” (%(when)s, %(length)s)",
+        title=other.title,
+        when=when,
+        length=times.duration_text(other.duration_minutes),
+    )
     if found.kind == "organisation":
-        return f"{other.organisation_name} already has {at} at the same time."
+        return _(
+            "%(organisation)s already has %(session)s at the same time.",
+            organisation=other.organisation_name,
+            session=at,
+        )
     if found.kind == "host":
         host = next(h for h in data.hosts if conflicts.normalise_name(h) == found.key)
-        return f"{host} also hosts {at} at the same time."
-    return f"The stream “{data.stream}” is also used by {at} at the same time."
+        return _("%(host)s also hosts %(session)s at the same time.", host=host, session=at)
+    return _(
+        "The stream “%(stream)s” is also used by %(session)s at the same time.",
+        stream=data.stream,
+        session=at,
+    )
 
 
 # -- saving -----------------------------------------------------------------------------------

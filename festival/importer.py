@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from festival import labels, sessions
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.models import CalendarImport, Edition, FestivalSession, Organisation
 from festival.stores import programme as store
 from scheduling import ics_import, tz
@@ -197,11 +198,14 @@ async def apply_import(
     without one nothing is saved (``check_choices`` says so first).
     """
     if not preview.can_apply:
-        raise BadRequestError("There is nothing to import in this file.", "import.nothing")
+        raise BadRequestError(_("There is nothing to import in this file."), "import.nothing")
     problems = check_choices(preview, folds or {})
     if problems:
         index, problem = min(problems.items())
-        raise BadRequestError(f"Event {index}: {problem}", "import.occurrence_needed")
+        raise BadRequestError(
+            _("Event %(index)s: %(problem)s", index=index, problem=problem),
+            "import.occurrence_needed",
+        )
     created: list[str] = []
     total = len(preview.sessions)
     clock = FixedClock(now)

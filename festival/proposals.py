@@ -19,10 +19,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from festival import labels, mail, organisations, sessions
+from festival import editor, labels, mail, organisations, sessions, times
 from festival.auth.account import Account
 from festival.errors import FestivalError, NotFoundError
 from festival.forms import MAX_TEXT, Fields, wall_time
+from festival.i18n import current_locale
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.models.celebrations import CelebrationProposal
 from festival.models.proposals import Proposal, ProposalStatus
@@ -106,9 +108,9 @@ def read_form(fields: Fields, editions: list[Edition]) -> Reading:
     org = organisations.read_form(fields, prefix="organisation_")
     contact_name = fields.text(
         "contact_name",
-        required="Give your name, so that we know whom to write to.",
+        required=_("Give your name, so that we know whom to write to."),
         max_length=MAX_CONTACT_NAME,
-        label="Your name",
+        label=_("Your name"),
     )
     contact_email = fields.values.get("contact_email", "")
     try:
@@ -116,38 +118,46 @@ def read_form(fields: Fields, editions: list[Edition]) -> Reading:
     except accounts_store.InvalidEmailError as exc:
         fields.fail("contact_email", exc.message)
     by_slug = {edition.slug: edition for edition in editions}
-    edition_slug = fields.choice("edition", by_slug, "Choose the festival edition.")
+    edition_slug = fields.choice("edition", by_slug, _("Choose the festival edition."))
     title = fields.text(
         "title",
-        required="Give your session a title.",
+        required=_("Give your session a title."),
         max_length=sessions.MAX_TITLE,
-        label="The title",
+        label=_("The title"),
     )
-    summary = fields.text("summary", max_length=MAX_TEXT, label="The description")
-    kind = fields.choice("kind", vocabulary.KINDS, "Choose what kind of session it is.")
+    summary = fields.text("summary", max_length=MAX_TEXT, label=_("The description"))
+    kind = fields.choice("kind", vocabulary.KINDS, _("Choose what kind of session it is."))
     language = fields.choice(
-        "language", labels.LANGUAGE_NAMES, "Choose the language the session is in."
+        "language", labels.LANGUAGE_NAMES, _("Choose the language the session is in.")
     )
-    day = fields.date("date", "Give the date of the session, such as 2027-01-24.")
-    start = fields.clock("start", "Give the start time in your time zone, such as 09:30.")
+    day = fields.date("date", _("Give the date of the session, such as 2027-01-24."))
+    start = fields.clock("start", _("Give the start time in your time zone, such as 09:30."))
     minutes = fields.integer(
         "duration_minutes",
         sessions.MIN_DURATION_MINUTES,
         sessions.MAX_DURATION_MINUTES,
-        "Give the length in minutes, from 5 to 1440 (24 hours).",
+        _("Give the length in minutes, from 5 to 1440 (24 hours)."),
     )
     fold = fields.values.get("fold", "")
     edition = by_slug.get(edition_slug or "")
     if edition is not None and day is not None and not edition.first_day <= day <= edition.last_day:
-        days = (
-            f"on {edition.first_day:%d %B %Y}"
-            if edition.first_day == edition.last_day
-            else f"from {edition.first_day:%d %B} to {edition.last_day:%d %B %Y}"
-        )
+        first, last = editor.long_date(edition.first_day), editor.long_date(edition.last_day)
         fields.fail(
             "date",
-            f"{edition.name} runs {days}, in each organiser's own time zone: "
-            "choose one of its days.",
+            _(
+                "%(edition)s runs on %(first)s, in each organiser's own time zone: "
+                "choose this day.",
+                edition=edition.name,
+                first=first,
+            )
+            if edition.first_day == edition.last_day
+            else _(
+                "%(edition)s runs from %(first)s to %(last)s, in each organiser's own time "
+                "zone: choose one of its days.",
+                edition=edition.name,
+                first=first,
+                last=last,
+            ),
         )
     wall = wall_time(day, start)
     if org is None or wall is None or minutes is None:
@@ -155,13 +165,19 @@ def read_form(fields: Fields, editions: list[Edition]) -> Reading:
     try:
         when = sessions.derive_time(wall, org.tz_name, minutes, int(fold) if fold else None)
     except NonexistentTimeError as exc:
-        fields.fail("start", exc.message)
+        # English keeps the scheduling core's own sentence; other languages the editor's.
+        english = current_locale() == "en"
+        fields.fail("start", exc.message if english else editor.gap_message(wall, org.tz_name, exc))
         return Reading(None)
     except AmbiguousTimeError as exc:
         fields.fail(
             "fold",
-            f"{wall:%H:%M} happens twice that night in {tz.city_name(org.tz_name)}, when the "
-            "clocks go back: choose which one you mean.",
+            _(
+                "%(time)s happens twice that night in %(city)s, when the clocks go back: "
+                "choose which one you mean.",
+                time=wall.strftime("%H:%M"),
+                city=times.city_name(org.tz_name),
+            ),
         )
         return Reading(None, _occurrences(exc))
     if not fields.ok or edition is None or edition.id is None or kind is None or language is None:
@@ -198,8 +214,11 @@ async def check_limit(db: AsyncSession, address_key: str, now: datetime) -> None
     )
     if int(result.scalar_one()) >= MAX_PER_ADDRESS:
         raise ProposalLimitedError(
-            f"{MAX_PER_ADDRESS} proposals have already been sent from your network today. "
-            "Please wait a day, or write to the festival team."
+            _(
+                "%(count)s proposals have already been sent from your network today. "
+                "Please wait a day, or write to the festival team.",
+                count=MAX_PER_ADDRESS,
+            )
         )
 
 
@@ -249,7 +268,7 @@ async def waiting(db: AsyncSession, model: type[Decidable]) -> list[Decidable]:
 async def fetch(db: AsyncSession, model: type[Decidable], proposal_id: int) -> Decidable:
     row = await db.get(model, proposal_id)
     if row is None:
-        raise NotFoundError(f"There is no proposal {proposal_id}.", "proposal.not_found")
+        raise NotFoundError(_("There is no proposal %(id)s.", id=proposal_id), "proposal.not_found")
     return row
 
 
@@ -358,7 +377,7 @@ async def accept(
     )
     edition = await db.get(Edition, row.edition_id)
     if edition is None:  # the foreign key cascades: only a concurrent deletion gets here
-        raise NotFoundError("The proposal's edition no longer exists.", "edition.not_found")
+        raise NotFoundError(_("The proposal's edition no longer exists."), "edition.not_found")
     # The time is derived again with today's tz database (SchedulingError if it moved into a
     # gap since: the caller shows it and nothing is saved).
     session = await sessions.create_session(db, edition, org, _session_input(row, publish), clock)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from festival import sessions
 from festival.auth.account import Account, can_manage_session, can_publish_session
 from festival.errors import BadRequestError, ForbiddenError
+from festival.i18n import gettext as _
 from festival.models import FestivalSession
 from scheduling.clock import Clock
 from scheduling.vocabulary import SessionStatus
@@ -38,38 +39,51 @@ class Step(enum.StrEnum):
     CANCEL = "cancel"
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown (Babel's ``N_``)."""
+    return message
+
+
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
     target: str
-    label: str  # the button
-    done: str  # what the page says afterwards
+    label_message: str  # the button, in English (translated by ``label``)
+    done_message: str  # what the page says afterwards, in English
+
+    @property
+    def label(self) -> str:
+        return _(self.label_message)
+
+    @property
+    def done(self) -> str:
+        return _(self.done_message)
 
 
 TRANSITIONS: dict[Step, Transition] = {
     Step.SUBMIT: Transition(
         frozenset({SessionStatus.DRAFT}),
         SessionStatus.SUBMITTED,
-        "Submit for review",
-        "Submitted: an admin will review it before it appears in the programme.",
+        N_("Submit for review"),
+        N_("Submitted: an admin will review it before it appears in the programme."),
     ),
     Step.WITHDRAW: Transition(
         frozenset({SessionStatus.SUBMITTED}),
         SessionStatus.DRAFT,
-        "Back to draft",
-        "Back to draft: it is no longer waiting for review.",
+        N_("Back to draft"),
+        N_("Back to draft: it is no longer waiting for review."),
     ),
     Step.PUBLISH: Transition(
         frozenset({SessionStatus.DRAFT, SessionStatus.SUBMITTED}),
         SessionStatus.PUBLISHED,
-        "Publish",
-        "Published: it is in the programme, the API and the calendars.",
+        N_("Publish"),
+        N_("Published: it is in the programme, the API and the calendars."),
     ),
     Step.CANCEL: Transition(
         frozenset({SessionStatus.PUBLISHED}),
         SessionStatus.CANCELLED,
-        "Cancel this session",
-        "Cancelled: it stays in the programme and the calendars as cancelled.",
+        N_("Cancel this session"),
+        N_("Cancelled: it stays in the programme and the calendars as cancelled."),
     ),
 }
 
@@ -110,7 +124,7 @@ async def take_step(
     account may not manage it, StepNotAllowedError when the step is not open to them now."""
     if not can_manage_session(account, session):
         raise ForbiddenError(
-            "Only this session's organisers and the festival admins can change it.",
+            _("Only this session's organisers and the festival admins can change it."),
             "auth.forbidden",
         )
     if step not in allowed_steps(account, session, trusted):
@@ -122,8 +136,12 @@ async def take_step(
 
 def _refusal(step: Step, status: str) -> str:
     if step is Step.PUBLISH and status in TRANSITIONS[step].sources:
-        return (
+        return _(
             "Only the festival admins can publish this session: submit it for review, and an "
             "admin will publish it."
         )
-    return f"A session that is {status} cannot take the step {step.value!r}."
+    return _(
+        "A session that is %(status)s cannot take the step %(step)s.",
+        status=status,
+        step=repr(step.value),
+    )

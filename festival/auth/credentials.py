@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 from festival.auth import bootstrap, limits, passwords
 from festival.db import session_scope
 from festival.errors import ForbiddenError
+from festival.i18n import gettext as _
 from festival.state import state
 from festival.stores import accounts as store
 
@@ -28,8 +29,10 @@ class WrongCredentialsError(ForbiddenError):
 
     def __init__(self) -> None:
         super().__init__(
-            "That email address and password do not match an account. Check both, or reset "
-            "your password by email."
+            _(
+                "That email address and password do not match an account. Check both, or "
+                "reset your password by email."
+            )
         )
 
 

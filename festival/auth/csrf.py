@@ -18,6 +18,7 @@ from starlette.requests import HTTPConnection, Request
 
 from festival.auth.signins import cookie_session
 from festival.errors import ForbiddenError
+from festival.i18n import gettext as _
 
 CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "csrf"
@@ -45,8 +46,10 @@ async def verify_csrf(request: Request, form: FormData | Mapping[str, Any]) -> N
         or not hmac.compare_digest(given.encode(), expected.encode())
     ):
         raise ForbiddenError(
-            "This form has expired or was not sent from this site. "
-            "Go back, reload the page and try again.",
+            _(
+                "This form has expired or was not sent from this site. "
+                "Go back, reload the page and try again."
+            ),
             "auth.csrf",
         )
 

@@ -18,6 +18,7 @@ from festival.auth.account import (
 )
 from festival.auth.signins import current_account
 from festival.errors import ForbiddenError, SignInRequiredError
+from festival.i18n import gettext as _
 
 SIGNIN_PATH = "/signin"
 
@@ -27,7 +28,10 @@ async def require_account(conn: HTTPConnection) -> Account:
     account = await current_account(conn)
     if account is None:
         raise SignInRequiredError(
-            f"Sign in first: this page is for festival organisers and admins ({SIGNIN_PATH})."
+            _(
+                "Sign in first: this page is for festival organisers and admins (%(path)s).",
+                path=SIGNIN_PATH,
+            )
         )
     return account
 
@@ -42,7 +46,7 @@ async def require_admin(conn: HTTPConnection) -> Account:
     """The signed-in admin, or a refusal."""
     account = await require_account(conn)
     if not account.is_admin:
-        raise ForbiddenError("This page is for festival admins.", "auth.forbidden")
+        raise ForbiddenError(_("This page is for festival admins."), "auth.forbidden")
     return account
 
 
@@ -51,7 +55,7 @@ async def require_member(conn: HTTPConnection, organisation_id: int) -> Account:
     account = await require_account(conn)
     if not can_manage_organisation(account, organisation_id):
         raise ForbiddenError(
-            "Only this organisation's organisers and the festival admins can do this.",
+            _("Only this organisation's organisers and the festival admins can do this."),
             "auth.forbidden",
         )
     return account
@@ -64,7 +68,7 @@ async def require_session_manager(
     account = await require_account(conn)
     if not can_manage_session(account, session):
         raise ForbiddenError(
-            "Only this session's organisers and the festival admins can change it.",
+            _("Only this session's organisers and the festival admins can change it."),
             "auth.forbidden",
         )
     return account

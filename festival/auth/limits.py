@@ -24,6 +24,7 @@ from starlette.requests import HTTPConnection
 from festival.addresses import TrustedProxies, address_key, client_host
 from festival.db import session_scope
 from festival.errors import FestivalError
+from festival.i18n import ngettext
 from festival.models.accounts import SignInAttempt
 from festival.settings import Settings
 from festival.stores.accounts import email_key
@@ -47,10 +48,14 @@ class TooManyAttemptsError(FestivalError):
     def __init__(self, retry_after: timedelta) -> None:
         self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
         minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
-        unit = "minute" if minutes == 1 else "minutes"
         super().__init__(
-            f"Too many sign-in attempts. For your safety, try again in {minutes} {unit} "
-            "(or reset your password by email)."
+            ngettext(
+                "Too many sign-in attempts. For your safety, try again in %(num)s minute "
+                "(or reset your password by email).",
+                "Too many sign-in attempts. For your safety, try again in %(num)s minutes "
+                "(or reset your password by email).",
+                minutes,
+            )
         )
 
 

@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 
 #: Long enough to resist guessing online, short enough for a phone keyboard.
 MIN_LENGTH = 10
@@ -36,11 +37,15 @@ class WeakPasswordError(BadRequestError):
 def check_new_password(password: str, *, email: str = "") -> None:
     """Refuse a new password that is too short, too long, or the email address itself."""
     if len(password) < MIN_LENGTH:
-        raise WeakPasswordError(f"Choose a password of at least {MIN_LENGTH} characters.")
+        raise WeakPasswordError(
+            _("Choose a password of at least %(count)s characters.", count=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise WeakPasswordError(f"Choose a password of at most {MAX_LENGTH} characters.")
+        raise WeakPasswordError(
+            _("Choose a password of at most %(count)s characters.", count=MAX_LENGTH)
+        )
     if email and password.strip().casefold() == email.strip().casefold():
-        raise WeakPasswordError("Choose a password that is not your email address.")
+        raise WeakPasswordError(_("Choose a password that is not your email address."))
 
 
 class NewPasswordError(BadRequestError):
@@ -61,7 +66,7 @@ def check_new_pair(password: str, again: str, email: str) -> str:
     except WeakPasswordError as exc:
         raise NewPasswordError({"password": exc.message}) from None
     if again != password:
-        raise NewPasswordError({"password_again": "The two passwords differ: type it again."})
+        raise NewPasswordError({"password_again": _("The two passwords differ: type it again.")})
     return password
 
 

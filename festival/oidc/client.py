@@ -22,6 +22,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import errors as jose_errors
 from joserfc.jwk import KeySet
 
+from festival.i18n import gettext as _
 from festival.oidc import errors, tokens
 from festival.oidc.config import OidcProvider
 from festival.oidc.tokens import LEEWAY_SECONDS, Claims
@@ -207,7 +208,7 @@ class OidcClient:
         """Exchange the code and check the ID token; who signed in, or a SignInError."""
         if int(now.timestamp()) - flow.started_at > FLOW_SECONDS:
             raise errors.StateError(
-                "This sign-in took too long at the provider. Start again from the sign-in page."
+                _("This sign-in took too long at the provider. Start again from the sign-in page.")
             )
         discovery = await self.discover(provider)
         try:

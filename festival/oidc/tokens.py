@@ -15,6 +15,7 @@ from joserfc import errors as jose_errors
 from joserfc import jws, jwt
 from joserfc.jwk import KeySet
 
+from festival.i18n import gettext as _
 from festival.oidc import errors
 from festival.oidc.config import OidcProvider
 
@@ -39,7 +40,10 @@ class Claims:
 
 def _forged(provider: OidcProvider) -> errors.SignInError:
     return errors.ForgedTokenError(
-        f"The answer from {provider.label} is not signed by {provider.label}: it was refused."
+        _(
+            "The answer from %(provider)s is not signed by %(provider)s: it was refused.",
+            provider=provider.label,
+        )
     )
 
 
@@ -73,8 +77,11 @@ def check(provider: OidcProvider, id_token: str, keys: KeySet, nonce: str, now: 
         registry.validate(claims)
     except jose_errors.ExpiredTokenError:
         raise errors.ExpiredTokenError(
-            f"The answer from {provider.label} has expired. If this computer's clock is "
-            "right, start again from the sign-in page."
+            _(
+                "The answer from %(provider)s has expired. If this computer's clock is "
+                "right, start again from the sign-in page.",
+                provider=provider.label,
+            )
         ) from None
     except jose_errors.ClaimError as exc:
         raise _claim_error(provider, exc.claim) from None
@@ -85,8 +92,11 @@ def check(provider: OidcProvider, id_token: str, keys: KeySet, nonce: str, now: 
         claims["nonce"], nonce
     ):
         raise errors.NonceError(
-            f"The answer from {provider.label} was made for another sign-in. Start again "
-            "from the sign-in page."
+            _(
+                "The answer from %(provider)s was made for another sign-in. Start again "
+                "from the sign-in page.",
+                provider=provider.label,
+            )
         )
     email = claims.get("email")
     name = claims.get("name") or claims.get("preferred_username") or ""
@@ -105,18 +115,32 @@ def check(provider: OidcProvider, id_token: str, keys: KeySet, nonce: str, now: 
 def _claim_error(provider: OidcProvider, claim: str) -> errors.SignInError:
     if claim == "aud":
         return errors.AudienceError(
-            f"The answer from {provider.label} was issued to another application: it was refused."
+            _(
+                "The answer from %(provider)s was issued to another application: it was refused.",
+                provider=provider.label,
+            )
         )
     if claim == "iss":
         return errors.IssuerError(
-            f"The answer did not come from {provider.label} as configured: it was refused."
+            _(
+                "The answer did not come from %(provider)s as configured: it was refused.",
+                provider=provider.label,
+            )
         )
     if claim in ("iat", "nbf"):
         return errors.ClockSkewError(
-            f"The answer from {provider.label} is dated more than {LEEWAY_SECONDS // 60} minutes "
-            "in the future: a clock (this site's or the provider's) is wrong. Try again later; "
-            "if it persists, tell the site's operator."
+            _(
+                "The answer from %(provider)s is dated more than %(minutes)s minutes in the "
+                "future: a clock (this site's or the provider's) is wrong. Try again later; "
+                "if it persists, tell the site's operator.",
+                provider=provider.label,
+                minutes=LEEWAY_SECONDS // 60,
+            )
         )
     return errors.ForgedTokenError(
-        f"The answer from {provider.label} lacks what an ID token must say ({claim})."
+        _(
+            "The answer from %(provider)s lacks what an ID token must say (%(claim)s).",
+            provider=provider.label,
+            claim=claim,
+        )
     )

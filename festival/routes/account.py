@@ -16,6 +16,8 @@ from festival import auth, mail
 from festival.auth import credentials, limits, passwords
 from festival.db import session_scope
 from festival.errors import BadRequestError, NotFoundError
+from festival.i18n import gettext as _
+from festival.i18n import lazy_gettext
 from festival.models import FestivalSession, Organisation
 from festival.routes.signin import new_password, page, text
 from festival.state import state
@@ -24,14 +26,19 @@ from festival.stores import identities, invitations
 from festival.stores import programme as programme_store
 
 NOTICES = {
-    "password-changed": "Your password is changed. Every other browser signed in to your "
-    "account is signed out.",
-    "password-reset": "Your new password is set, and you are signed in. Every other browser "
-    "signed in to your account is signed out.",
-    "welcome": "Welcome! Your account is ready and you are signed in.",
-    "joined": "You are now an organiser of this organisation.",
-    "admin-created": "Your admin account is ready and you are signed in with it. "
-    "ADMIN_PASSWORD no longer signs anyone in: you can remove it from the settings.",
+    "password-changed": lazy_gettext(
+        "Your password is changed. Every other browser signed in to your account is signed out."
+    ),
+    "password-reset": lazy_gettext(
+        "Your new password is set, and you are signed in. Every other browser signed in to "
+        "your account is signed out."
+    ),
+    "welcome": lazy_gettext("Welcome! Your account is ready and you are signed in."),
+    "joined": lazy_gettext("You are now an organiser of this organisation."),
+    "admin-created": lazy_gettext(
+        "Your admin account is ready and you are signed in with it. ADMIN_PASSWORD no longer "
+        "signs anyone in: you can remove it from the settings."
+    ),
 }
 
 
@@ -85,13 +92,13 @@ async def change_password(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
     if account.id is None:
-        raise BadRequestError("Create your admin account first: ADMIN_PASSWORD cannot change.")
+        raise BadRequestError(_("Create your admin account first: ADMIN_PASSWORD cannot change."))
     async with state(request).sessions() as db:
         if not (await store.get_account_row(db, account.id)).password_hash:
             # Made by a provider's sign-in (docs/sign-in.md): its address may be another
             # account's, whose password must not be checked for this one.
             raise BadRequestError(
-                "Your account has no password: you sign in with a provider.",
+                _("Your account has no password: you sign in with a provider."),
                 "account.no_password",
             )
     try:
@@ -101,7 +108,7 @@ async def change_password(request: Request) -> Response:
     except limits.TooManyAttemptsError as exc:
         return await _account_page(request, {"errors": {"current_password": exc.message}}, 429)
     except credentials.WrongCredentialsError:
-        errors = {"current_password": "That is not your current password."}
+        errors = {"current_password": _("That is not your current password.")}
         return await _account_page(request, {"errors": errors}, 403)
     try:
         password = new_password(form, account.email)
@@ -208,27 +215,42 @@ async def invitations_page(request: Request) -> Response:
             link = f"{app.settings.site_url}/invite/{token}"
             message = mail.Mail(
                 to=address,
-                subject=f"You are invited to organise {org.name} at the #LearningPlanet Festival",
-                body=(
-                    f"Hello {kept['name'] or address},\n\n"
-                    f"{account.name} invites you to organise the sessions of {org.name} in "
+                # In the inviting admin's language (the invitee's is not known yet).
+                subject=_(
+                    "You are invited to organise %(organisation)s at the #LearningPlanet Festival",
+                    organisation=org.name,
+                ),
+                body=_(
+                    "Hello %(name)s,\n\n"
+                    "%(admin)s invites you to organise the sessions of %(organisation)s in "
                     "the #LearningPlanet Festival programme. Open this link to choose your "
-                    f"password; it works once, for seven days:\n\n{link}\n"
+                    "password; it works once, for seven days:\n\n%(link)s\n",
+                    name=kept["name"] or address,
+                    admin=account.name,
+                    organisation=org.name,
+                    link=link,
                 ),
             )
             # Sent before the invitation is saved: a mail that cannot go saves nothing.
             delivered = await mail.send(app.settings, message)
     except NotFoundError:
-        errors = {"organisation": "Choose one of the organisations in the list."}
+        errors = {"organisation": _("Choose one of the organisations in the list.")}
         return await _invitations_page(request, {"errors": errors, "form": kept}, 400)
     except mail.MailError as exc:
-        errors = {"email": f"The invitation could not be sent, so it was not saved: {exc}"}
+        errors = {
+            "email": _(
+                "The invitation could not be sent, so it was not saved: %(error)s", error=exc
+            )
+        }
         return await _invitations_page(request, {"errors": errors, "form": kept}, 502)
     sent = (
-        f"Invitation sent to {address}."
+        _("Invitation sent to %(address)s.", address=address)
         if delivered
-        else f"SMTP is not set up: the invitation link for {address} was written to the "
-        "server log (festival.mail). Pass it on yourself."
+        else _(
+            "SMTP is not set up: the invitation link for %(address)s was written to the "
+            "server log (festival.mail). Pass it on yourself.",
+            address=address,
+        )
     )
     return await _invitations_page(request, {"sent": sent})
 

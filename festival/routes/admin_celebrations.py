@@ -20,6 +20,7 @@ from festival.db import session_scope
 from festival.editions import EditionRefused
 from festival.errors import NotFoundError
 from festival.forms import Fields
+from festival.i18n import gettext as _
 from festival.models import Edition
 from festival.models.proposals import ProposalStatus
 from festival.routes.admin import admin_form, admin_only, back_to, page
@@ -29,7 +30,7 @@ from festival.state import state
 def _proposal_id(request: Request) -> int:
     value = str(request.path_params["proposal_id"])
     if not value.isdigit() or len(value) > 12:
-        raise NotFoundError("There is no such proposal.", "proposal.not_found")
+        raise NotFoundError(_("There is no such proposal."), "proposal.not_found")
     return int(value)
 
 
@@ -73,10 +74,14 @@ async def accept(request: Request, account: auth.Account) -> Response:
         return await _refused(request, fields, "decision", exc.message, exc.status_code)
     except EditionRefused:  # two admins accepting two namesakes at once: the second retries
         return await _refused(
-            request, fields, "decision", "Another edition took this name just now: try again.", 409
+            request,
+            fields,
+            "decision",
+            _("Another edition took this name just now: try again."),
+            409,
         )
     except mail.MailError as exc:
-        message = f"The invitation could not be sent, so nothing was saved: {exc}"
+        message = _("The invitation could not be sent, so nothing was saved: %(error)s", error=exc)
         return await _refused(request, fields, "decision", message, 502)
     done = "accepted" if accepted.delivered else "accepted-logged"
     return back_to(f"/admin/celebration-proposals/{proposal_id}?done={done}")
@@ -87,9 +92,9 @@ async def decline(request: Request, account: auth.Account) -> Response:
     fields = await admin_form(request)
     message = fields.text(
         "message",
-        required="Say why, in a few words: the contact receives this message.",
+        required=_("Say why, in a few words: the contact receives this message."),
         max_length=proposals.MAX_DECLINE_MESSAGE,
-        label="The message",
+        label=_("The message"),
     )
     if not fields.ok:
         return await _proposal_page(request, {"form": fields.values, "errors": fields.errors}, 400)
@@ -103,7 +108,9 @@ async def decline(request: Request, account: auth.Account) -> Response:
     except proposals.ProposalDecidedError as exc:
         return await _refused(request, fields, "message", exc.message, exc.status_code)
     except mail.MailError as exc:
-        message = f"The message could not be sent, so the proposal is still waiting: {exc}"
+        message = _(
+            "The message could not be sent, so the proposal is still waiting: %(error)s", error=exc
+        )
         return await _refused(request, fields, "message", message, 502)
     done = "declined" if delivered else "declined-logged"
     return back_to(f"/admin/celebration-proposals/{proposal_id}?done={done}")

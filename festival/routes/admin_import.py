@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth, importer, sessions
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.models import CalendarImport, Edition, Organisation
 from festival.routes.admin import admin_only, page
 from festival.state import state
@@ -55,16 +56,19 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], str, bytes]:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_IMPORT_BYTES + FORM_OVERHEAD_BYTES:
         raise IcsTooLargeError(
-            f"The upload is {int(length) / 1_048_576:.1f} MiB; at most "
-            f"{MAX_IMPORT_BYTES / 1_048_576:.1f} MiB can be imported at once. "
-            "Split the file and try again."
+            _(
+                "The upload is %(size)s MiB; at most %(limit)s MiB can be imported at once. "
+                "Split the file and try again.",
+                size=format(int(length) / 1_048_576, ".1f"),
+                limit=format(MAX_IMPORT_BYTES / 1_048_576, ".1f"),
+            )
         )
     async with request.form(max_files=1, max_fields=10) as form:
         await auth.verify_csrf(request, form)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise IcsImportError("Choose an .ics file to import.")
+            raise IcsImportError(_("Choose an .ics file to import."))
         data = await upload.read(MAX_IMPORT_BYTES + 1)
         return fields, upload.filename, data
 

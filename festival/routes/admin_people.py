@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.routes.admin import admin_form, admin_only, back_to, page
 from festival.state import state
 from festival.stores import accounts as accounts_store
@@ -29,7 +30,7 @@ DONE = {
 def _account_id(request: Request) -> int:
     value = str(request.path_params["account_id"])
     if not value.isdigit():
-        raise NotFoundError("There is no such account.", "account.not_found")
+        raise NotFoundError(_("There is no such account."), "account.not_found")
     return int(value)
 
 
@@ -64,7 +65,7 @@ async def set_admin(request: Request, account: auth.Account) -> Response:
     """Make an account an admin (``admin=1``) or no longer one (``admin=0``)."""
     fields = await admin_form(request)
     account_id = _account_id(request)
-    make = fields.choice("admin", ("0", "1"), "Choose whether this person is an admin.")
+    make = fields.choice("admin", ("0", "1"), _("Choose whether this person is an admin."))
     if make is None:
         errors = {f"admin-{account_id}": fields.errors["admin"]}
         return await _people_page(request, account, {"errors": errors}, 400)
@@ -99,7 +100,7 @@ async def unlink_identity(request: Request, account: auth.Account) -> Response:
     account_id = _account_id(request)
     identity_id = str(request.path_params["identity_id"])
     if not identity_id.isdigit():
-        raise NotFoundError("That account has no such identity.", "identity.not_found")
+        raise NotFoundError(_("That account has no such identity."), "identity.not_found")
     async with session_scope(state(request).sessions) as db:
         await identities.unlink(db, account_id, int(identity_id))
     return back_to(f"/admin/people?done=unlinked&who={account_id}")

@@ -15,6 +15,7 @@ from festival import auth, celebration_proposals, mail, proposals
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.forms import Fields
+from festival.i18n import gettext as _
 from festival.models import Edition
 from festival.models.proposals import ProposalStatus
 from festival.routes.admin import admin_form, admin_only, back_to, page
@@ -26,7 +27,7 @@ from scheduling.errors import SchedulingError
 def _proposal_id(request: Request) -> int:
     value = str(request.path_params["proposal_id"])
     if not value.isdigit() or len(value) > 12:
-        raise NotFoundError("There is no such proposal.", "proposal.not_found")
+        raise NotFoundError(_("There is no such proposal."), "proposal.not_found")
     return int(value)
 
 
@@ -84,7 +85,7 @@ async def _refused(
 async def accept(request: Request, account: auth.Account) -> Response:
     """Accept: make the organisation, the session (published or a draft), the invitation."""
     fields = await admin_form(request)
-    publish = fields.choice("publish", ("0", "1"), "Choose to publish the session or not.")
+    publish = fields.choice("publish", ("0", "1"), _("Choose to publish the session or not."))
     if publish is None:
         return await _proposal_page(request, {"errors": fields.errors}, 400)
     app = state(request)
@@ -97,10 +98,10 @@ async def accept(request: Request, account: auth.Account) -> Response:
     except proposals.ProposalDecidedError as exc:
         return await _refused(request, fields, "decision", exc.message, exc.status_code)
     except SchedulingError as exc:
-        message = f"The session's time cannot be saved any more: {exc.message}"
+        message = _("The session's time cannot be saved any more: %(error)s", error=exc.message)
         return await _refused(request, fields, "decision", message, 400)
     except mail.MailError as exc:
-        message = f"The invitation could not be sent, so nothing was saved: {exc}"
+        message = _("The invitation could not be sent, so nothing was saved: %(error)s", error=exc)
         return await _refused(request, fields, "decision", message, 502)
     done = "accepted" if accepted.delivered else "accepted-logged"
     return back_to(f"/admin/proposals/{proposal_id}?done={done}")
@@ -112,9 +113,9 @@ async def decline(request: Request, account: auth.Account) -> Response:
     fields = await admin_form(request)
     message = fields.text(
         "message",
-        required="Say why, in a few words: the contact receives this message.",
+        required=_("Say why, in a few words: the contact receives this message."),
         max_length=proposals.MAX_DECLINE_MESSAGE,
-        label="The message",
+        label=_("The message"),
     )
     if not fields.ok:
         return await _proposal_page(request, {"form": fields.values, "errors": fields.errors}, 400)
@@ -128,7 +129,9 @@ async def decline(request: Request, account: auth.Account) -> Response:
     except proposals.ProposalDecidedError as exc:
         return await _refused(request, fields, "message", exc.message, exc.status_code)
     except mail.MailError as exc:
-        message = f"The message could not be sent, so the proposal is still waiting: {exc}"
+        message = _(
+            "The message could not be sent, so the proposal is still waiting: %(error)s", error=exc
+        )
         return await _refused(request, fields, "message", message, 502)
     done = "declined" if delivered else "declined-logged"
     return back_to(f"/admin/proposals/{proposal_id}?done={done}")

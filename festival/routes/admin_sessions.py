@@ -15,6 +15,7 @@ from festival import auth, spreadsheets
 from festival.db import session_scope
 from festival.errors import NotFoundError
 from festival.forms import Fields
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.models.accounts import HostRole
 from festival.routes.admin import admin_form, admin_only, back_to, page
@@ -115,8 +116,8 @@ async def add_host(request: Request, account: auth.Account) -> Response:
     """Make an account a host or moderator of the session (it moderates its live room)."""
     fields = await admin_form(request)
     uid = request.path_params["uid"]
-    role = fields.choice("role", HOST_ROLES, "Choose host or moderator.")
-    email = fields.text("email", required="Give the email address of their account.")
+    role = fields.choice("role", HOST_ROLES, _("Choose host or moderator."))
+    email = fields.text("email", required=_("Give the email address of their account."))
     return await _add_host(request, uid, fields, email, role)
 
 
@@ -129,8 +130,11 @@ async def _add_host(
         if email and found is None:
             fields.fail(
                 "email",
-                f"There is no account for {email}. Invite them first (People and roles), "
-                "then come back.",
+                _(
+                    "There is no account for %(email)s. Invite them first (People and roles), "
+                    "then come back.",
+                    email=email,
+                ),
             )
         if not fields.ok or found is None or role is None:
             await db.rollback()
@@ -149,7 +153,7 @@ async def remove_host(request: Request, account: auth.Account) -> Response:
     uid = request.path_params["uid"]
     account_id = str(request.path_params["account_id"])
     if not account_id.isdigit():
-        raise NotFoundError("There is no such account.", "account.not_found")
+        raise NotFoundError(_("There is no such account."), "account.not_found")
     async with session_scope(state(request).sessions) as db:
         row = await store.get_session_row(db, uid)
         assert row.id is not None

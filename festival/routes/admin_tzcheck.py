@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from festival import auth, tzcheck
 from festival.db import session_scope
+from festival.i18n import gettext as _
 from festival.routes.admin import admin_form, admin_only, back_to, page
 from festival.state import state
 from scheduling import tz
@@ -57,7 +58,7 @@ async def apply(request: Request, account: auth.Account) -> Response:
         seen = await tzcheck.check(db)
         if digest(seen) != fields.values.get("expected", ""):
             await db.rollback()
-            note = (
+            note = _(
                 "The list changed since you opened this page, so nothing was written. "
                 "Check it again below, then apply."
             )

@@ -15,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, cookies
+from festival import auth, cookies, i18n
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import gettext as _
 from festival.oidc import errors
 from festival.oidc.client import Flow
 from festival.oidc.config import OidcProvider
@@ -51,7 +52,7 @@ def page(
 def _provider(request: Request) -> OidcProvider:
     found = state(request).oidc.provider(str(request.path_params["provider"]))
     if found is None:
-        raise NotFoundError("There is no such sign-in provider.", "oidc.provider_not_found")
+        raise NotFoundError(_("There is no such sign-in provider."), "oidc.provider_not_found")
     return found
 
 
@@ -61,7 +62,14 @@ def redirect_uri(request: Request, provider: OidcProvider) -> str:
 
 
 def failed(request: Request, provider: OidcProvider, exc: errors.SignInError) -> Response:
-    context: dict[str, Any] = {"provider": provider, "message": exc.message, "code": exc.code}
+    context: dict[str, Any] = {
+        "provider": provider,
+        "message": exc.message,
+        "code": exc.code,
+        # The language switch leads to the sign-in page: the callback's query (the provider's
+        # free text, a used state) is never repeated in the page.
+        "language_switch": i18n.switch_links(auth.SIGNIN_PATH, []),
+    }
     return page(request, "auth/oidc_error.html", context, exc.status_code)
 
 
@@ -97,8 +105,10 @@ def _take_flow(request: Request, provider: OidcProvider) -> Flow:
     request.session[FLOWS_KEY] = kept
     if flow is None or flow.provider != provider.name:
         raise errors.StateError(
-            "This answer does not belong to a sign-in started in this browser (it was used "
-            "already, or comes from elsewhere). Start again from the sign-in page."
+            _(
+                "This answer does not belong to a sign-in started in this browser (it was used "
+                "already, or comes from elsewhere). Start again from the sign-in page."
+            )
         )
     return flow
 
@@ -114,8 +124,10 @@ async def callback(request: Request) -> Response:
             account = await auth.current_account(request)
             if account is None or account.id != flow.link_account_id:
                 raise errors.StateError(
-                    "You are no longer signed in as when you asked to link this identity. "
-                    "Sign in, then link it again from your account page."
+                    _(
+                        "You are no longer signed in as when you asked to link this identity. "
+                        "Sign in, then link it again from your account page."
+                    )
                 )
         if "error" in request.query_params or not request.query_params.get("code"):
             # Only an RFC 6749 §4.1.2.1 error code is repeated, never free text from the URL.

@@ -31,6 +31,7 @@ from festival import auth, editor, labels, sessions, workflow
 from festival.auth.account import Account
 from festival.db import session_scope
 from festival.errors import BadRequestError, NotFoundError
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.state import state
 from festival.stores import changes as changes_store
@@ -95,7 +96,7 @@ async def _organisation(db: AsyncSession, slug: str, account: Account) -> Organi
         if len(mine) == 1:
             return mine[0]
         raise BadRequestError(
-            "Say which organisation the session is for: start from your organiser page.",
+            _("Say which organisation the session is for: start from your organiser page."),
             "organisation.missing",
         )
     return await programme_store.get_organisation(db, slug)
@@ -110,7 +111,7 @@ def _form_context(
     session: FestivalSession | None = None,
 ) -> dict[str, Any]:
     at = request_now(request)
-    zone_choices = [zonesearch.describe(place, at) for place in zonesearch.places()]
+    zone_choices = [zonesearch.describe(place, at) for place in editor.zone_places()]
     errors = dict(checked.errors) if checked is not None else {}
     return {
         "organisation": organisation,
@@ -120,6 +121,7 @@ def _form_context(
         "errors": errors,
         "session": session,
         "zone_choices": zone_choices,
+        "occurrence_label": editor.occurrence_label,
         "kinds": vocabulary.KINDS,
         "audiences": vocabulary.AUDIENCES,
         "sdgs": [(n, labels.SDG_NAMES[n]) for n in vocabulary.SDGS],
@@ -189,7 +191,9 @@ async def _session_row(db: AsyncSession, uid: str, lock: bool = False) -> Festiv
         query = query.with_for_update()
     row = (await db.execute(query)).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     return row
 
 
@@ -261,10 +265,12 @@ async def take_step(request: Request) -> Response:
     try:
         step = workflow.Step(str(form.get("step", "")))
     except ValueError:
-        raise BadRequestError("Choose a step from the session's page.", "request.invalid") from None
+        raise BadRequestError(
+            _("Choose a step from the session's page."), "request.invalid"
+        ) from None
     if step is workflow.Step.CANCEL and form.get("sure") != "yes":
         raise BadRequestError(
-            "Tick “Yes, cancel it” to cancel the session: nothing was changed.",
+            _("Tick “Yes, cancel it” to cancel the session: nothing was changed."),
             "session.cancel_unconfirmed",
         )
     app = state(request)
@@ -291,7 +297,7 @@ def _asked_instant(request: Request) -> datetime:
 async def zones_json(request: Request) -> Response:
     """``{"zones": [{"zone", "label", "offset"}]}``: zones found by city, country or region."""
     at = _asked_instant(request)
-    found = zonesearch.search(request.query_params.get("q", ""), at)
+    found = editor.search_zones(request.query_params.get("q", ""), at)
     return _json({"zones": [{"zone": m.zone, "label": m.label, "offset": m.offset} for m in found]})
 
 
@@ -311,13 +317,16 @@ async def time_json(request: Request) -> Response:
         "seen": checked.seen,
         "zone": checked.zone,
         "fold_for": checked.fold_key,
-        "sentence": found.sentence if found else "",
+        "sentence": checked.sentence,
         "starts_at_utc": found.starts_at_utc.isoformat() if found else None,
         "ends_at_utc": found.ends_at_utc.isoformat() if found else None,
         "within_festival": found.within_festival if found else None,
         "festival": checked.festival_text,
         "gap": list(checked.gap) if checked.gap else [],
-        "occurrences": [{"fold": o.fold, "label": o.label} for o in checked.occurrences],
+        "occurrences": [
+            {"fold": o.fold, "label": editor.occurrence_label(o, checked.zone)}
+            for o in checked.occurrences
+        ],
         "zones": [{"zone": m.zone, "label": m.label} for m in checked.zone_matches],
         "conflicts": notes,
     }

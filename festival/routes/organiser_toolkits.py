@@ -36,6 +36,8 @@ from festival.auth.account import Account
 from festival.db import session_scope
 from festival.errors import BadRequestError, NotFoundError
 from festival.forms import Fields
+from festival.i18n import gettext as _
+from festival.i18n import lazy_gettext
 from festival.models import FestivalSession, Organisation
 from festival.models.toolkits import ResourceKind, Toolkit
 from festival.state import state
@@ -47,15 +49,17 @@ from festival.uploads import UploadRefused, read_upload
 from scheduling import vocabulary
 
 DONE = {
-    "created": "The toolkit was saved as a draft: add its links and files, then publish it.",
-    "saved": "Saved.",
-    "published": "Published: the toolkit is in the library.",
-    "draft": "The toolkit is a draft again: only your organisation sees it.",
-    "link": "The link was added.",
-    "file": "The file was added.",
-    "removed": "The resource was removed.",
-    "featured": "The toolkit is featured at the top of the library.",
-    "unfeatured": "The toolkit is no longer featured.",
+    "created": lazy_gettext(
+        "The toolkit was saved as a draft: add its links and files, then publish it."
+    ),
+    "saved": lazy_gettext("Saved."),
+    "published": lazy_gettext("Published: the toolkit is in the library."),
+    "draft": lazy_gettext("The toolkit is a draft again: only your organisation sees it."),
+    "link": lazy_gettext("The link was added."),
+    "file": lazy_gettext("The file was added."),
+    "removed": lazy_gettext("The resource was removed."),
+    "featured": lazy_gettext("The toolkit is featured at the top of the library."),
+    "unfeatured": lazy_gettext("The toolkit is no longer featured."),
 }
 
 
@@ -145,7 +149,7 @@ async def _organisation(db: AsyncSession, slug: str, account: Account) -> Organi
         if len(mine) == 1:
             return mine[0]
         raise BadRequestError(
-            "Say which organisation the toolkit is for: start from your toolkits page.",
+            _("Say which organisation the toolkit is for: start from your toolkits page."),
             "organisation.missing",
         )
     return await programme_store.get_organisation(db, slug)
@@ -232,7 +236,9 @@ async def set_status(request: Request) -> Response:
     await auth.verify_csrf(request, form)
     status = str(form.get("status", ""))
     if status not in vocabulary.TOOLKIT_STATUSES:
-        raise BadRequestError("Choose publish or draft from the toolkit's page.", "request.invalid")
+        raise BadRequestError(
+            _("Choose publish or draft from the toolkit's page."), "request.invalid"
+        )
     app = state(request)
     async with session_scope(app.sessions) as db:
         toolkit = await _managed(request, db, request.path_params["slug"], lock=True)
@@ -243,7 +249,7 @@ async def set_status(request: Request) -> Response:
                     request,
                     db,
                     toolkit,
-                    errors={"status": "Add a link or a file before publishing the toolkit."},
+                    errors={"status": _("Add a link or a file before publishing the toolkit.")},
                     status_code=400,
                 )
         await store.set_status(db, toolkit, status, app.clock.now())
@@ -309,7 +315,7 @@ async def add_file(request: Request) -> Response:
                     db,
                     toolkit,
                     typed=typed,
-                    errors={"file": "Choose a file to upload."},
+                    errors={"file": _("Choose a file to upload.")},
                     status_code=400,
                 )
         key = media.new_key()
@@ -343,7 +349,7 @@ async def remove_resource(request: Request) -> Response:
     try:
         resource_id = int(request.path_params["resource_id"])
     except ValueError:
-        raise NotFoundError("This toolkit has no such resource.", "resource.not_found") from None
+        raise NotFoundError(_("This toolkit has no such resource."), "resource.not_found") from None
     async with session_scope(app.sessions) as db:
         toolkit = await _managed(request, db, request.path_params["slug"], lock=True)
         found = await store.get_resource(db, toolkit, resource_id)
@@ -364,7 +370,7 @@ async def feature(request: Request) -> Response:
         toolkit = await store.get_toolkit(db, request.path_params["slug"], lock=True)
         if featured and toolkit.status != store.PUBLISHED:
             raise BadRequestError(
-                "Only a published toolkit can be featured.", "toolkit.not_published"
+                _("Only a published toolkit can be featured."), "toolkit.not_published"
             )
         toolkit.featured = featured
         toolkit.updated_at_utc = app.clock.now()
@@ -381,7 +387,9 @@ async def _session(request: Request, db: AsyncSession, uid: str) -> FestivalSess
         )
     ).scalar_one_or_none()
     if row is None:
-        raise NotFoundError(f"There is no session with id {uid!r}.", "session.not_found")
+        raise NotFoundError(
+            _("There is no session with id %(uid)s.", uid=repr(uid)), "session.not_found"
+        )
     await auth.require_session_manager(request, row)
     return row
 
@@ -399,9 +407,11 @@ async def attach(request: Request) -> Response:
         try:
             toolkit = await store.get_toolkit(db, str(form.get("toolkit", "")))
         except NotFoundError:
-            raise BadRequestError("Choose a toolkit from the list.", "toolkit.not_found") from None
+            raise BadRequestError(
+                _("Choose a toolkit from the list."), "toolkit.not_found"
+            ) from None
         if toolkit.status != store.PUBLISHED and toolkit.organisation_id != session.organisation_id:
-            raise BadRequestError("Choose a toolkit from the list.", "toolkit.not_found")
+            raise BadRequestError(_("Choose a toolkit from the list."), "toolkit.not_found")
         await store.attach(db, session.id or 0, toolkit.id or 0, app.clock.now())
     return _see(f"/organiser/sessions/{uid}?done=materials#materials")
 

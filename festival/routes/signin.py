@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from festival import auth, mail
 from festival.auth import credentials, limits, passwords
 from festival.db import session_scope
+from festival.i18n import gettext as _
 from festival.routes.oidc import forget_account_agenda, provider_logout
 from festival.settings import Settings
 from festival.state import state
@@ -156,13 +157,16 @@ async def reset_request(request: Request) -> Response:
             token = await resets.create_reset(db, row.id, app.clock.now())
             message = mail.Mail(
                 to=row.email,
-                subject="Reset your #LearningPlanet Festival password",
-                body=(
-                    f"Hello {row.display_name},\n\n"
+                # In the language of the page the reset was asked from.
+                subject=_("Reset your #LearningPlanet Festival password"),
+                body=_(
+                    "Hello %(name)s,\n\n"
                     "Someone (we hope you) asked to reset the password of your festival "
                     "account. Open this link to choose a new one; it works once, for one "
-                    f"hour:\n\n{app.settings.site_url}/reset/{token}\n\n"
-                    "If it was not you, ignore this message: your password stays as it is.\n"
+                    "hour:\n\n%(link)s\n\n"
+                    "If it was not you, ignore this message: your password stays as it is.\n",
+                    name=row.display_name,
+                    link=app.settings.site_url + "/reset/" + token,
                 ),
             )
     response = page(request, "auth/reset_request.html", {**context, "sent": True})
@@ -235,8 +239,11 @@ async def login(request: Request) -> Response:
         await auth.verify_csrf(request, form)
         return await _login_page(
             request,
-            "ADMIN_PASSWORD no longer signs in on this site: sign in with your account at "
-            f"{auth.SIGNIN_PATH}.",
+            _(
+                "ADMIN_PASSWORD no longer signs in on this site: sign in with your account at "
+                "%(path)s.",
+                path=auth.SIGNIN_PATH,
+            ),
             403,
         )
     if request.method in ("GET", "HEAD"):
@@ -244,7 +251,7 @@ async def login(request: Request) -> Response:
     form = await request.form()
     await auth.verify_csrf(request, form)
     if not state(request).settings.admin_password:
-        return await _login_page(request, "Admin sign-in is off: set ADMIN_PASSWORD.", 403)
+        return await _login_page(request, _("Admin sign-in is off: set ADMIN_PASSWORD."), 403)
     try:
         right = await credentials.check_admin_password(
             request, text(form, "password"), credentials.DEFAULT_LIMITS
@@ -252,7 +259,7 @@ async def login(request: Request) -> Response:
     except limits.TooManyAttemptsError as exc:
         return with_retry_after(await _login_page(request, exc.message, 429), exc)
     if not right:
-        return await _login_page(request, "That password is not right.", 403)
+        return await _login_page(request, _("That password is not right."), 403)
     await auth.sign_in(request, None)
     return RedirectResponse(auth.safe_next(text(form, "next"), "/admin"), status_code=303)
 
