@@ -32,7 +32,7 @@ from festival.stores import accounts as accounts_store
 from festival.stores import changes as changes_store
 from festival.templating import render
 from festival.viewer import resolve_viewer
-from realtime import connection, protocol
+from realtime import connection, protocol, wire
 from realtime.admission import AddressLimitedError
 from realtime.errors import RoomError
 from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity, validate_display_name
@@ -137,7 +137,11 @@ async def room_socket(websocket: WebSocket) -> None:
     await websocket.accept(headers=headers)
     room = websocket.path_params["room"]
     identity = await identity_for(websocket, token, room)
-    await connection.serve(websocket, state(websocket).hub, room, identity, address=address)
+    # The server's transport, when it exposes one (festival/transport.py): frames built once
+    # per view are written to it directly (realtime/wire.py).
+    raw = websocket.scope.get("extensions", {}).get(wire.EXTENSION)
+    hub = state(websocket).hub
+    await connection.serve(websocket, hub, room, identity, address=address, raw=raw)
 
 
 async def _account_name(request: Request) -> str:
