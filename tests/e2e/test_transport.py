@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
+from realtime import wire
 from tests.festival.rooms_seed import LOBBY, seed_rooms
 
 from .rooms_server import RoomClient, RoomServer
@@ -163,7 +164,7 @@ async def test_transport_deflate_messages_arrive_compressed_once_and_in_order(
         (None, "", 15),
         ("x-webkit-deflate-frame", "", 15),
         ("permessage-deflate; server_max_window_bits=8", "", 15),  # zlib cannot: plain
-        ("permessage-deflate; server_max_window_bits=10", "server_max_window_bits=10", 10),
+        ("permessage-deflate; server_max_window_bits=9", "server_max_window_bits=9", 9),
         ("permessage-deflate; client_no_context_takeover", "server_no_context_takeover", 15),
     ],
 )
@@ -175,11 +176,33 @@ async def test_transport_each_offer_gets_frames_it_can_read(
     assert client.bits == bits
     await client.send("join", "j", name="Ana")
     await client.until(lambda: "snapshot" in client.types)
-    await client.send("chat.send", "c", text="hello" * 40)
-    await client.until(lambda: len(client.events) == 1)
-    assert client.events[0]["data"]["text"] == "hello" * 40
-    assert any(compressed for compressed, _ in client.frames) == bool(negotiated)
+    # Three texts sharing a tail: in the late joiner's snapshot the tails are more than 512
+    # bytes apart, out of reach of a 2**9 window.
+    tail = os.urandom(100).hex()
+    texts = [os.urandom(150).hex() + tail for _ in range(3)]
+    for n, text in enumerate(texts):
+        await client.send("chat.send", n, text=text)
+    await client.until(lambda: len(client.events) == 3)
+    assert [e["data"]["text"] for e in client.events] == texts
+    late = await RawClient.open(server, offer)
+    await late.send("join", "j", name="Ben")
+    await late.until(lambda: "snapshot" in late.types)
+    await client.send("ping", "p")  # the reply, {"type":"ok",...}, is a message of its own
+    await client.until(lambda: client.types[-1] == "ok")
+    frames = client.frames + late.frames
+    assert any(compressed for compressed, _ in frames) == bool(negotiated)
+    # Short messages (the ok replies) go plain even when compression was negotiated.
+    assert any(
+        not compressed and len(payload) < wire.MIN_COMPRESS_BYTES for compressed, payload in frames
+    )
+    for compressed, payload in frames:
+        if compressed:  # compressed with the window the client allowed, and no wider
+            assert payload == wire.deflate(inflate(payload, bits), bits)
+    snapshot = max(late.frames, key=lambda f: len(f[1]))
+    if bits == 9:
+        assert snapshot[1] != wire.deflate(inflate(snapshot[1], 9), 15)
     await client.close()
+    await late.close()
 
 
 async def test_transport_websockets_clients_with_and_without_compression_agree(
