@@ -86,10 +86,11 @@ class Writer:
         """Send what is queued (called whenever the outbox gets a frame or is closed)."""
         if self.task is not None or self.closed.done():
             return
-        raw = self.raw
+        raw, outbox = self.raw, self.outbox
         try:
-            while True:
-                messages = chunks(self.outbox.take())
+            while outbox:
+                frames = outbox.take()
+                messages = frames if len(frames) == 1 else chunks(frames)
                 for index, text in enumerate(messages):
                     if raw is not None and not raw.writing_paused:
                         raw.write(wire.frame(text, raw.deflate_bits))
@@ -98,9 +99,7 @@ class Writer:
                     if pending is not None:
                         self._wait_then_drain(pending, messages[index + 1 :])
                         return
-                if not messages:
-                    break
-            if self.outbox.close_code is not None:
+            if outbox.close_code is not None:
                 self._wait_then_drain(self._close(), [])
         except Exception as exc:  # noqa: BLE001 - the peer is gone; the reader sees it
             self._gone(exc)
