@@ -105,7 +105,10 @@ class Deflate:
         self.deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -self.bits)
 
     def inflate(self, payload: bytes) -> bytes:
-        return self.inflater.decompress(payload + b"\x00\x00\xff\xff")
+        message = self.inflater.decompress(payload + b"\x00\x00\xff\xff")
+        if self.inflater.eof:  # the server ended its deflate stream (a final block): begin anew
+            self.inflater = zlib.decompressobj(-15)
+        return message
 
     def deflate(self, payload: bytes) -> bytes:
         if self.reset:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,17 @@ def test_deflate_reads_and_writes_what_websockets_does(params: dict[str, str]) -
     for message in messages:  # client to server
         frame = Frame(Opcode.TEXT, ours.deflate(message), rsv1=True)
         assert server.decode(frame).data == message
+
+
+def test_inflate_reads_messages_each_compressed_alone() -> None:
+    """A server with no context takeover may end each message's deflate stream (a final
+    block, RFC 7692 7.2.3.2); the next message starts a new stream."""
+    ours = Deflate({"server_no_context_takeover": ""})
+    for n in range(3):
+        message = b"shared frame %d " % n * 20
+        alone = zlib.compressobj(9, zlib.DEFLATED, -15)
+        data = alone.compress(message) + alone.flush(zlib.Z_FINISH)
+        assert ours.inflate(data) == message
 
 
 async def test_browser_like_client_against_a_stock_websockets_server() -> None:
