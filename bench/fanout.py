@@ -517,6 +517,8 @@ def run(
         "out_of_order": sum(t.out_of_order for t in tallies),
         "closed": sum(t.closed for t in tallies),
         "deflated": sum(t.deflated for t in tallies),
+        "wire_ratio": sum(t.wire_bytes for t in tallies)
+        / max(1, sum(t.message_bytes for t in tallies)),
         "send_s": (last_send - first_send) / 1e9,
         "expected": clients * args.messages,
         "deflate": not args.plain_clients,
@@ -556,7 +558,7 @@ def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
         f"{'delivered/s':>11} {'per core':>9} {'µs/deliv':>8} {'ev/frame':>8} {'p50 ms':>7} "
         f"{'p99 ms':>7} "
         f"{'max ms':>7} {'CPU s':>6} {'CPU %':>6} {'idle %':>6} {'GC s':>5} {'full GCs':>8} "
-        f"{'redis s':>7} {'peak MiB':>8} "
+        f"{'redis s':>7} {'peak MiB':>8} {'wire/msg':>8} "
         f"{'lost':>5} {'dup':>4} {'order':>5}"
     )
     print(header)
@@ -568,6 +570,7 @@ def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
             f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} "
             f"{r['cpu_pct']:>6.0f} {r['idle_cpu_pct']:>6.1f} {r['gc_s']:>5.2f} "
             f"{r['full_gcs']:>8.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} "
+            f"{r['wire_ratio']:>8.2f} "
             f"{r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
         )
     if any(r["lost"] for r in results):

@@ -160,6 +160,8 @@ class Tally:
     lost: int = 0
     closed: int = 0
     deflated: int = 0  # clients whose server accepted permessage-deflate
+    wire_bytes: int = 0  # message payloads received, as sent (compressed or not)
+    message_bytes: int = 0  # the same messages' payloads, inflated
     first_ns: int = 0
     last_ns: int = 0
     latency: array = field(default_factory=lambda: array("I", bytes(4 * BUCKETS)))  # type: ignore[type-arg]
@@ -279,10 +281,12 @@ class Client(asyncio.Protocol):
             return
         if self.message:
             payload, self.message = bytes(self.message) + payload, bytearray()
+        self.tally.wire_bytes += len(payload)
         if self.compressed:
             if self.deflate is None:
                 raise ConnectionError("a compressed frame without permessage-deflate")
             payload = self.deflate.inflate(payload)
+        self.tally.message_bytes += len(payload)
         if self.message_opcode == 0x1:
             self._text(payload, now)
 

@@ -271,6 +271,16 @@ def headline(f: Figures, plain_clients: bool) -> list[str]:
         f"{number(f.get('w5000', 'festival', 'peak_mib'), 0)} MiB",
         verdict(loaded <= 40, loaded),
     )
+    if not plain_clients:
+        for step, name in (("w5000", "5,000 in 1 room"), ("w200x25", "200 rooms x 25")):
+            row(
+                "(bytes on the wire: compressed / inflated message payloads)",
+                f"two in flight, {name}: join replies, presence, chat",
+                number(f.get(step, "festival", "wire_ratio"), 2),
+                number(f.get(step, "reference", "wire_ratio"), 2),
+                "",
+                "",
+            )
     for step, name in (("w1000", "1,000 in 1 room"), ("w200x25", "200 rooms x 25")):
         single = f.get(step, "festival", "per_core")
         pair = f.get(step, "festival-redis-x2", "per_core")
