@@ -32,6 +32,7 @@ Bounded: every wait has a timeout (``--timeout`` for the deliveries).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -147,6 +148,14 @@ class Figures:
     def all(self) -> list[dict[str, Any]]:
         return [r for runs in self.runs.values() for r in runs]
 
+    def save(self, path: Path) -> None:
+        rows = [{"step": step, **r} for (step, _), runs in self.runs.items() for r in runs]
+        path.write_text(json.dumps(rows, indent=1))
+
+    def load(self, path: Path) -> None:
+        for row in json.loads(path.read_text()):
+            self.add(row.pop("step"), row)
+
 
 def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}x" if theirs and ours == ours and theirs == theirs else "—"
@@ -168,7 +177,7 @@ def headline(f: Figures, plain_clients: bool) -> list[str]:
     clients = "plain" if plain_clients else "browser-like"
     rows = [
         "| issue 13 target | measured | festival | reference | figure | |",
-        "|---|---|---:|---:|---:|---|",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
 
     def row(target: str, measured: str, ours: str, theirs: str, figure: str, ok: str) -> None:
@@ -307,6 +316,22 @@ def headline(f: Figures, plain_clients: bool) -> list[str]:
     return rows
 
 
+def before_and_after(before: list[str], after: list[str]) -> list[str]:
+    """The headline with a "before" column: the festival's figure on an earlier server (runs
+    saved with --save) next to this one's; the reference, ratio and verdict are this run's."""
+    rows = []
+    for old, new in zip(before, after, strict=True):
+        old_cells, new_cells = old.split(" | "), new.split(" | ")
+        if new_cells[2] == "festival":
+            cell = "festival before"
+        elif new_cells[2].startswith("---"):
+            cell = "---:"
+        else:
+            cell = old_cells[2]
+        rows.append(" | ".join([*new_cells[:2], cell, *new_cells[2:]]))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -324,7 +349,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
     parser.add_argument("--idle", type=float, default=1.5, help="seconds idle after the joins")
+    parser.add_argument("--save", type=Path, help="write every run's figures to this JSON file")
+    parser.add_argument(
+        "--load",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="run nothing: print the headline (medians) of runs saved with --save",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="runs saved with --save on an earlier server: a 'festival before' column",
+    )
     args = parser.parse_args()
+    if args.load:
+        figures = Figures()
+        for path in args.load:
+            figures.load(path)
+        print("\n".join(table(figures, args)))
+        return
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     chosen = steps(args.plain_clients, args.scale)
@@ -356,8 +402,20 @@ def main() -> None:
         print(f"\n# {step.key}: {step.messages} messages per room, {load}, {clients}")
         report(step.scenario, results)
         print(f"(load average {load_average()}, {time.monotonic() - started:.0f} s so far)")
+        if args.save:
+            figures.save(args.save)
     print(f"\n## Headline ({time.monotonic() - started:.0f} s; load average {load_average()})\n")
-    print("\n".join(headline(figures, args.plain_clients)))
+    print("\n".join(table(figures, args)))
+
+
+def table(figures: Figures, args: argparse.Namespace) -> list[str]:
+    rows = headline(figures, args.plain_clients)
+    if not args.before:
+        return rows
+    before = Figures()
+    for path in args.before:
+        before.load(path)
+    return before_and_after(headline(before, args.plain_clients), rows)
 
 
 if __name__ == "__main__":
