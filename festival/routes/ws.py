@@ -14,6 +14,7 @@ identity handed out by the handshake or the room page, and each connection.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from http.cookies import SimpleCookie
 
@@ -42,20 +43,26 @@ GUEST_MAX_AGE = 365 * 24 * 3600  # seconds
 _SALT = "festival.guest"
 
 
+@functools.lru_cache(maxsize=4)
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    """The guest cookie's signer: built once per secret (each join reads or writes a cookie)."""
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def read_guest_token(conn: HTTPConnection) -> str | None:
     """The browser's guest token, if its cookie carries a valid signature."""
     raw = conn.cookies.get(GUEST_COOKIE)
     if not raw:
         return None
     try:
-        token = URLSafeSerializer(state(conn).settings.secret_key, salt=_SALT).loads(raw)
+        token = _serializer(state(conn).settings.secret_key).loads(raw)
     except BadSignature:
         return None
     return token if isinstance(token, str) and 8 <= len(token) <= 40 else None
 
 
 def guest_cookie_value(settings: Settings, token: str) -> str:
-    signed = URLSafeSerializer(settings.secret_key, salt=_SALT).dumps(token)
+    signed = _serializer(settings.secret_key).dumps(token)
     assert isinstance(signed, str)
     return signed
 
