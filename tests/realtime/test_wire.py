@@ -191,3 +191,11 @@ async def test_wire_writer_stops_quietly_when_the_transport_is_gone() -> None:
     transport2.writable.set()
     await asyncio.sleep(0.01)
     assert writer2.closed.done() and transport2.writes == []
+
+
+async def test_wire_a_join_goes_out_in_one_write() -> None:
+    one, transport = member()
+    one.send_all(['{"type":"ok","ref":"j"}', '{"type":"snapshot"}'])
+    assert len(transport.writes) == 1
+    got = orjson.loads(transport.texts()[0])
+    assert got == {"type": "batch", "frames": [{"type": "ok", "ref": "j"}, {"type": "snapshot"}]}
