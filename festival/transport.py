@@ -15,6 +15,9 @@ connection's transport for the rooms, and compression decided on purpose.
   socket instead of one ASGI ``send()`` per member, keeping the same flow control: while the
   transport is paused (its buffer over the high-water mark) the writer waits in its own task
   and the bounded outbox decides when the client is too slow.
+
+Once the handshake is answered, the connection no longer holds the parsed request and
+response (uvicorn keeps them for the connection's life).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import asyncio
 import logging
 from typing import Any
 
+from uvicorn._types import ASGISendEvent
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -103,3 +107,10 @@ class RoomWebSocketProtocol(WebSocketsSansIOProtocol):
         # The application's task is created but has not run yet: it sees this.
         extensions: dict[str, Any] = self.scope["extensions"]
         extensions[wire.EXTENSION] = RawWriter(self, bits)
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        # Once the handshake is answered, its parsed request and response are never read
+        # again: they are not kept for the life of the connection (about 2 KiB each).
+        if self.handshake_complete and "response" in self.__dict__:
+            del self.request, self.response
