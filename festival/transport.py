@@ -42,6 +42,12 @@ from realtime import wire
 #: The window the client compresses its (few, small) messages with, when it lets us say.
 CLIENT_MAX_WINDOW_BITS = 12
 
+#: The WebSocket state machine's own records ("connection open", "connection closed" at INFO)
+#: repeat uvicorn's line for each accepted connection: two records more per join. Warnings
+#: and errors still go out; set this logger's level to DEBUG to see every state change.
+HANDSHAKE_LOG = logging.getLogger("festival.transport.websockets")
+HANDSHAKE_LOG.setLevel(logging.WARNING)
+
 
 def deflate_factory() -> ServerPerMessageDeflateFactory:
     """permessage-deflate with no context kept between messages, either way."""
@@ -93,7 +99,7 @@ class RoomWebSocketProtocol(WebSocketsSansIOProtocol):
             self.conn = ServerProtocol(
                 extensions=[deflate_factory()],
                 max_size=self.config.ws_max_size,
-                logger=logging.getLogger("uvicorn.error"),
+                logger=HANDSHAKE_LOG,
             )
 
     def handle_connect(self, event: Request) -> None:

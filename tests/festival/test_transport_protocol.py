@@ -4,8 +4,10 @@ request and response are let go once answered, and the connection works on."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
+import pytest
 import uvicorn
 from starlette.types import Receive, Scope, Send
 from websockets.asyncio.client import connect
@@ -28,7 +30,10 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "websocket.send", "text": text})
 
 
-async def test_transport_lets_the_handshake_go_once_answered() -> None:
+async def test_transport_lets_the_handshake_go_once_answered(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
     config = uvicorn.Config(
         echo, host="127.0.0.1", port=0, ws=RoomWebSocketProtocol, log_config=None, lifespan="off"
     )
@@ -52,3 +57,7 @@ async def test_transport_lets_the_handshake_go_once_answered() -> None:
     assert isinstance(protocol, RoomWebSocketProtocol)
     assert (reply, again) == ("hello True", "again True")
     assert "request" not in kept and "response" not in kept
+    # uvicorn's line for the accepted connection, not the state machine's repeats of it.
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("[accepted]" in message for message in messages)
+    assert "connection open" not in messages and "connection closed" not in messages
