@@ -3,16 +3,23 @@
     python bench/fanout.py                         # 1,000 / 5,000 / 10,000 in one room, 200 x 25
     python bench/fanout.py --scenarios 5000 --messages 200 --rate 100
 
-For each scenario, the festival server (uvicorn + festival.app, SQLite, in-process broker,
-rate limits off) and the reference (a plain ``websockets.broadcast()`` relay, same clients)
-run in turn on a 127.0.0.1 port.
+For each scenario, the festival server and the reference (a plain ``websockets.broadcast()``
+relay, same clients) run in turn on a free 127.0.0.1 port. The festival server is started
+exactly as the Procfile's ``web:`` line says (``festival serve ...``; the host made 127.0.0.1,
+the port given as ``PORT``), with a seeded SQLite database and the environment of a
+deployment; the only benchmark setting is ``ROOM_RATE_LIMITS=off``. Its log goes to a file.
+
+Clients are browser-like by default: they send ``Origin: <SITE_URL>`` and offer
+``permessage-deflate; client_max_window_bits`` as Chromium does; ``--plain-clients`` for
+neither. ``--window 2`` publishes "two in flight" (a room's message k+2 leaves once message k
+reached every member) instead of at ``--rate``.
 
 Scale-out (``--servers festival,festival-redis,festival-redis-x2``): ``festival-redis`` is one
-worker with the Redis broker, ``festival-redis-xN`` is N workers (N uvicorn processes on N
-ports) sharing a private redis-server and the database; clients and publishers are spread
-round-robin over the workers. "per core" figures divide deliveries per second by the CPU the
-server processes used (redis-server's CPU is reported on its own). ``--postgres URL`` runs on
-a fresh PostgreSQL database instead of SQLite.
+worker with the Redis broker, ``festival-redis-xN`` is the Procfile's command with
+``--workers N`` and ``REDIS_URL`` (a private redis-server): N uvicorn workers sharing the
+port, the kernel spreading the connections. "per core" figures divide deliveries per second
+by the CPU the server processes used (redis-server's CPU is reported on its own).
+``--postgres URL`` runs on a fresh PostgreSQL database instead of SQLite.
 
 Per core with the same CPU budget (docs/benchmarks.md, "Scale-out"): ``--pin 1`` puts every
 server process on the first CPU and the clients on the others, ``--repeat N`` runs the setups in
@@ -33,6 +40,7 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -50,6 +58,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fanout_client import BUCKET_US, Tally, worker  # noqa: E402
+
+#: Where the ``festival`` command of this Python lives (the Procfile names it bare).
+BIN = Path(sys.executable).parent
 
 TICK = os.sysconf("SC_CLK_TCK")
 EDITION = "bench-2027"
@@ -89,6 +100,59 @@ def proc_stat(pid: int) -> tuple[float, int, int]:
     rss = int(status["VmRSS"].split()[0]) * 1024
     peak = int(status["VmHWM"].split()[0]) * 1024
     return cpu, rss, peak
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process below it (uvicorn's workers and what they start)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def tree_stat(root: int) -> tuple[float, int, int]:
+    """``proc_stat`` summed over ``root``'s process tree."""
+    cpu = rss = peak = 0.0
+    for pid in process_tree(root):
+        try:
+            one = proc_stat(pid)
+        except (OSError, KeyError):
+            continue  # gone meanwhile
+        cpu, rss, peak = cpu + one[0], rss + one[1], peak + one[2]
+    return cpu, int(rss), int(peak)
+
+
+def web_command(procfile: str, workers: int = 1) -> list[str]:
+    """The Procfile's ``web:`` command, listening on 127.0.0.1 (the port comes from ``PORT``),
+    with ``--workers N`` when more than one worker is asked for."""
+    lines = [line for line in procfile.splitlines() if line.startswith("web:")]
+    if len(lines) != 1:
+        raise SystemExit(f"the Procfile has {len(lines)} web: lines, not one")
+    words = shlex.split(lines[0].removeprefix("web:"))
+    command: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--host":
+            skip = True
+        elif not word.startswith("--host="):
+            command.append(word)
+    command += ["--host", "127.0.0.1"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    return command
 
 
 @dataclass(frozen=True)
@@ -136,6 +200,14 @@ def fresh_postgres(url: str) -> str:
 
 def drop_postgres(server: str, url: str) -> None:
     run_sql(server, f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
+
+
+def drop(url: str, postgres: str | None = None) -> None:
+    """Remove a database ``seed`` made: the PostgreSQL one, or the SQLite file's folder."""
+    if postgres:
+        drop_postgres(postgres, url)
+    else:
+        shutil.rmtree(Path(url.removeprefix("sqlite+aiosqlite:///")).parent, ignore_errors=True)
 
 
 def seed(rooms: int, postgres: str | None = None) -> tuple[str, list[str]]:
@@ -215,41 +287,65 @@ def start_server(
     redis_url: str | None = None,
     cpus: set[int] | None = None,
     gc_tuning: str = "on",
+    workers: int = 1,
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """The festival server as the Procfile starts it, or the reference relay, its output in
+    ``log``; returns once it answers (every worker ready)."""
+    log = log or Path(tempfile.mkdtemp(prefix="fanout-server-")) / "server.log"
     if kind == "festival":
         env = {
             **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PORT": str(port),
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench-secret-not-for-production",
             "SITE_URL": f"http://127.0.0.1:{port}",
             "ROOM_RATE_LIMITS": "off",
             "GC_TUNING": gc_tuning,
         }
-        env.pop("REDIS_URL", None)
+        for name in ("REDIS_URL", "WEB_CONCURRENCY", "HOST"):
+            env.pop(name, None)
         if redis_url:
             env["REDIS_URL"] = redis_url
         command = [
-            sys.executable, "-m", "uvicorn", "--factory", "festival.app:asgi",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-            "--no-access-log", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
-            "--backlog", "4096",
-        ]  # fmt: skip
+            word.replace("$PORT", str(port)).replace("${PORT}", str(port))
+            for word in web_command((ROOT / "Procfile").read_text(), workers)
+        ]
     else:
         env = dict(os.environ)
         command = [sys.executable, str(ROOT / "bench" / "fanout_reference.py"), "--port", str(port)]
-    process = subprocess.Popen(pinned(command, cpus), cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    import socket
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            pinned(command, cpus), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if ready(kind, port, log, workers):
+            return process
+        time.sleep(0.1)
+    process.kill()
+    tail = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"the {kind} server did not start: {' '.join(command)}\n{tail}")
 
-    while time.monotonic() < deadline:
-        try:
+
+def ready(kind: str, port: int, log: Path, workers: int) -> bool:
+    """The reference accepts connections; the festival answers /healthz and each of its
+    workers said its startup is complete."""
+    import socket
+    from urllib.request import urlopen
+
+    try:
+        if kind != "festival":
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             time.sleep(0.3)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the {kind} server did not start")
+            return True
+        with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            if response.status != 200:
+                return False
+    except OSError:
+        return False
+    return log.read_text(errors="replace").count("Application startup complete") >= workers
 
 
 def gc_pauses(kind: str, ports: list[int]) -> tuple[float, float]:
@@ -302,19 +398,27 @@ def percentile(histogram: list[int], fraction: float) -> float:
 def run(
     setup: Setup, scenario: Scenario, args: argparse.Namespace, db: tuple[str, list[str]]
 ) -> dict[str, Any]:
+    """One server, one scenario: connect (the join storm), idle, publish, collect. ``args``:
+    messages, rate or window, workers, timeout, check_every, idle, pin, gc_tuning,
+    plain_clients."""
     url, names = db
     rooms = names[: scenario.rooms]
-    paths = [
-        f"/ws/rooms/{rooms[i % scenario.rooms]}" for i in range(scenario.rooms * scenario.per_room)
-    ]
+    clients = scenario.rooms * scenario.per_room
+    room_of = [i % scenario.rooms for i in range(clients)]
     server_cpus, client_cpus = cpu_split(args.pin)
     redis, redis_url = start_redis(client_cpus) if setup.redis else (None, None)
-    ports = [free_port() for _ in range(setup.workers)]
-    servers = [
-        start_server(setup.kind, port, url, redis_url, server_cpus, args.gc_tuning)
-        for port in ports
-    ]
-    pids = [server.pid for server in servers]
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="fanout-run-"))  # the server's log, the notes' socket
+    server = start_server(
+        setup.kind, port, url, redis_url, server_cpus, args.gc_tuning, setup.workers,
+        folder / "server.log",
+    )  # fmt: skip
+    origin = f"http://127.0.0.1:{port}"  # the festival's SITE_URL
+    wire = {"origin": None, "deflate": False} if args.plain_clients else {
+        "origin": origin, "deflate": True
+    }  # fmt: skip
+    window = getattr(args, "window", 0)
+    notes = folder / "notes.sock"
     context = multiprocessing.get_context("spawn")
     pipes = []
     processes = []
@@ -322,69 +426,71 @@ def run(
         for _ in range(args.workers + 1):  # the last one publishes
             parent, child = context.Pipe()
             process = context.Process(
-                target=worker, args=(child, setup.kind, ports[0], client_cpus), daemon=True
+                target=worker, args=(child, setup.kind, port, client_cpus), daemon=True
             )
             process.start()
             pipes.append(parent)
             processes.append(process)
-        baseline_rss = sum(proc_stat(pid)[1] for pid in pids)
+        baseline_rss = tree_stat(server.pid)[1]
         started = time.monotonic()
-        shares = [paths[i :: args.workers] for i in range(args.workers)]
+        shares = [list(range(i, clients, args.workers)) for i in range(args.workers)]
         for pipe, share in zip(pipes, shares, strict=False):
             connect = {
-                "paths": share,
+                "paths": [f"/ws/rooms/{rooms[room_of[c]]}" for c in share],
+                "rooms": [room_of[c] for c in share],
+                "flight": bool(window),
                 "count": True,
                 "check_every": args.check_every,
                 "messages": args.messages,
-                "ports": ports,
+                **wire,
             }
             pipe.send(("connect", connect))
         for pipe in pipes[:-1]:
-            pipe.recv()
+            reply(pipe, args.timeout + 60, "connect")
         connect_seconds = time.monotonic() - started
         publishers = [f"/ws/rooms/{r}" for r in rooms]
-        pipes[-1].send(
-            ("connect", {"paths": publishers, "count": False, "messages": 0, "ports": ports})
-        )
-        pipes[-1].recv()
+        pipes[-1].send(("connect", {"paths": publishers, "count": False, "messages": 0, **wire}))
+        reply(pipes[-1], 60, "connect the publishers")
+        if window:
+            procs = [sum(1 for share in shares if any(room_of[c] == r for c in share))
+                     for r in range(scenario.rooms)]  # fmt: skip
+            listen = {"messages": args.messages, "procs": procs, "window": window}
+            pipes[-1].send(("listen", {**listen, "path": str(notes)}))
+            reply(pipes[-1], 10, "listen")
+            for pipe, share in zip(pipes, shares, strict=False):
+                if share:
+                    pipe.send(("attach", {"path": str(notes)}))
+                    reply(pipe, 10, "attach")
         time.sleep(0.5)
-        idle_cpu = sum(proc_stat(pid)[0] for pid in pids)
+        idle_cpu = tree_stat(server.pid)[0]
         time.sleep(args.idle)
-        idle_cpu = sum(proc_stat(pid)[0] for pid in pids) - idle_cpu
-        idle_rss = sum(proc_stat(pid)[1] for pid in pids)
-        gc_before = gc_pauses(setup.kind, ports)
-        cpu_before = sum(proc_stat(pid)[0] for pid in pids)
+        idle_cpu = tree_stat(server.pid)[0] - idle_cpu
+        idle_rss = tree_stat(server.pid)[1]
+        gc_before = gc_pauses(setup.kind, [port])
+        cpu_before = tree_stat(server.pid)[0]
         redis_before = proc_stat(redis.pid)[0] if redis else 0.0
-        pipes[-1].send(("publish", {"messages": args.messages, "rate": args.rate}))
+        publish = {"messages": args.messages, "rate": args.rate, "window": window}
+        pipes[-1].send(("publish", {**publish, "timeout": args.timeout}))
         for pipe in pipes[:-1]:
             pipe.send(("collect", {"messages": args.messages, "timeout": args.timeout}))
-        first_send, last_send = pipes[-1].recv()
-        tallies: list[Tally] = [pipe.recv() for pipe in pipes[:-1]]
-        stats = [proc_stat(pid) for pid in pids]
-        cpu_after = sum(stat[0] for stat in stats)
-        peak_rss = sum(stat[2] for stat in stats)
+        first_send, last_send = reply(pipes[-1], args.timeout + 30, "publish")
+        tallies: list[Tally] = [reply(pipe, args.timeout + 30, "collect") for pipe in pipes[:-1]]
+        cpu_after, _, peak_rss = tree_stat(server.pid)
         redis_cpu = proc_stat(redis.pid)[0] - redis_before if redis else 0.0
-        gc_after = gc_pauses(setup.kind, ports)
+        gc_after = gc_pauses(setup.kind, [port])
         for pipe in pipes:
             pipe.send(("close", {}))
-            pipe.recv()
+            reply(pipe, 30, "close")
     finally:
-        for process in processes:
-            process.join(10)
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(15)
-        if redis is not None:
-            redis.terminate()
-            redis.wait(10)
+        stop(processes, server, redis)
+        shutil.rmtree(folder, ignore_errors=True)
     histogram = [sum(t.latency[i] for t in tallies) for i in range(len(tallies[0].latency))]
     deliveries = sum(t.deliveries for t in tallies)
     last = max(t.last_ns for t in tallies)
-    window = (last - first_send) / 1e9
-    clients = len(paths)
-    cores = (cpu_after - cpu_before) / window if window > 0 else 0.0
-    delivered_per_s = deliveries / window if window > 0 else 0.0
+    window_s = (last - first_send) / 1e9
+    cpu_s = cpu_after - cpu_before
+    cores = cpu_s / window_s if window_s > 0 else 0.0
+    delivered_per_s = deliveries / window_s if window_s > 0 else 0.0
     return {
         "kind": setup.label,
         "workers": setup.workers,
@@ -393,43 +499,78 @@ def run(
         "idle_kib": (idle_rss - baseline_rss) / clients / 1024,
         "delivered_per_s": delivered_per_s,
         "per_core": delivered_per_s / cores if cores > 0 else 0.0,
+        "us_per_delivery": 1e6 * cpu_s / deliveries if deliveries else float("nan"),
         "events_per_frame": deliveries / max(1, sum(t.frames for t in tallies)),
         "p50_ms": percentile(histogram, 0.50),
         "p99_ms": percentile(histogram, 0.99),
         "max_ms": percentile(histogram, 1.0),
-        "cpu_s": cpu_after - cpu_before,
+        "cpu_s": cpu_s,
         "cpu_pct": 100 * cores,
         "idle_cpu_pct": 100 * idle_cpu / args.idle,
         "redis_cpu_s": redis_cpu,
         "full_gcs": gc_after[0] - gc_before[0],
         "gc_s": gc_after[1] - gc_before[1],
         "peak_mib": peak_rss / 2**20,
+        "load_kib": peak_rss / clients / 1024,
         "lost": sum(t.lost for t in tallies),
         "duplicated": sum(t.duplicates for t in tallies),
         "out_of_order": sum(t.out_of_order for t in tallies),
         "closed": sum(t.closed for t in tallies),
+        "deflated": sum(t.deflated for t in tallies),
+        "wire_ratio": sum(t.wire_bytes for t in tallies)
+        / max(1, sum(t.message_bytes for t in tallies)),
         "send_s": (last_send - first_send) / 1e9,
         "expected": clients * args.messages,
+        "deflate": not args.plain_clients,
     }
+
+
+def stop(
+    processes: list[Any], server: subprocess.Popen[bytes], redis: subprocess.Popen[bytes] | None
+) -> None:
+    """End the client processes, the server (all its workers) and redis-server, bounded."""
+    for process in processes:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+    for child in (server, redis):
+        if child is None:
+            continue
+        child.terminate()
+        try:
+            child.wait(20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(10)
+
+
+def reply(pipe: Any, timeout: float, what: str) -> Any:
+    """A client process's answer, or an error after ``timeout`` seconds."""
+    if not pipe.poll(timeout):
+        raise RuntimeError(f"no answer from a client process to {what!r} in {timeout:.0f} s")
+    return pipe.recv()
 
 
 def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
     print(f"\n## {scenario.name}")
     header = (
         f"{'server':18} {'clients':>7} {'connect s':>9} {'idle KiB/conn':>13} "
-        f"{'delivered/s':>11} {'per core':>9} {'ev/frame':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'delivered/s':>11} {'per core':>9} {'µs/deliv':>8} {'ev/frame':>8} {'p50 ms':>7} "
+        f"{'p99 ms':>7} "
         f"{'max ms':>7} {'CPU s':>6} {'CPU %':>6} {'idle %':>6} {'GC s':>5} {'full GCs':>8} "
-        f"{'redis s':>7} {'peak MiB':>8} "
+        f"{'redis s':>7} {'peak MiB':>8} {'wire/msg':>8} "
         f"{'lost':>5} {'dup':>4} {'order':>5}"
     )
     print(header)
     for r in results:
         print(
             f"{r['kind']:18} {r['clients']:>7} {r['connect_s']:>9.2f} {r['idle_kib']:>13.1f} "
-            f"{r['delivered_per_s']:>11,.0f} {r['per_core']:>9,.0f} {r['events_per_frame']:>8.1f} "
+            f"{r['delivered_per_s']:>11,.0f} {r['per_core']:>9,.0f} {r['us_per_delivery']:>8.1f} "
+            f"{r['events_per_frame']:>8.1f} "
             f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['cpu_s']:>6.1f} "
             f"{r['cpu_pct']:>6.0f} {r['idle_cpu_pct']:>6.1f} {r['gc_s']:>5.2f} "
             f"{r['full_gcs']:>8.0f} {r['redis_cpu_s']:>7.1f} {r['peak_mib']:>8.0f} "
+            f"{r['wire_ratio']:>8.2f} "
             f"{r['lost']:>5} {r['duplicated']:>4} {r['out_of_order']:>5}"
         )
     if any(r["lost"] for r in results):
@@ -473,6 +614,20 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100, help="messages per publisher")
     parser.add_argument(
         "--rate", type=float, default=100.0, help="messages per second per publisher"
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=0,
+        metavar="K",
+        help="publish with K messages in flight per room (message n+K leaves once message n "
+        "reached every member) instead of at --rate; 2 is the issue 13 workload",
+    )
+    parser.add_argument(
+        "--plain-clients",
+        action="store_true",
+        help="clients that send no Origin and do not offer permessage-deflate (default: "
+        "browser-like clients that do both)",
     )
     parser.add_argument("--workers", type=int, default=2, help="client processes")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
@@ -520,8 +675,10 @@ def main() -> None:
     scenarios = [Scenario.parse(s) for s in args.scenarios.split(",")]
     setups = [Setup.parse(s) for s in args.servers.split(",")]
     rooms = max(s.rooms for s in scenarios)
+    load = f"{args.window} in flight" if args.window else f"at {args.rate:g}/s"
+    clients = "plain clients" if args.plain_clients else "browser-like clients (Origin, deflate)"
     print(
-        f"fan-out benchmark: {args.messages} messages per publisher at {args.rate:g}/s, "
+        f"fan-out benchmark: {args.messages} messages per publisher {load}, {clients}, "
         f"{args.workers} client processes, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"{'PostgreSQL' if args.postgres else 'SQLite'}"
     )
@@ -537,8 +694,7 @@ def main() -> None:
                 try:
                     results.append({**run(setup, scenario, args, db), "round": round_})
                 finally:
-                    if args.postgres:
-                        drop_postgres(args.postgres, db[0])
+                    drop(db[0], args.postgres)
         report(scenario, results)
 
 

@@ -2,6 +2,9 @@
 client sends to everyone in its room with ``websockets.broadcast()`` (no storage, no protocol).
 
     python bench/fanout_reference.py --port 8765     # rooms are the paths: /ws/rooms/<name>
+
+As a stock ``websockets`` server it accepts permessage-deflate when a client offers it
+(``--compression none`` refuses it).
 """
 
 from __future__ import annotations
@@ -30,12 +33,16 @@ async def handler(connection: ServerConnection) -> None:
         members.discard(connection)
 
 
-async def main(port: int) -> None:
-    async with serve(handler, "127.0.0.1", port, compression=None, backlog=4096, max_size=2**20):
+async def main(port: int, compression: str | None) -> None:
+    async with serve(
+        handler, "127.0.0.1", port, compression=compression, backlog=4096, max_size=2**20
+    ):
         await asyncio.Future()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    uvloop.run(main(parser.parse_args().port))
+    parser.add_argument("--compression", choices=["deflate", "none"], default="deflate")
+    args = parser.parse_args()
+    uvloop.run(main(args.port, None if args.compression == "none" else args.compression))
