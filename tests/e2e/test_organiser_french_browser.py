@@ -209,7 +209,9 @@ def test_an_organiser_in_french_creates_and_publishes_a_session(
         gap = " ".join(page.locator("#start-error").inner_text().split(" "))
         summary = page.locator("#form-errors").inner_text()
         audit(page, axe, problems)
-        page.get_by_role("button", name="Utiliser 03:00").click()
+        # The live preview (static/js/editor.js) offers the same time in French too.
+        page.locator("#time-preview").get_by_role("button", name="Utiliser 03:00").wait_for()
+        page.locator("#f-start").get_by_role("button", name="Utiliser 03:00").click()
         page.get_by_role("heading", name="Vérifiez, puis enregistrez").wait_for()
         meant = page.locator("#preview [data-meaning]").inner_text()
         page.get_by_role("button", name="Enregistrer le brouillon").click()
