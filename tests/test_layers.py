@@ -54,6 +54,7 @@ SANS_IO_CORE = (
     "realtime.snapshots",
     "realtime.lease",
     "realtime.backplane",
+    "realtime.wire",
     "realtime.rooms",
 )
 #: What the core never imports: the event loop and every library of the I/O edge.
