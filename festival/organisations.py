@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from festival import labels
 from festival.forms import MAX_TEXT, Fields
+from festival.i18n import gettext as _
 from festival.models import Organisation, OrganisationKind
 
 MAX_NAME = 200
@@ -64,21 +65,23 @@ def read_form(fields: Fields, prefix: str = "") -> OrganisationInput | None:
     """
     name = fields.text(
         f"{prefix}name",
-        required="Give the organisation's name.",
+        required=_("Give the organisation's name."),
         max_length=MAX_NAME,
-        label="The name",
+        label=_("The name"),
     )
-    kind = fields.choice(f"{prefix}kind", KINDS, "Choose what kind of organisation it is.")
+    kind = fields.choice(f"{prefix}kind", KINDS, _("Choose what kind of organisation it is."))
     country = fields.values.get(f"{prefix}country", "").upper()
     if country not in dict(labels.country_choices()):
-        fields.fail(f"{prefix}country", "Choose the country from the list.")
+        fields.fail(f"{prefix}country", _("Choose the country from the list."))
     zone = fields.zone(f"{prefix}tz_name")
-    website = fields.text(f"{prefix}website", max_length=MAX_WEBSITE, label="The web address")
+    website = fields.text(f"{prefix}website", max_length=MAX_WEBSITE, label=_("The web address"))
     if website and _WEB_ADDRESS.fullmatch(website) is None:
         fields.fail(
-            f"{prefix}website", "Give a web address starting with https:// (or leave it empty)."
+            f"{prefix}website", _("Give a web address starting with https:// (or leave it empty).")
         )
-    description = fields.text(f"{prefix}description", max_length=MAX_TEXT, label="The description")
+    description = fields.text(
+        f"{prefix}description", max_length=MAX_TEXT, label=_("The description")
+    )
     names = ("name", "kind", "country", "tz_name", "website", "description")
     if kind is None or zone is None or any(f"{prefix}{n}" in fields.errors for n in names):
         return None
@@ -129,7 +132,7 @@ async def create_organisation(
         await db.flush()
     except IntegrityError:  # the same slug made at the same moment by someone else
         raise OrganisationRefused(
-            {"name": "Another organisation was just created with this name; try again."}
+            {"name": _("Another organisation was just created with this name; try again.")}
         ) from None
     return row
 
