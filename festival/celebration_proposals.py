@@ -207,6 +207,7 @@ async def accept(
     db.add(row)
     await db.flush()
     language = proposals.contact_language(row)
+    page, link = f"{settings.site_url}/celebrations", f"{settings.site_url}/invite/{token}"
     with i18n.use_locale(language):
         written = mail.Mail(
             to=row.contact_email,
@@ -220,9 +221,9 @@ async def accept(
                 "it works once, for seven days:\n\n%(link)s\n",
                 name=row.contact_name,
                 celebration=row.name,
-                page=f"{settings.site_url}/celebrations",
+                page=page,
                 organisation=org.name,
-                link=f"{settings.site_url}/invite/{token}",
+                link=link,
             ),
             language=language,
         )

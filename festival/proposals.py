@@ -405,6 +405,7 @@ def acceptance_mail(
     settings: Settings, row: Proposal, org: Organisation, published: bool, token: str
 ) -> mail.Mail:
     language = contact_language(row)
+    link = f"{settings.site_url}/invite/{token}"
     with i18n.use_locale(language):
         where = (
             _("It is now in the festival programme.")
@@ -425,7 +426,7 @@ def acceptance_mail(
                 organisation=org.name,
                 title=row.title,
                 where=where,
-                link=f"{settings.site_url}/invite/{token}",
+                link=link,
             ),
             language=language,
         )

@@ -256,14 +256,15 @@ def session_time(data: SessionInput) -> SessionTime:
     zone_name = tz.canonical_name(data.tz_name)
     shown = tz.to_wall(data.starts_at_utc, zone_name)
     if (shown.replace(fold=0), shown.fold) != (data.local_start, data.fold or 0):
+        moment = "%Y-%m-%d %H:%M"
         raise BadRequestError(
             _(
                 "The start %(utc)s UTC is %(shown)s in %(zone)s, not the wall time given "
                 "(%(given)s).",
-                utc=f"{data.starts_at_utc:%Y-%m-%d %H:%M}",
-                shown=f"{shown:%Y-%m-%d %H:%M}",
+                utc=data.starts_at_utc.strftime(moment),
+                shown=shown.strftime(moment),
                 zone=zone_name,
-                given=f"{data.local_start:%Y-%m-%d %H:%M}",
+                given=data.local_start.strftime(moment),
             ),
             "session.invalid",
         )

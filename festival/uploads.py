@@ -58,7 +58,8 @@ class Upload:
 
 
 def megabytes(count: int) -> str:
-    return _("%(count)s MB", count=f"{count / (1024 * 1024):g}")
+    amount = format(count / (1024 * 1024), "g")
+    return _("%(count)s MB", count=amount)
 
 
 def too_large(limit_bytes: int, fields: dict[str, str] | None = None) -> UploadRefused:
@@ -110,7 +111,7 @@ class _Parser:
         self.header_name, self.header_value = b"", b""
 
     def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self.disposition)
+        _kind, options = parse_options_header(self.disposition)
         self.name = options.get(b"name", b"").decode(self.charset, "replace")
         if b"filename" in options:
             if self.upload.file is not None:
