@@ -1,0 +1,149 @@
+"""French for the rest of the site's messages: form and field problems (numbers kept), store and
+upload refusals, and the proposal mails written in the language the proposal was sent in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from festival import editions, filetypes, organisations, sessions, toolkits, uploads
+from festival.errors import BadRequestError
+from festival.forms import Fields, too_long
+from festival.i18n import ngettext, use_locale
+from festival.settings import Settings, SmtpSettings
+from scheduling.clock import FixedClock
+from tests.festival.admin_browser import browser
+from tests.festival.mailserver import smtp_server
+from tests.festival.programme_seed import add_edition
+from tests.festival.test_proposals import GOOD, stored
+from tests.festival.test_sessions import entered
+
+NBSP = "\u00a0"
+
+
+def test_a_field_too_long_says_its_label_and_number_in_french() -> None:
+    with use_locale("fr"):
+        fields = Fields({"name": "x" * 201, "website": "ftp://x"})
+        assert organisations.read_form(fields) is None
+        assert fields.errors["name"] == f"Le nom{NBSP}: 200 caractères au plus."
+        assert fields.errors["website"] == (
+            "Donnez une adresse web commençant par https:// (ou laissez le champ vide)."
+        )
+        assert fields.errors["kind"] == "Choisissez le type d’organisation."
+        assert too_long(1) == "Ce texte dépasse 1 caractère."
+    with use_locale("en"):  # English unchanged
+        fields = Fields({"name": "x" * 201})
+        organisations.read_form(fields)
+        assert fields.errors["name"] == "The name is longer than 200 characters."
+        assert too_long(5000) == "This is longer than 5000 characters."
+
+
+def test_edition_and_toolkit_problems_in_french() -> None:
+    with use_locale("fr"):
+        edition = Fields({"slug": "Bad Slug", "first_day": "2028-01-24", "last_day": "2030-01-01"})
+        assert editions.read_form(edition, creating=True) is None
+        kit = Fields({"title": "", "languages": "english", "topics": ",".join("abcdefghijklmn")})
+        assert toolkits.read_form(kit, {}) is None
+    assert edition.errors["slug"].endswith("(80 caractères au plus).")
+    assert edition.errors["last_day"] == "Une édition dure au plus 366 jours."
+    assert edition.errors["kind"] == "Choisissez le type d’édition."
+    assert kit.errors["title"] == "Donnez un titre à la boîte à outils."
+    assert kit.errors["languages"].startswith("Indiquez les langues par des codes")
+    assert kit.errors["age_groups"] == "Choisissez au moins une tranche d’âge."
+    assert kit.errors["topics"] == "Indiquez au plus 10 thèmes."
+
+
+def test_and_n_more_has_a_french_plural() -> None:
+    with use_locale("fr"):
+        one = ngettext("%(titles)s and %(num)s more", "%(titles)s and %(num)s more", 1, titles="a")
+        two = ngettext("%(titles)s and %(num)s more", "%(titles)s and %(num)s more", 2, titles="a")
+    assert (one, two) == ("a et 1 autre", "a et 2 autres")
+
+
+def test_session_rules_in_french_and_english() -> None:
+    with use_locale("fr"), pytest.raises(BadRequestError) as french:
+        sessions.validate_input(entered(title="x" * 201, capacity=0))
+    with pytest.raises(BadRequestError) as english:
+        sessions.validate_input(entered(title="x" * 201, capacity=0))
+    assert french.value.message == (
+        "Le titre dépasse 200 caractères; la capacité doit être d’au moins 1."
+    )
+    assert english.value.message == (
+        "The title is longer than 200 characters; capacity must be at least 1."
+    )
+    assert french.value.code == english.value.code == "session.invalid"
+
+
+def test_upload_refusals_in_french_keep_their_codes() -> None:
+    with use_locale("fr"):
+        with pytest.raises(filetypes.Refused) as empty:
+            filetypes.sniff(b"")
+        with pytest.raises(filetypes.Refused) as markup:
+            filetypes.sniff(b"<html><script>alert(1)</script></html>")
+        too_large = uploads.too_large(5 * 1024 * 1024)
+    assert (empty.value.message, empty.value.code) == ("Le fichier est vide.", "file.empty")
+    assert markup.value.code == "file.markup_refused"
+    assert markup.value.message.endswith(
+        f"{NBSP}: envoyez des PDF, des images (PNG, JPEG, GIF, WebP), des documents "
+        "bureautiques ou du texte brut."
+    )
+    assert too_large.message.startswith(f"Le fichier dépasse 5{NBSP}Mo,")
+    assert too_large.code == "file.too_large"
+
+
+@pytest.fixture
+def festival_2027(settings: Settings) -> Settings:
+    add_edition(settings, "learningplanet-2027", date(2027, 1, 24))
+    return settings
+
+
+def send(settings: Settings, clock: FixedClock, locale: str, **changes: str) -> int:
+    with browser(settings, clock, address="192.0.2.1") as b:
+        b.client.cookies.set("lang", locale)
+        assert b.post("/propose", {**GOOD, **changes}).status_code == 303
+    return stored(settings)[-1].id or 0
+
+
+def test_proposal_mails_are_written_in_the_language_the_proposal_was_sent_in(
+    festival_2027: Settings, clock: FixedClock
+) -> None:
+    from tests.festival.accounts_seed import add_account
+
+    admin = add_account(festival_2027, "admin@example.org", name="Ada", is_admin=True)
+    french = send(festival_2027, clock, "fr")
+    english = send(festival_2027, clock, "en", title="Second", contact_email="jo@example.org")
+    declined_fr = send(festival_2027, clock, "fr", title="Third", contact_email="lu@example.org")
+    assert [p.contact_language for p in stored(festival_2027)] == ["fr", "en", "fr"]
+    with smtp_server() as inbox:
+        smtp = SmtpSettings("127.0.0.1", inbox.port, "festival@example.org", starttls=False)
+        with browser(festival_2027.with_(smtp=smtp), clock, admin) as b:  # the admin reads English
+            for proposal in (french, english):
+                accepted = b.post(f"/admin/proposals/{proposal}/accept", {"publish": "1"})
+                assert accepted.status_code == 303
+            declined = b.post(
+                f"/admin/proposals/{declined_fr}/decline", {"message": "Complet ce jour-là."}
+            )
+            assert declined.status_code == 303
+    [(_, fr_mail), (_, en_mail), (_, decline_mail)] = inbox.messages
+    assert fr_mail["Content-Language"] == "fr"
+    assert fr_mail["Subject"] == "St. John's Reading Circles rejoint le #LearningPlanet Festival"
+    body = fr_mail.get_content().replace("\r\n", "\n")
+    assert body.startswith(f"Bonjour Mary Walsh,\n\nVotre proposition est acceptée{NBSP}:")
+    assert "Elle figure désormais au programme du festival." in body
+    assert en_mail["Content-Language"] == "en"
+    assert en_mail["Subject"] == "St. John's Reading Circles joins the #LearningPlanet Festival"
+    assert "Your proposal is accepted" in en_mail.get_content()
+    assert decline_mail["Content-Language"] == "fr"
+    assert decline_mail["Subject"] == f"Votre proposition au #LearningPlanet Festival{NBSP}: Third"
+    assert "L’équipe du festival n’a pas pu l’accepter" in decline_mail.get_content()
+    assert "Complet ce jour-là." in decline_mail.get_content()
+
+
+def test_a_proposal_whose_language_is_no_longer_offered_is_answered_in_english() -> None:
+    from festival.models.proposals import Proposal
+    from festival.proposals import contact_language
+
+    row = Proposal.model_construct(contact_language="xx")
+    assert contact_language(row) == "en"
+    assert contact_language(Proposal.model_construct(contact_language="fr")) == "fr"
