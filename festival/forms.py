@@ -16,6 +16,7 @@ from typing import Any
 
 from festival.i18n import gettext as _
 from festival.i18n import ngettext
+from festival.scheduling_text import say
 from scheduling import tz
 from scheduling.errors import UnknownZoneError
 
@@ -106,7 +107,7 @@ class Fields:
         try:
             return tz.canonical_name(value)
         except UnknownZoneError as exc:
-            self.fail(name, _("Choose a time zone from the list.") if not value else exc.message)
+            self.fail(name, _("Choose a time zone from the list.") if not value else say(exc))
             return None
 
 

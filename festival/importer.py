@@ -114,9 +114,10 @@ def check_choices(preview: ImportPreview, folds: Mapping[int, int]) -> dict[int,
     for proposal in needing_choice(preview):
         fold = folds.get(proposal.index)
         if fold is None:
-            problems[proposal.index] = (
-                f"{proposal.local_start:%H:%M} happens twice in {proposal.tz_name} that night: "
-                "choose which one you mean."
+            problems[proposal.index] = _(
+                "%(time)s happens twice in %(zone)s that night: choose which one you mean.",
+                time=proposal.local_start.strftime("%H:%M"),
+                zone=proposal.tz_name,
             )
             continue
         try:

@@ -271,7 +271,7 @@ def read_tzid(tzid: str) -> ZoneReading:
             place = tz.canonical_name(candidate)
             how = "" if place == name else f"time zone {tzid!r} read as {place}"
             return ZoneReading(place, None, how)
-    raise UnknownZoneError(tzid, "not an IANA or Windows time zone name")
+    raise UnknownZoneError(tzid, "not an IANA or Windows time zone name", "not_iana_or_windows")
 
 
 # -- one event --------------------------------------------------------------------------------

@@ -3,16 +3,24 @@ upload refusals, and the proposal mails written in the language the proposal was
 
 from __future__ import annotations
 
-from datetime import date
+import ast
+import html
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from festival import editions, filetypes, organisations, sessions, toolkits, uploads
 from festival.errors import BadRequestError
 from festival.forms import Fields, too_long
 from festival.i18n import ngettext, use_locale
+from festival.scheduling_text import SAY, say
 from festival.settings import Settings, SmtpSettings
+from scheduling import ics_import, programme, tz, window
 from scheduling.clock import FixedClock
+from scheduling.errors import FilterError, SchedulingError
 from tests.festival.admin_browser import browser
 from tests.festival.mailserver import smtp_server
 from tests.festival.programme_seed import add_edition
@@ -20,6 +28,7 @@ from tests.festival.test_proposals import GOOD, stored
 from tests.festival.test_sessions import entered
 
 NBSP = "\u00a0"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_field_too_long_says_its_label_and_number_in_french() -> None:
@@ -147,3 +156,109 @@ def test_a_proposal_whose_language_is_no_longer_offered_is_answered_in_english()
     row = Proposal.model_construct(contact_language="xx")
     assert contact_language(row) == "en"
     assert contact_language(Proposal.model_construct(contact_language="fr")) == "fr"
+
+
+# -- the scheduling core's errors, said at the festival edge ---------------------------------
+
+
+def scheduling_errors() -> dict[str, SchedulingError]:
+    """One real error of every kind the scheduling core raises, by kind."""
+    found: dict[str, SchedulingError] = {}
+
+    def catch(work: Callable[[], object]) -> None:
+        try:
+            work()
+        except SchedulingError as exc:
+            found[exc.kind] = exc
+        else:
+            raise AssertionError("no error")
+
+    for zone in ("", "UTC", "Pacific Standard Time", "Tokyo", "Europe/Atlantis"):
+        catch(lambda zone=zone: tz.canonical_name(zone))
+    catch(lambda: ics_import.read_tzid("Mars/Olympus_Mons"))
+    for params in (
+        {"q": ["a", "b"]},
+        {"kind": ["keynote"]},
+        {"lang": ["english"]},
+        {"org": ["no spaces"]},
+        {"country": ["Kenya"]},
+        {"sdg": ["18"]},
+        {"from": ["25:00"], "to": ["26:00"]},
+        {"from": ["09:00"]},
+        {"day": ["24/01/2027"]},
+        {"q": ["x" * 500]},
+    ):
+        catch(lambda params=params: programme.parse_filters(params))
+    gap, twice = (
+        datetime.fromisoformat("2027-03-14T02:30"),
+        datetime.fromisoformat("2027-11-07T01:30"),
+    )
+    catch(lambda: tz.to_utc(gap, "America/St_Johns", None))
+    catch(lambda: tz.to_utc(twice, "America/St_Johns", None))
+    outside = programme.parse_filters({"day": ["2027-02-01"]})
+    festival = window.window_for_dates([date(2027, 1, 24)])
+    catch(lambda: programme.check_day_in_window(outside, festival, "Asia/Kathmandu"))
+    return found
+
+
+def kinds_raised_in_scheduling() -> set[str]:
+    """The ``kind`` literals the scheduling core gives its errors (read from its source)."""
+    position = {
+        "UnknownZoneError": 2,
+        "FilterError": 1,
+        "OutsideFestivalError": 1,
+        "__init__": 1,
+        "_matching": 5,  # its kind, given to FilterError
+    }
+    kinds = set()
+    for path in (ROOT / "scheduling").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                index = position.get(name)
+                if index is not None and len(node.args) > index:
+                    arg = node.args[index]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        kinds.add(arg.value)
+    return kinds
+
+
+def test_every_kind_of_scheduling_error_is_said_in_french() -> None:
+    errors = scheduling_errors()
+    assert set(errors) == set(SAY) == kinds_raised_in_scheduling()
+    for kind, exc in errors.items():
+        with use_locale("en"):
+            assert say(exc) == exc.message, kind  # English: the core's sentence, unchanged
+        with use_locale("fr"):
+            french = say(exc)
+        assert french != exc.message, kind
+        assert exc.code in {
+            "time.unknown_zone",
+            "filter.invalid",
+            "time.nonexistent",
+            "time.ambiguous",
+            "time.outside_festival",
+        }
+    with use_locale("fr"):
+        assert say(errors["not_in_tzdb"]) == (
+            f"'Europe/Atlantis' n’est pas un fuseau horaire utilisable{NBSP}: absent de la base "
+            f"tz{NBSP}; indiquez un nom comme Asia/Tokyo"
+        )
+
+
+def test_an_error_festival_wrote_itself_is_kept_as_it_is() -> None:
+    exc = FilterError("Déjà en français.")
+    assert say(exc) == "Déjà en français."
+
+
+def test_a_filter_error_on_the_programme_and_the_api_is_french(demo_client: TestClient) -> None:
+    french = {"Accept-Language": "fr"}
+    page = demo_client.get("/programme?kind=keynote", headers=french)
+    api = demo_client.get("/api/editions/learningplanet-2027/sessions?kind=keynote", headers=french)
+    english = demo_client.get("/api/editions/learningplanet-2027/sessions?kind=keynote")
+
+    assert f"kind 'keynote' inconnu{NBSP}; valeurs autorisées" in html.unescape(page.text)
+    assert api.status_code == english.status_code == 400
+    assert api.json()["error"]["code"] == english.json()["error"]["code"] == "filter.invalid"
+    assert "inconnu" in api.json()["error"]["message"]
+    assert english.json()["error"]["message"].startswith("Unknown kind 'keynote'; allowed values:")

@@ -1,0 +1,109 @@
+"""The scheduling core's errors said in the reader's language.
+
+``scheduling/`` imports nothing of the web layer, so it cannot translate: its errors carry an
+English message and, as data, a stable ``kind`` with its ``params`` (scheduling/errors.py). This
+module says each kind with gettext; the code of the error (``time.unknown_zone``,
+``filter.invalid``, …) never changes. An error without a kind was written by festival code, in
+the reader's language already: its message is used as it is. In English every sentence here is
+the scheduling core's own, byte for byte (tests/festival/test_i18n_rest.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from festival.i18n import gettext as _
+from scheduling.errors import SchedulingError
+
+
+def _zone(p: Mapping[str, Any], reason: str) -> str:
+    return _("%(zone)s is not a usable time zone: %(reason)s", zone=repr(p["zone"]), reason=reason)
+
+
+#: kind -> the sentence, from the error's params.
+SAY: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "empty": lambda p: _zone(p, _("no zone given")),
+    "fixed_offset": lambda p: _zone(
+        p, _("fixed offsets are not accepted; give a place such as Europe/Paris")
+    ),
+    "windows_name": lambda p: _zone(
+        p, _("this looks like a Windows zone name; give an IANA name such as Asia/Tokyo")
+    ),
+    "not_geographic": lambda p: _zone(
+        p, _("not a geographic zone; give a name such as Asia/Tokyo")
+    ),
+    "not_in_tzdb": lambda p: _zone(p, _("not in the tz database; give a name such as Asia/Tokyo")),
+    "not_iana_or_windows": lambda p: _zone(p, _("not an IANA or Windows time zone name")),
+    "repeated": lambda p: _(
+        "Parameter %(name)s may be given only once (got %(count)s values).",
+        name=repr(p["name"]),
+        count=p["count"],
+    ),
+    "unknown_value": lambda p: _(
+        "Unknown %(name)s %(values)s; allowed values: %(allowed)s.",
+        name=p["name"],
+        values=p["values"],
+        allowed=p["allowed"],
+    ),
+    "invalid_language": lambda p: _(
+        "Invalid %(name)s %(values)s; expected a 2 or 3 letter language code such as 'fr'.",
+        name=p["name"],
+        values=p["values"],
+    ),
+    "invalid_organisation": lambda p: _(
+        "Invalid %(name)s %(values)s; expected an organisation slug (letters, digits, '-').",
+        name=p["name"],
+        values=p["values"],
+    ),
+    "invalid_country": lambda p: _(
+        "Invalid %(name)s %(values)s; expected a 2 letter ISO 3166 country code such as 'KE'.",
+        name=p["name"],
+        values=p["values"],
+    ),
+    "invalid_sdg": lambda p: _(
+        "Invalid sdg %(value)s; allowed values: the Sustainable Development Goals 1 to 17.",
+        value=p["value"],
+    ),
+    "invalid_time": lambda p: _(
+        "Invalid %(name)s %(value)s; expected a 24-hour time HH:MM between 00:00 and 23:59.",
+        name=p["name"],
+        value=p["value"],
+    ),
+    "missing_pair": lambda p: _(
+        "Parameter %(name)s is missing: 'from' and 'to' (HH:MM, your time) go together.",
+        name=repr(p["name"]),
+    ),
+    "invalid_day": lambda p: _(
+        "Invalid day %(value)s; expected a date YYYY-MM-DD.", value=p["value"]
+    ),
+    "text_too_long": lambda p: _(
+        "Parameter 'q' is %(length)s characters long; at most %(max)s are allowed.",
+        length=p["length"],
+        max=p["max"],
+    ),
+    "nonexistent": lambda p: _(
+        "%(wall)s does not exist in %(zone)s: at %(jump)s clocks jump forward to %(after)s that "
+        "night. Choose %(before)s or earlier, or %(after)s or later.",
+        **p,
+    ),
+    "ambiguous": lambda p: _(
+        "%(wall)s happens twice in %(zone)s when clocks go back: first at UTC%(first)s, then "
+        "again at UTC%(second)s. Say which one you mean (fold 0 = the first, fold 1 = the "
+        "second).",
+        **p,
+    ),
+    "day_outside": lambda p: _(
+        "The festival does not fall on %(day)s in your time zone (%(zone)s); "
+        "choose one of %(days)s.",
+        day=p["day"],
+        zone=p["zone"],
+        days=p["days"],
+    ),
+}
+
+
+def say(exc: SchedulingError) -> str:
+    """``exc``'s message in the reader's language."""
+    speak = SAY.get(exc.kind)
+    return exc.message if speak is None else speak(exc.params)
