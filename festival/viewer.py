@@ -120,7 +120,7 @@ def _typed_viewer(asked: str, cookie: str, now: datetime, refusal: str) -> Viewe
         )
         return Viewer(UTC_ZONE, "default", now, error=message)
     current = _cookie_viewer(cookie, now)
-    choices = tuple((match.zone, match.label) for match in found)
+    choices = tuple((match.zone, zonenames.label(match)) for match in found)
     return Viewer(current.zone, current.source, now, asked=asked[:100], choices=choices)
 
 

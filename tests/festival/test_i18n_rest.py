@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from festival import editions, filetypes, organisations, sessions, toolkits, uploads
+from festival import editions, filetypes, organisations, sessions, toolkits, uploads, zonenames
 from festival.errors import BadRequestError
 from festival.forms import Fields, too_long
 from festival.i18n import ngettext, use_locale
@@ -21,6 +21,7 @@ from festival.settings import Settings, SmtpSettings
 from scheduling import ics_import, programme, tz, window
 from scheduling.clock import FixedClock
 from scheduling.errors import FilterError, SchedulingError
+from scheduling.zonesearch import Place, ZoneMatch
 from tests.festival.admin_browser import browser
 from tests.festival.mailserver import smtp_server
 from tests.festival.programme_seed import add_edition
@@ -262,3 +263,21 @@ def test_a_filter_error_on_the_programme_and_the_api_is_french(demo_client: Test
     assert api.json()["error"]["code"] == english.json()["error"]["code"] == "filter.invalid"
     assert "inconnu" in api.json()["error"]["message"]
     assert english.json()["error"]["message"].startswith("Unknown kind 'keynote'; allowed values:")
+
+
+def test_a_zone_label_says_and_n_more_in_french_with_its_plural() -> None:
+    def match(countries: tuple[str, ...], region: str = "") -> ZoneMatch:
+        codes = tuple(f"C{n}" for n in range(len(countries)))
+        place = Place("America/Puerto_Rico", "Porto Rico", codes, countries, region)
+        return ZoneMatch(place, "UTC−04:00")
+
+    four = match(("Porto Rico", "Anguilla", "Aruba", "Bonaire"))
+    three = match(("Porto Rico", "Anguilla", "Aruba"), region="most of it")
+    with use_locale("en"):  # English: the core's own label, byte for byte
+        assert [zonenames.label(m) for m in (four, three)] == [four.label, three.label]
+        assert zonenames.label(four) == "Porto Rico, Porto Rico, Anguilla and 2 more (UTC−04:00)"
+    with use_locale("fr"):
+        assert zonenames.label(four) == "Porto Rico, Porto Rico, Anguilla et 2 autres (UTC−04:00)"
+        assert zonenames.label(three) == (
+            "Porto Rico, Porto Rico, Anguilla et 1 autre — most of it (UTC−04:00)"
+        )
