@@ -54,8 +54,16 @@ class OrganisationInput:
 
 
 def countries() -> list[tuple[str, str]]:
-    """(code, name) of every country the tz database knows, by name."""
-    return sorted(labels.country_choices(), key=lambda item: item[1])
+    """(code, name) of every country the tz database knows, named in the current language
+    (CLDR's names, the tz database's in English), by name as people look it up."""
+    named = [(code, labels.country_name(code)) for code, _name in labels.country_choices()]
+    return sorted(named, key=lambda item: _sort_key(item[1]))
+
+
+def _sort_key(name: str) -> str:
+    """ "Émirats arabes unis" sorts among the E's."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def read_form(fields: Fields, prefix: str = "") -> OrganisationInput | None:
