@@ -95,6 +95,7 @@ async def preview_import(
                     proposal.title,
                     ics_import.ALREADY_IMPORTED,
                     f"it was imported before (session {uid}); edit that session instead",
+                    params={"uid": uid},
                 )
             )
         else:
@@ -142,6 +143,7 @@ def set_aside_unchosen(preview: ImportPreview) -> ImportPreview:
             ics_import.AMBIGUOUS_TIME,
             f"its start {p.local_start:%Y-%m-%d %H:%M} happens twice in {p.tz_name}: choose the "
             "occurrence on the admin import page (/admin/import)",
+            params={"start": f"{p.local_start:%Y-%m-%d %H:%M}", "zone": p.tz_name},
         )
         for _uid, p in preview.sessions
         if p.index in unchosen

@@ -15,6 +15,7 @@ from typing import Any
 
 from festival.i18n import gettext as _
 from scheduling.errors import SchedulingError
+from scheduling.ics_import import SkippedEvent
 
 
 def _zone(p: Mapping[str, Any], reason: str) -> str:
@@ -107,3 +108,70 @@ def say(exc: SchedulingError) -> str:
     """``exc``'s message in the reader's language."""
     speak = SAY.get(exc.kind)
     return exc.message if speak is None else speak(exc.params)
+
+
+def _gap(p: Mapping[str, Any]) -> str:
+    return SAY["nonexistent"](p)
+
+
+#: Why an event of an imported calendar is left out, by kind (``SkippedEvent.kind``, else its
+#: code), from its params.
+SKIP_SAY: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "all_day": lambda p: _("an all-day event (a date without a time) has no start time"),
+    "unknown_zone_start": lambda p: _(
+        "its start uses the unknown time zone %(tzid)s (not an IANA or Windows zone name); fix "
+        "the TZID in the calendar and try again",
+        tzid=p["tzid"],
+    ),
+    "unknown_zone_end": lambda p: _(
+        "its end uses the unknown time zone %(tzid)s (not an IANA or Windows zone name); fix "
+        "the TZID in the calendar and try again",
+        tzid=p["tzid"],
+    ),
+    "nonexistent_time_start": lambda p: _(
+        "its start time does not exist: %(error)s", error=_gap(p)
+    ),
+    "nonexistent_time_end": lambda p: _("its end time does not exist: %(error)s", error=_gap(p)),
+    "unreadable": lambda p: _("its times could not be read (%(details)s)", details=p["details"]),
+    "end_is_date": lambda p: _("its end (DTEND) is a date without a time"),
+    "unreadable_duration": lambda p: _("its DURATION could not be read"),
+    "no_title": lambda p: _("it has no title (SUMMARY)"),
+    "cancelled": lambda p: _("it is cancelled in the calendar (STATUS:CANCELLED)"),
+    "recurring": lambda p: _(
+        "it is a recurring event (or one occurrence of one); festival sessions happen once: "
+        "add each occurrence as its own event"
+    ),
+    "no_start": lambda p: _("it has no start time (DTSTART)"),
+    "out_of_range": lambda p: _(
+        "its start, end or duration reaches beyond the years 1 to 9999, where no calendar "
+        "date exists; check DTSTART, DTEND and DURATION"
+    ),
+    "duration": lambda p: _(
+        "it lasts %(minutes)s minutes; sessions last from %(min)s minutes to %(hours)s hours",
+        minutes=p["minutes"],
+        min=p["min"],
+        hours=p["hours"],
+    ),
+    "outside_festival": lambda p: _(
+        "it starts on %(day)s in %(zone)s, which is not a festival date (%(days)s) in its own zone",
+        day=p["day"],
+        zone=p["zone"],
+        days=p["days"],
+    ),
+    "duplicate": lambda p: _("another event in the file has the same UID %(uid)s", uid=p["uid"]),
+    "already_imported": lambda p: _(
+        "it was imported before (session %(uid)s); edit that session instead", uid=p["uid"]
+    ),
+    "ambiguous_time": lambda p: _(
+        "its start %(start)s happens twice in %(zone)s: choose the occurrence on the admin "
+        "import page (/admin/import)",
+        start=p["start"],
+        zone=p["zone"],
+    ),
+}
+
+
+def skip_reason(skipped: SkippedEvent) -> str:
+    """Why an imported event was left out, in the reader's language."""
+    speak = SKIP_SAY.get(skipped.kind or skipped.code)
+    return skipped.reason if speak is None else speak(skipped.params)

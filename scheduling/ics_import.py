@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,10 @@ class SkippedEvent:
     title: str
     code: str
     reason: str
+    #: The reason as data, for the application edge to say in its reader's language: a stable
+    #: kind (the code, or finer: "end_is_date") and its values (scheduling/errors.py).
+    kind: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,12 @@ class ImportPlan:
 
 
 class _Skip(Exception):
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, kind: str = "", **params: object) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.kind = kind or code
+        self.params = params
 
 
 # -- the file ---------------------------------------------------------------------------------
@@ -303,6 +309,8 @@ def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
                 UNKNOWN_ZONE,
                 f"its {label} uses the unknown time zone {str(tzid)!r} (not an IANA or Windows "
                 "zone name); fix the TZID in the calendar and try again",
+                f"{UNKNOWN_ZONE}_{label}",
+                tzid=repr(str(tzid)),
             ) from None
         if reading.how:
             notes.append(reading.how)
@@ -326,7 +334,12 @@ def _wall_moment(wall: datetime, zone_name: str, label: str, notes: list[str]) -
     try:
         return _Moment(tz.to_utc(wall, zone_name), zone_name, wall, 0, tuple(notes))
     except NonexistentTimeError as exc:
-        raise _Skip(NONEXISTENT_TIME, f"its {label} time does not exist: {exc.message}") from None
+        raise _Skip(
+            NONEXISTENT_TIME,
+            f"its {label} time does not exist: {exc.message}",
+            f"{NONEXISTENT_TIME}_{label}",
+            **exc.params,
+        ) from None
     except AmbiguousTimeError as twice:
         first, second = twice.first.astimezone(UTC), twice.second.astimezone(UTC)
         if label != "start":
@@ -392,21 +405,22 @@ def _check_readable(event: Component) -> None:
     errors = [f"{prop}: {message}" for prop, message in getattr(event, "errors", [])]
     relevant = [e for e in errors if e.split(":")[0] in {"DTSTART", "DTEND", "DURATION"}]
     if relevant:
-        raise _Skip(UNREADABLE, "its times could not be read (" + "; ".join(relevant) + ")")
+        details = "; ".join(relevant)
+        raise _Skip(UNREADABLE, "its times could not be read (" + details + ")", details=details)
 
 
 def _end(event: Component, start: _Moment, organiser_zone: str, notes: list[str]) -> datetime:
     """The end instant from DTEND, DURATION, or the default length (noted)."""
     if event.get("DTEND") is not None:
         if not isinstance(getattr(event["DTEND"], "dt", None), datetime):
-            raise _Skip(UNREADABLE, "its end (DTEND) is a date without a time")
+            raise _Skip(UNREADABLE, "its end (DTEND) is a date without a time", "end_is_date")
         end = _moment(event["DTEND"], organiser_zone, "end")
         notes += [n for n in end.notes if n not in notes]
         return end.instant
     if event.get("DURATION") is not None:
         duration = getattr(event["DURATION"], "dt", None)
         if not isinstance(duration, timedelta):
-            raise _Skip(UNREADABLE, "its DURATION could not be read")
+            raise _Skip(UNREADABLE, "its DURATION could not be read", "unreadable_duration")
         return start.instant + duration
     notes.append(f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed")
     return start.instant + timedelta(minutes=DEFAULT_DURATION_MINUTES)
@@ -465,6 +479,9 @@ def _timed(
             BAD_DURATION,
             f"it lasts {seconds / 60:.0f} minutes; sessions last from {MIN_DURATION_MINUTES} "
             f"minutes to {MAX_DURATION_MINUTES // 60} hours",
+            minutes=f"{seconds / 60:.0f}",
+            min=MIN_DURATION_MINUTES,
+            hours=MAX_DURATION_MINUTES // 60,
         )
     if seconds % 60:
         notes.append("seconds dropped from the duration")
@@ -475,6 +492,9 @@ def _timed(
             OUTSIDE_FESTIVAL,
             f"it starts on {local_day.isoformat()} in {start.zone}, which is not a festival "
             f"date ({days}) in its own zone",
+            day=local_day.isoformat(),
+            zone=start.zone,
+            days=days,
         )
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rstrip() + "…"
@@ -522,11 +542,15 @@ def plan_import(
         title = " ".join(_text(event, "SUMMARY").split())
         try:
             if uid in seen:
-                raise _Skip(DUPLICATE, f"another event in the file has the same UID {uid!r}")
+                raise _Skip(
+                    DUPLICATE, f"another event in the file has the same UID {uid!r}", uid=repr(uid)
+                )
             seen.add(uid)
             sessions.append(propose(event, index, zone_name, festival_days, default_languages))
         except _Skip as skip:
-            skipped.append(SkippedEvent(index, uid, title, skip.code, skip.reason))
+            skipped.append(
+                SkippedEvent(index, uid, title, skip.code, skip.reason, skip.kind, skip.params)
+            )
         if progress is not None:
             progress(index, len(events))
     return ImportPlan(tuple(sessions), tuple(skipped), len(events))

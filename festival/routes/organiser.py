@@ -122,7 +122,7 @@ def _form_context(
         "session": session,
         "zone_choices": zone_choices,
         "occurrence_label": editor.occurrence_label,
-        "zone_label": zonenames.label,
+        "zone_match_label": zonenames.label,
         "kinds": vocabulary.KINDS,
         "audiences": vocabulary.AUDIENCES,
         "sdgs": [(n, labels.SDG_NAMES[n]) for n in vocabulary.SDGS],

@@ -16,7 +16,7 @@ from festival import editions, filetypes, organisations, sessions, toolkits, upl
 from festival.errors import BadRequestError
 from festival.forms import Fields, too_long
 from festival.i18n import ngettext, use_locale
-from festival.scheduling_text import SAY, say
+from festival.scheduling_text import SAY, SKIP_SAY, say, skip_reason
 from festival.settings import Settings, SmtpSettings
 from scheduling import ics_import, programme, tz, window
 from scheduling.clock import FixedClock
@@ -280,4 +280,87 @@ def test_a_zone_label_says_and_n_more_in_french_with_its_plural() -> None:
         assert zonenames.label(four) == "Porto Rico, Porto Rico, Anguilla et 2 autres (UTC−04:00)"
         assert zonenames.label(three) == (
             "Porto Rico, Porto Rico, Anguilla et 1 autre — most of it (UTC−04:00)"
+        )
+
+
+def test_every_reason_an_imported_event_is_left_out_is_said_in_french() -> None:
+    from tests.scheduling.test_ics_import import DAYS, NAIROBI, calendar, event
+
+    paris = "DTSTART;TZID=Europe/Paris"
+    plan = ics_import.plan_import(
+        calendar(
+            event("allday", "DTSTART;VALUE=DATE:20270124"),
+            event("weekly", "DTSTART:20270124T100000", extra="RRULE:FREQ=WEEKLY;COUNT=3"),
+            event("mars", "DTSTART;TZID=Mars/Olympus_Mons:20270124T100000"),
+            event("mars-end", "DTSTART:20270124T100000", "DTEND;TZID=Mars/Olympus:20270124T110000"),
+            event("tomorrow", "DTSTART;TZID=Asia/Tokyo:20270125T090000"),
+            event("cancelled", "DTSTART:20270124T100000", extra="STATUS:CANCELLED"),
+            event("untitled", "DTSTART:20270124T100000", summary=""),
+            event("long", "DTSTART:20270124T100000", "DTEND:20270126T100000"),
+            event("nostart", "DURATION:PT1H"),
+            event("dateend", "DTSTART:20270124T100000", "DTEND;VALUE=DATE:20270125"),
+            event("garbage", "DTSTART:notatime"),
+            event("far", "DTSTART:99991231T235959Z"),
+            event("gap", f"{paris}:20270328T023000", "DURATION:PT1H"),
+            event(
+                "gap-end",
+                f"{paris}:20270328T013000",
+                f"{paris.replace('START', 'END')}:20270328T023000",
+            ),
+            event("dup", "DTSTART:20270124T100000"),
+            event("dup", "DTSTART:20270124T110000"),
+        ),
+        NAIROBI,
+        [*DAYS, date(2027, 3, 28)],
+    )
+    # Made where no calendar file reaches them (the database's side, a DURATION that icalendar
+    # reads as something else than a length): as festival/importer.py and ics_import write them.
+    made = [
+        ics_import.SkippedEvent(
+            1, "u", "t", "unreadable", "its DURATION could not be read", "unreadable_duration"
+        ),
+        ics_import.SkippedEvent(
+            2,
+            "u",
+            "t",
+            ics_import.ALREADY_IMPORTED,
+            "it was imported before (session abc); edit that session instead",
+            params={"uid": "abc"},
+        ),
+        ics_import.SkippedEvent(
+            3,
+            "u",
+            "t",
+            ics_import.AMBIGUOUS_TIME,
+            "its start 2027-11-07 01:30 happens twice in America/St_Johns: choose the "
+            "occurrence on the admin import page (/admin/import)",
+            params={"start": "2027-11-07 01:30", "zone": "America/St_Johns"},
+        ),
+    ]
+    skipped = [*plan.skipped, *made]
+    assert {s.kind or s.code for s in skipped} == set(SKIP_SAY)
+    for s in skipped:
+        with use_locale("en"):
+            assert skip_reason(s) == s.reason, s.source_uid
+        with use_locale("fr"):
+            assert skip_reason(s) != s.reason, s.source_uid
+    by_uid = {s.source_uid: s for s in plan.skipped}
+    with use_locale("fr"):
+        assert skip_reason(by_uid["gap"]) == (
+            f"son heure de début n’existe pas{NBSP}: 2027-03-28 02:30 n’existe pas à Europe/Paris"
+            f"{NBSP}: cette nuit-là, à 02:00, les horloges avancent à 03:00. Choisissez 01:59 ou "
+            "plus tôt, ou 03:00 ou plus tard."
+        )
+
+
+def test_what_was_done_to_a_person_is_said_in_french() -> None:
+    from festival.routes.admin_people import DONE
+
+    with use_locale("fr"):
+        assert DONE["admin"] % {"who": "ada@example.org"} == (
+            "ada@example.org est désormais administrateur."
+        )
+    with use_locale("en"):
+        assert DONE["unlinked"] % {"who": "ada@example.org"} == (
+            "ada@example.org no longer signs in with that identity."
         )
