@@ -364,3 +364,22 @@ def test_what_was_done_to_a_person_is_said_in_french() -> None:
         assert DONE["unlinked"] % {"who": "ada@example.org"} == (
             "ada@example.org no longer signs in with that identity."
         )
+
+
+def test_the_tz_check_page_says_why_a_session_needs_a_decision_in_french(
+    settings: Settings, clock: FixedClock
+) -> None:
+    from tests.festival.accounts_seed import add_account
+    from tests.festival.test_admin_tzcheck import arrange
+
+    _moved, gap = arrange(settings)
+    admin = add_account(settings, "admin@example.org", is_admin=True)
+    with browser(settings, clock, admin) as b:
+        french = b.get("/admin/tz-check", headers={"Accept-Language": "fr"})
+        english = b.get("/admin/tz-check")
+    assert f"{gap} 'Paris workshop': 2027-03-28 02:30 n’existe pas à Europe/Paris{NBSP}:" in (
+        html.unescape(french.text)
+    )
+    assert f"{gap} 'Paris workshop': 2027-03-28 02:30 does not exist in Europe/Paris: at" in (
+        html.unescape(english.text)
+    )
