@@ -15,7 +15,7 @@ from typing import Any
 
 from festival.i18n import gettext as _
 from scheduling.errors import SchedulingError
-from scheduling.ics_import import SkippedEvent
+from scheduling.ics_import import Note, SkippedEvent
 
 
 def _zone(p: Mapping[str, Any], reason: str) -> str:
@@ -175,3 +175,44 @@ def skip_reason(skipped: SkippedEvent) -> str:
     """Why an imported event was left out, in the reader's language."""
     speak = SKIP_SAY.get(skipped.kind or skipped.code)
     return skipped.reason if speak is None else speak(skipped.params)
+
+
+#: How an imported event was read (``scheduling.ics_import.Note``), by kind, from its params.
+NOTE_SAY: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "read_as_utc": lambda p: _("time zone %(tzid)s read as UTC", tzid=p["tzid"]),
+    "fixed": lambda p: _("fixed offset %(name)s", name=p["name"]),
+    "windows": lambda p: _(
+        "Windows zone %(name)s read as %(zone)s", name=p["name"], zone=p["zone"]
+    ),
+    "read_as": lambda p: _("time zone %(tzid)s read as %(zone)s", tzid=p["tzid"], zone=p["zone"]),
+    "floating": lambda p: _("floating time read in the organiser's zone %(zone)s", zone=p["zone"]),
+    "given_in_utc": lambda p: _(
+        "given in UTC; shown in the organiser's zone %(zone)s", zone=p["zone"]
+    ),
+    "twice_end": lambda p: _(
+        "%(wall)s happens twice in %(zone)s: the first occurrence is used for the end "
+        "(RFC 5545 §3.3.5)",
+        wall=p["wall"],
+        zone=p["zone"],
+    ),
+    "twice_start": lambda p: _(
+        "%(wall)s happens twice in %(zone)s: choose which one before importing (the first is "
+        "shown until then)",
+        wall=p["wall"],
+        zone=p["zone"],
+    ),
+    "default_length": lambda p: _(
+        "no end time given: %(minutes)s minutes assumed", minutes=p["minutes"]
+    ),
+    "seconds_dropped": lambda p: _("seconds dropped from the duration"),
+    "title_shortened": lambda p: _("title shortened to %(max)s characters", max=p["max"]),
+    "chosen_first": lambda p: _("the first %(time)s chosen", time=p["time"]),
+    "chosen_second": lambda p: _("the second %(time)s chosen", time=p["time"]),
+}
+
+
+def note_text(note: str) -> str:
+    """A note on an imported event in the reader's language (a plain string: as it is)."""
+    if not isinstance(note, Note) or note.kind not in NOTE_SAY:
+        return note
+    return NOTE_SAY[note.kind](note.params)

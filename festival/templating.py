@@ -117,6 +117,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["zone_choices"] = views.zone_choices
     env.globals["skip_reason"] = scheduling_text.skip_reason
     env.globals["scheduling_error"] = scheduling_text.say
+    env.globals["note_text"] = scheduling_text.note_text
     env.globals["SDG_NAMES"] = labels.SDG_NAMES
     env.globals["plural"] = labels.plural
     # templates/calendar/ partials and forms

@@ -166,6 +166,20 @@ class ImportPlan:
     events: int
 
 
+class Note(str):
+    """A note on how an event was read: its English text (it is a ``str``), and the same as data,
+    a stable kind and its values, for the application edge to say in its reader's language."""
+
+    kind: str
+    params: Mapping[str, object]
+
+    def __new__(cls, text: str, kind: str, **params: object) -> Note:
+        note = super().__new__(cls, text)
+        note.kind = kind
+        note.params = params
+        return note
+
+
 class _Skip(Exception):
     def __init__(self, code: str, reason: str, kind: str = "", **params: object) -> None:
         super().__init__(reason)
@@ -260,22 +274,36 @@ def read_tzid(tzid: str) -> ZoneReading:
     """
     name = tzid.strip().strip('"')
     if name.lower() in _UTC_NAMES:
-        return ZoneReading(None, UTC, f"time zone {tzid!r} read as UTC")
+        return ZoneReading(
+            None, UTC, Note(f"time zone {tzid!r} read as UTC", "read_as_utc", tzid=repr(tzid))
+        )
     if re.fullmatch(r"Etc/GMT[+-]\d{1,2}", name):
-        return ZoneReading(None, _fixed(name), f"fixed offset {name}")
+        return ZoneReading(None, _fixed(name), Note(f"fixed offset {name}", "fixed", name=name))
     windows = _WINDOWS_LOWER.get(name.lower())
     if windows is not None:
         if windows.startswith("Etc/"):
-            return ZoneReading(None, _fixed(windows), f"Windows zone {name!r} read as {windows}")
+            fixed = Note(
+                f"Windows zone {name!r} read as {windows}", "windows", name=repr(name), zone=windows
+            )
+            return ZoneReading(None, _fixed(windows), fixed)
         place = tz.canonical_name(windows)
-        return ZoneReading(place, None, f"Windows zone {name!r} read as {place}")
+        read = Note(
+            f"Windows zone {name!r} read as {place}", "windows", name=repr(name), zone=place
+        )
+        return ZoneReading(place, None, read)
     # "/mozilla.org/20050126_1/Europe/Paris" and "/Europe/Paris" (old Lightning, some servers).
     parts = [p for p in name.split("/") if p]
     for i in range(len(parts)):
         candidate = "/".join(parts[i:])
         if tz.is_valid_zone(candidate):
             place = tz.canonical_name(candidate)
-            how = "" if place == name else f"time zone {tzid!r} read as {place}"
+            how = (
+                ""
+                if place == name
+                else Note(
+                    f"time zone {tzid!r} read as {place}", "read_as", tzid=repr(tzid), zone=place
+                )
+            )
             return ZoneReading(place, None, how)
     raise UnknownZoneError(tzid, "not an IANA or Windows time zone name", "not_iana_or_windows")
 
@@ -322,11 +350,23 @@ def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
         instant = value.astimezone(UTC)
     else:
         if label == "start":
-            notes.append(f"floating time read in the organiser's zone {organiser_zone}")
+            notes.append(
+                Note(
+                    f"floating time read in the organiser's zone {organiser_zone}",
+                    "floating",
+                    zone=organiser_zone,
+                )
+            )
         return _wall_moment(wall, organiser_zone, label, notes)
     shown = tz.to_wall(instant, organiser_zone)
     if label == "start":
-        notes.append(f"given in UTC; shown in the organiser's zone {organiser_zone}")
+        notes.append(
+            Note(
+                f"given in UTC; shown in the organiser's zone {organiser_zone}",
+                "given_in_utc",
+                zone=organiser_zone,
+            )
+        )
     return _Moment(instant, organiser_zone, shown.replace(fold=0), shown.fold, tuple(notes))
 
 
@@ -344,13 +384,23 @@ def _wall_moment(wall: datetime, zone_name: str, label: str, notes: list[str]) -
         first, second = twice.first.astimezone(UTC), twice.second.astimezone(UTC)
         if label != "start":
             notes.append(
-                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is "
-                "used for the end (RFC 5545 §3.3.5)"
+                Note(
+                    f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is "
+                    "used for the end (RFC 5545 §3.3.5)",
+                    "twice_end",
+                    wall=f"{wall:%Y-%m-%d %H:%M}",
+                    zone=zone_name,
+                )
             )
             return _Moment(first, zone_name, wall, 0, tuple(notes))
         notes.append(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: choose which one before "
-            "importing (the first is shown until then)"
+            Note(
+                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: choose which one before "
+                "importing (the first is shown until then)",
+                "twice_start",
+                wall=f"{wall:%Y-%m-%d %H:%M}",
+                zone=zone_name,
+            )
         )
         return _Moment(first, zone_name, wall, 0, tuple(notes), (first, second))
 
@@ -422,7 +472,13 @@ def _end(event: Component, start: _Moment, organiser_zone: str, notes: list[str]
         if not isinstance(duration, timedelta):
             raise _Skip(UNREADABLE, "its DURATION could not be read", "unreadable_duration")
         return start.instant + duration
-    notes.append(f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed")
+    notes.append(
+        Note(
+            f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed",
+            "default_length",
+            minutes=DEFAULT_DURATION_MINUTES,
+        )
+    )
     return start.instant + timedelta(minutes=DEFAULT_DURATION_MINUTES)
 
 
@@ -484,7 +540,7 @@ def _timed(
             hours=MAX_DURATION_MINUTES // 60,
         )
     if seconds % 60:
-        notes.append("seconds dropped from the duration")
+        notes.append(Note("seconds dropped from the duration", "seconds_dropped"))
     local_day = local_date(start.instant, start.zone)
     if local_day not in festival_days:
         days = ", ".join(d.isoformat() for d in sorted(festival_days))
@@ -498,7 +554,9 @@ def _timed(
         )
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rstrip() + "…"
-        notes.append(f"title shortened to {MAX_TITLE} characters")
+        notes.append(
+            Note(f"title shortened to {MAX_TITLE} characters", "title_shortened", max=MAX_TITLE)
+        )
     return ProposedSession(
         index=index,
         source_uid=_source_uid(event, index),
@@ -590,5 +648,12 @@ def choose_occurrence(proposal: ProposedSession, fold: int) -> ProposedSession:
         ends_at_utc=starts + timedelta(minutes=minutes),
         duration_minutes=minutes,
         occurrences=(),
-        notes=(*notes, f"the {said} {proposal.local_start:%H:%M} chosen"),
+        notes=(
+            *notes,
+            Note(
+                f"the {said} {proposal.local_start:%H:%M} chosen",
+                f"chosen_{said}",
+                time=f"{proposal.local_start:%H:%M}",
+            ),
+        ),
     )

@@ -16,7 +16,7 @@ from festival import editions, filetypes, organisations, sessions, toolkits, upl
 from festival.errors import BadRequestError
 from festival.forms import Fields, too_long
 from festival.i18n import ngettext, use_locale
-from festival.scheduling_text import SAY, SKIP_SAY, say, skip_reason
+from festival.scheduling_text import NOTE_SAY, SAY, SKIP_SAY, note_text, say, skip_reason
 from festival.settings import Settings, SmtpSettings
 from scheduling import ics_import, programme, tz, window
 from scheduling.clock import FixedClock
@@ -383,3 +383,54 @@ def test_the_tz_check_page_says_why_a_session_needs_a_decision_in_french(
     assert f"{gap} 'Paris workshop': 2027-03-28 02:30 does not exist in Europe/Paris: at" in (
         html.unescape(english.text)
     )
+
+
+def test_every_note_on_an_imported_event_is_said_in_french() -> None:
+    from tests.scheduling.test_ics_import import DAYS, NAIROBI, calendar, event
+
+    day = "20270124T100000"
+    plan = ics_import.plan_import(
+        calendar(
+            event("utc-name", f"DTSTART;TZID=UTC:{day}", "DURATION:PT1H"),
+            event("fixed", f"DTSTART;TZID=Etc/GMT-3:{day}", "DURATION:PT1H"),
+            event("windows", f"DTSTART;TZID=E. Africa Standard Time:{day}", "DURATION:PT1H"),
+            event(
+                "path",
+                f"DTSTART;TZID=/mozilla.org/20050126_1/Africa/Nairobi:{day}",
+                "DURATION:PT1H",
+            ),
+            event("floating", f"DTSTART:{day}", "DURATION:PT1H"),
+            event("utc", "DTSTART:20270124T070000Z", "DTEND:20270124T080030Z"),
+            event("long-title", f"DTSTART:{day}", summary="x" * 250),
+        ),
+        NAIROBI,
+        DAYS,
+    )
+    st_johns, autumn = "America/St_Johns", [date(2027, 11, 7)]
+    folds = ics_import.plan_import(
+        calendar(
+            event("twice", f"DTSTART;TZID={st_johns}:20271107T013000", "DURATION:PT30M"),
+            event(
+                "end",
+                f"DTSTART;TZID={st_johns}:20271107T003000",
+                f"DTEND;TZID={st_johns}:20271107T013000",
+            ),
+        ),
+        st_johns,
+        autumn,
+    ).sessions
+    chosen = [ics_import.choose_occurrence(folds[0], fold) for fold in (0, 1)]
+    notes = [n for s in (*plan.sessions, *folds, *chosen) for n in s.notes]
+
+    assert {n.kind for n in notes if isinstance(n, ics_import.Note)} == set(NOTE_SAY)
+    assert all(isinstance(n, ics_import.Note) for n in notes)
+    for note in notes:
+        with use_locale("en"):
+            assert note_text(note) == note  # the core's English, unchanged
+        with use_locale("fr"):
+            assert note_text(note) != note
+    with use_locale("fr"):
+        assert note_text(plan.sessions[4].notes[0]) == (
+            "heure flottante lue dans le fuseau de l’organisateur, Africa/Nairobi"
+        )
+    assert note_text("a plain note") == "a plain note"
