@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from festival.i18n import LazyString, ngettext
+from festival.i18n import gettext as _
+from festival.i18n import lazy_gettext as _l
 from festival.models import SessionChange
 from festival.models.rooms import RoomAudit
 from realtime.channels import RoomKind, parse_room_name
@@ -19,29 +22,29 @@ from realtime.errors import RoomError
 from realtime.identity import GUEST_PREFIX, USER_PREFIX
 
 #: Moderators' actions in a live room, as a verb phrase.
-ROOM_ACTIONS: dict[str, str] = {
-    "room.opened": "opened the room",
-    "room.ended": "ended the room",
-    "room.configured": "changed the room's settings",
-    "mod.muted": "muted",
-    "mod.unmuted": "unmuted",
-    "mod.banned": "banned",
-    "mod.unbanned": "lifted the ban of",
-    "chat.deleted": "removed a chat message",
-    "qa.approved": "approved a question",
-    "qa.answered": "marked a question answered",
-    "qa.pinned": "pinned or unpinned a question",
-    "qa.hidden": "hid a question",
+ROOM_ACTIONS: dict[str, LazyString] = {
+    "room.opened": _l("opened the room"),
+    "room.ended": _l("ended the room"),
+    "room.configured": _l("changed the room's settings"),
+    "mod.muted": _l("muted"),
+    "mod.unmuted": _l("unmuted"),
+    "mod.banned": _l("banned"),
+    "mod.unbanned": _l("lifted the ban of"),
+    "chat.deleted": _l("removed a chat message"),
+    "qa.approved": _l("approved a question"),
+    "qa.answered": _l("marked a question answered"),
+    "qa.pinned": _l("pinned or unpinned a question"),
+    "qa.hidden": _l("hid a question"),
 }
 #: Changes of a session (festival.sessions.Action), as a verb phrase.
-SESSION_ACTIONS: dict[str, str] = {
-    "created": "created",
-    "edited": "edited",
-    "submitted": "sent for review",
-    "withdrawn": "took back to draft",
-    "published": "published",
-    "cancelled": "cancelled",
-    "retimed": "applied new time-zone rules to",
+SESSION_ACTIONS: dict[str, LazyString] = {
+    "created": _l("created"),
+    "edited": _l("edited"),
+    "submitted": _l("sent for review"),
+    "withdrawn": _l("took back to draft"),
+    "published": _l("published"),
+    "cancelled": _l("cancelled"),
+    "retimed": _l("applied new time-zone rules to"),
 }
 SHORT = 80
 
@@ -68,12 +71,12 @@ def identity_text(identity: str, emails: Mapping[int, str]) -> str:
     if identity.startswith(USER_PREFIX + "account-"):
         number = identity.removeprefix(USER_PREFIX + "account-")
         if number.isdigit():
-            return emails.get(int(number), f"account {number} (since removed)")
+            return emails.get(int(number), _("account %(number)s (since removed)", number=number))
     if identity.startswith(USER_PREFIX):
-        return "the admin signed in with ADMIN_PASSWORD"
+        return _("the admin signed in with ADMIN_PASSWORD")
     if identity.startswith(GUEST_PREFIX):
-        return "a guest"
-    return "the server"
+        return _("a guest")
+    return _("the server")
 
 
 def room_subject(room: str, titles: Mapping[str, str]) -> tuple[str, str]:
@@ -83,11 +86,11 @@ def room_subject(room: str, titles: Mapping[str, str]) -> tuple[str, str]:
     except RoomError:
         return room, ""
     if name.kind is RoomKind.LOBBY:
-        return f"the lobby of {name.key}", ""
+        return _("the lobby of %(key)s", key=name.key), ""
     title = titles.get(name.key)
     if title is None:
-        return f"the room of a session since removed ({name.key})", ""
-    return f"the room of “{title}”", f"/admin/sessions/{name.key}"
+        return _("the room of a session since removed (%(key)s)", key=name.key), ""
+    return _("the room of “%(title)s”", title=title), f"/admin/sessions/{name.key}"
 
 
 def room_details(action: RoomAudit) -> tuple[str, ...]:
@@ -95,13 +98,18 @@ def room_details(action: RoomAudit) -> tuple[str, ...]:
     details: list[str] = []
     target = data.get("target")
     if isinstance(target, dict) and isinstance(target.get("name"), str):
-        details.append(f"Who: {_short(target['name'])}")
+        details.append(_("Who: %(name)s", name=_short(target["name"])))
     if "minutes" in data:
-        details.append(f"For: {data['minutes']} minutes")
+        minutes = data["minutes"]
+        details.append(
+            ngettext("For: %(num)s minute", "For: %(num)s minutes", minutes)
+            if isinstance(minutes, int)
+            else _("For: %(minutes)s minutes", minutes=minutes)
+        )
     if action.action == "room.configured":
         details.extend(f"{key}: {value}" for key, value in sorted(data.items()))
     if isinstance(data.get("id"), int):
-        details.append(f"Item: #{data['id']}")
+        details.append(_("Item: #%(id)s", id=data["id"]))
     return tuple(details)
 
 
@@ -110,7 +118,7 @@ def room_entry(action: RoomAudit, emails: Mapping[int, str], titles: Mapping[str
     return Entry(
         at_utc=action.at_utc,
         who=identity_text(action.moderator, emails),
-        action=ROOM_ACTIONS.get(action.action, action.action),
+        action=str(ROOM_ACTIONS.get(action.action, action.action)),
         subject=subject,
         href=href,
         details=room_details(action),
@@ -163,8 +171,10 @@ def session_entry(change: SessionChange, uid: str, title: str) -> Entry:
     return Entry(
         at_utc=change.at_utc,
         who=change.actor,
-        action=SESSION_ACTIONS.get(change.action, change.action),
-        subject=f"“{_short(title)}” (revision {change.revision})",
+        action=str(SESSION_ACTIONS.get(change.action, change.action)),
+        subject=_(
+            "“%(title)s” (revision %(revision)s)", title=_short(title), revision=change.revision
+        ),
         href=f"/organiser/sessions/{uid}",
         details=details,
     )

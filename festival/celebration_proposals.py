@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from festival import editions, mail, organisations, proposals
+from festival import editions, i18n, mail, organisations, proposals
 from festival.auth.account import Account
 from festival.forms import MAX_TEXT, Fields
 from festival.i18n import gettext as _
@@ -118,6 +118,7 @@ async def submit(
         description=data.description,
         first_day=data.first_day,
         last_day=data.last_day,
+        contact_language=i18n.current_locale(),
         address_key=address_key,
         created_at_utc=now,
     )
@@ -205,21 +206,28 @@ async def accept(
     row.organisation_id, row.edition_id = org.id, edition.id
     db.add(row)
     await db.flush()
-    delivered = await mail.send(
-        settings,
-        mail.Mail(
+    language = proposals.contact_language(row)
+    page, link = f"{settings.site_url}/celebrations", f"{settings.site_url}/invite/{token}"
+    with i18n.use_locale(language):
+        written = mail.Mail(
             to=row.contact_email,
-            subject=f"{row.name} is on the #LearningPlanet calendar",
-            body=(
-                f"Hello {row.contact_name},\n\n"
-                f"Your proposal is accepted: {row.name} is now on the learning celebrations "
-                f"page ({settings.site_url}/celebrations), with its calendar feed, and "
-                f"{org.name} is an organisation of the festival.\n\n"
+            subject=_("%(celebration)s is on the #LearningPlanet calendar", celebration=row.name),
+            body=_(
+                "Hello %(name)s,\n\n"
+                "Your proposal is accepted: %(celebration)s is now on the learning celebrations "
+                "page (%(page)s), with its calendar feed, and "
+                "%(organisation)s is an organisation of the festival.\n\n"
                 "Open this link to choose your password and add your celebration's sessions; "
-                f"it works once, for seven days:\n\n{settings.site_url}/invite/{token}\n"
+                "it works once, for seven days:\n\n%(link)s\n",
+                name=row.contact_name,
+                celebration=row.name,
+                page=page,
+                organisation=org.name,
+                link=link,
             ),
-        ),
-    )
+            language=language,
+        )
+    delivered = await mail.send(settings, written)
     return Accepted(org, edition, delivered)
 
 
@@ -237,16 +245,24 @@ async def decline(
     row.decline_message = message
     db.add(row)
     await db.flush()
-    return await mail.send(
-        settings,
-        mail.Mail(
+    language = proposals.contact_language(row)
+    with i18n.use_locale(language):
+        written = mail.Mail(
             to=row.contact_email,
-            subject=f"Your proposal to the #LearningPlanet calendar: {row.name}",
-            body=(
-                f"Hello {row.contact_name},\n\n"
-                f"Thank you for proposing {row.name} for {row.organisation_name}. "
-                "The festival team could not accept it:\n\n"
-                f"{message}\n"
+            subject=_(
+                "Your proposal to the #LearningPlanet calendar: %(celebration)s",
+                celebration=row.name,
             ),
-        ),
-    )
+            body=_(
+                "Hello %(name)s,\n\n"
+                "Thank you for proposing %(celebration)s for %(organisation)s. "
+                "The festival team could not accept it:\n\n"
+                "%(text)s\n",
+                name=row.contact_name,
+                celebration=row.name,
+                organisation=row.organisation_name,
+                text=message,
+            ),
+            language=language,
+        )
+    return await mail.send(settings, written)

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.forms import MAX_TEXT, Fields
+from festival.i18n import gettext as _
+from festival.i18n import ngettext
 from festival.models import Edition, EditionKind, FestivalSession
 from scheduling import window
 
@@ -53,27 +55,35 @@ class EditionInput:
 
 def read_form(fields: Fields, creating: bool) -> EditionInput | None:
     """The edition a submitted form describes, or None with ``fields.errors`` filled in."""
-    slug = fields.text("slug", required="Give a short name for web addresses.", max_length=200)
+    slug = fields.text("slug", required=_("Give a short name for web addresses."), max_length=200)
     if creating and slug and (len(slug) > MAX_SLUG or SLUG.fullmatch(slug) is None):
         fields.fail(
             "slug",
-            "Use lower-case letters, digits and single hyphens only, such as "
-            "learningplanet-2028 (at most 80 characters).",
+            _(
+                "Use lower-case letters, digits and single hyphens only, such as "
+                "learningplanet-2028 (at most %(num)s characters).",
+                num=MAX_SLUG,
+            ),
         )
     elif creating and slug in RESERVED:
-        fields.fail("slug", f"“{slug}” is kept for the admin pages: choose another name.")
+        fields.fail(
+            "slug", _("“%(slug)s” is kept for the admin pages: choose another name.", slug=slug)
+        )
     name = fields.text(
-        "name", required="Give the edition a name.", max_length=MAX_NAME, label="The name"
+        "name",
+        required=_("Give the edition a name."),
+        max_length=MAX_NAME,
+        label=_("The name"),
     )
-    kind = fields.choice("kind", KINDS, "Choose the kind of edition.")
-    first = fields.date("first_day", "Give the first day as a date such as 2028-01-24.")
-    last = fields.date("last_day", "Give the last day as a date such as 2028-01-24.")
-    description = fields.text("description", max_length=MAX_TEXT, label="The description")
+    kind = fields.choice("kind", KINDS, _("Choose the kind of edition."))
+    first = fields.date("first_day", _("Give the first day as a date such as 2028-01-24."))
+    last = fields.date("last_day", _("Give the last day as a date such as 2028-01-24."))
+    description = fields.text("description", max_length=MAX_TEXT, label=_("The description"))
     if first is not None and last is not None:
         if last < first:
-            fields.fail("last_day", "The last day cannot be before the first day.")
+            fields.fail("last_day", _("The last day cannot be before the first day."))
         elif (last - first).days + 1 > MAX_DAYS:
-            fields.fail("last_day", f"An edition lasts at most {MAX_DAYS} days.")
+            fields.fail("last_day", _("An edition lasts at most %(num)s days.", num=MAX_DAYS))
     if not fields.ok or kind is None or first is None or last is None:
         return None
     return EditionInput(slug, name, kind, first, last, description)
@@ -87,7 +97,9 @@ async def _slug_taken(db: AsyncSession, slug: str) -> bool:
 async def create_edition(db: AsyncSession, data: EditionInput, now: datetime) -> Edition:
     """Add an edition (the caller commits); EditionRefused when the slug is taken."""
     if await _slug_taken(db, data.slug):
-        raise EditionRefused({"slug": f"There is already an edition at /{data.slug}."})
+        raise EditionRefused(
+            {"slug": _("There is already an edition at /%(slug)s.", slug=data.slug)}
+        )
     row = Edition(
         slug=data.slug,
         name=data.name,
@@ -102,7 +114,9 @@ async def create_edition(db: AsyncSession, data: EditionInput, now: datetime) ->
     try:
         await db.flush()
     except IntegrityError:  # made at the same moment by someone else
-        raise EditionRefused({"slug": f"There is already an edition at /{data.slug}."}) from None
+        raise EditionRefused(
+            {"slug": _("There is already an edition at /%(slug)s.", slug=data.slug)}
+        ) from None
     return row
 
 
@@ -133,12 +147,22 @@ async def update_edition(
         outside = await sessions_outside(db, row.id, data.first_day, data.last_day)
         if outside:
             titles = ", ".join(f"“{session.title}”" for session in outside[:3])
-            more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+            if len(outside) > 3:
+                titles = ngettext(
+                    "%(titles)s and %(num)s more",
+                    "%(titles)s and %(num)s more",
+                    len(outside) - 3,
+                    titles=titles,
+                )
             raise EditionRefused(
                 {
-                    "first_day": (
-                        f"{len(outside)} of this edition's sessions would fall outside these "
-                        f"dates ({titles}{more}): move them first, or keep their days in."
+                    "first_day": ngettext(
+                        "%(num)s of this edition's sessions would fall outside these dates "
+                        "(%(titles)s): move it first, or keep its day in.",
+                        "%(num)s of this edition's sessions would fall outside these dates "
+                        "(%(titles)s): move them first, or keep their days in.",
+                        len(outside),
+                        titles=titles,
                     )
                 }
             )

@@ -30,7 +30,6 @@ from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation
 from festival.stores import accounts as accounts_store
 from festival.stores import organisers as store
-from festival.workflow import N_
 from scheduling import conflicts, meaning, tz, vocabulary, zonesearch
 from scheduling.clock import Clock
 from scheduling.errors import AmbiguousTimeError, NonexistentTimeError
@@ -67,13 +66,6 @@ _HOST_SPLIT = re.compile(r"[\n,;]+")
 #: What organisers type for a fixed offset: UTC, GMT+3, UTC-05:00, Etc/GMT-5, +0545.
 _FIXED = re.compile(r"(?i)(etc/)?(utc|gmt|z|zulu)?\s*([+-−]\s*\d{1,2}(:?\d\d)?)?")
 MAX_HOST_NAME = 120
-#: festival.sessions' field problems as the form shows them, marked for translation.
-FIELD_PROBLEMS: tuple[str, ...] = (
-    N_("A title is required."),
-    N_("Give languages as two- or three-letter codes such as en, fr, sw."),
-    N_("SDG tags are numbers from 1 to 17."),
-    N_("The duration must be between 5 minutes and 24 hours."),
-)
 
 
 @dataclass
@@ -602,9 +594,8 @@ async def check(
     )
     for name, problem in sessions.field_problems(data).items():
         sentence_of = problem[0].upper() + problem[1:] + "."
-        # festival.sessions says its rules in English; those with no number in them have
-        # their translation here (FIELD_PROBLEMS); the others stay as the rules say them.
-        errors.setdefault(FORM_NAMES.get(name, name), _(sentence_of))
+        # festival.sessions says its rules in the reader's language (a phrase: made a sentence)
+        errors.setdefault(FORM_NAMES.get(name, name), sentence_of)
     found = Checked(typed, time_check, errors, edition, host_ids=host_ids)
     if errors or time_check.meaning is None:
         return found

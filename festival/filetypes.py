@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import filetype
 
+from festival.i18n import gettext as _
+from festival.i18n import lazy_gettext
+
 #: What is sniffed (filetype reads at most this much).
 SNIFF_BYTES = 8192
 
@@ -38,7 +41,7 @@ ALLOWED: dict[str, tuple[str, bool]] = {
     "text/plain; charset=utf-8": ("plain text", False),
 }
 #: What the refusal lists.
-ALLOWED_TEXT = "PDF, images (PNG, JPEG, GIF, WebP), office documents and plain text"
+ALLOWED_TEXT = lazy_gettext("PDF, images (PNG, JPEG, GIF, WebP), office documents and plain text")
 
 #: Markup a browser would render: refused even as "text" (WHATWG MIME sniffing §7.1 patterns).
 _MARKUP = re.compile(
@@ -59,19 +62,26 @@ class Refused(Exception):
 def sniff(head: bytes) -> str:
     """The allowed MIME type of a file starting with ``head``, or :class:`Refused`."""
     if not head:
-        raise Refused("The file is empty.", "file.empty")
+        raise Refused(_("The file is empty."), "file.empty")
     found: str | None = filetype.guess_mime(head[:SNIFF_BYTES])
     if found is not None:
         if found in ALLOWED:
             return found
         raise Refused(
-            f"This file is {found}, which toolkits do not take: upload {ALLOWED_TEXT}.",
+            _(
+                "This file is %(type)s, which toolkits do not take: upload %(allowed)s.",
+                type=found,
+                allowed=ALLOWED_TEXT,
+            ),
             "file.type_refused",
         )
     if _is_plain_text(head[:SNIFF_BYTES]):
         return "text/plain; charset=utf-8"
     raise Refused(
-        f"This file's type could not be recognised from its content: upload {ALLOWED_TEXT}.",
+        _(
+            "This file's type could not be recognised from its content: upload %(allowed)s.",
+            allowed=ALLOWED_TEXT,
+        ),
         "file.type_refused",
     )
 
@@ -88,8 +98,11 @@ def _is_plain_text(head: bytes) -> bool:
         text = head[: exc.start].decode("utf-8")
     if _MARKUP.search(head) is not None:
         raise Refused(
-            "This file holds web markup (HTML, SVG or XML), which could run script: "
-            f"upload {ALLOWED_TEXT}.",
+            _(
+                "This file holds web markup (HTML, SVG or XML), which could run script: "
+                "upload %(allowed)s.",
+                allowed=ALLOWED_TEXT,
+            ),
             "file.markup_refused",
         )
     return all(c.isprintable() or c in "\t\r\n\f\ufeff" for c in text)

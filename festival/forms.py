@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from festival.i18n import gettext as _
+from festival.i18n import ngettext
+from festival.scheduling_text import say
 from scheduling import tz
 from scheduling.errors import UnknownZoneError
 
@@ -51,7 +53,7 @@ class Fields:
         if not value and required:
             self.fail(name, required)
         elif len(value) > max_length:
-            self.fail(name, f"{label or 'This'} is longer than {max_length} characters.")
+            self.fail(name, too_long(max_length, label))
         return value
 
     def choice(self, name: str, choices: Iterable[str], message: str) -> str | None:
@@ -105,8 +107,27 @@ class Fields:
         try:
             return tz.canonical_name(value)
         except UnknownZoneError as exc:
-            self.fail(name, _("Choose a time zone from the list.") if not value else exc.message)
+            self.fail(name, _("Choose a time zone from the list.") if not value else say(exc))
             return None
+
+
+def too_long(max_length: int, label: str = "") -> str:
+    """The problem of a text longer than ``max_length`` characters (``label``: what it is,
+    "The name"; translated by the caller)."""
+    if label:
+        return ngettext(
+            "%(label)s is longer than %(num)s character.",
+            "%(label)s is longer than %(num)s characters.",
+            max_length,
+            label=label,
+            num=max_length,
+        )
+    return ngettext(
+        "This is longer than %(num)s character.",
+        "This is longer than %(num)s characters.",
+        max_length,
+        num=max_length,
+    )
 
 
 def wall_time(day: date | None, clock: time | None) -> datetime | None:

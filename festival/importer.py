@@ -95,6 +95,7 @@ async def preview_import(
                     proposal.title,
                     ics_import.ALREADY_IMPORTED,
                     f"it was imported before (session {uid}); edit that session instead",
+                    params={"uid": uid},
                 )
             )
         else:
@@ -114,9 +115,10 @@ def check_choices(preview: ImportPreview, folds: Mapping[int, int]) -> dict[int,
     for proposal in needing_choice(preview):
         fold = folds.get(proposal.index)
         if fold is None:
-            problems[proposal.index] = (
-                f"{proposal.local_start:%H:%M} happens twice in {proposal.tz_name} that night: "
-                "choose which one you mean."
+            problems[proposal.index] = _(
+                "%(time)s happens twice in %(zone)s that night: choose which one you mean.",
+                time=proposal.local_start.strftime("%H:%M"),
+                zone=proposal.tz_name,
             )
             continue
         try:
@@ -141,6 +143,7 @@ def set_aside_unchosen(preview: ImportPreview) -> ImportPreview:
             ics_import.AMBIGUOUS_TIME,
             f"its start {p.local_start:%Y-%m-%d %H:%M} happens twice in {p.tz_name}: choose the "
             "occurrence on the admin import page (/admin/import)",
+            params={"start": f"{p.local_start:%Y-%m-%d %H:%M}", "zone": p.tz_name},
         )
         for _uid, p in preview.sessions
         if p.index in unchosen

@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from festival import labels
 from festival.forms import MAX_TEXT, Fields
+from festival.i18n import gettext as _
 from festival.models import Organisation, OrganisationKind
 
 MAX_NAME = 200
@@ -53,8 +54,16 @@ class OrganisationInput:
 
 
 def countries() -> list[tuple[str, str]]:
-    """(code, name) of every country the tz database knows, by name."""
-    return sorted(labels.country_choices(), key=lambda item: item[1])
+    """(code, name) of every country the tz database knows, named in the current language
+    (CLDR's names, the tz database's in English), by name as people look it up."""
+    named = [(code, labels.country_name(code)) for code, _name in labels.country_choices()]
+    return sorted(named, key=lambda item: _sort_key(item[1]))
+
+
+def _sort_key(name: str) -> str:
+    """ "Émirats arabes unis" sorts among the E's."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def read_form(fields: Fields, prefix: str = "") -> OrganisationInput | None:
@@ -64,21 +73,23 @@ def read_form(fields: Fields, prefix: str = "") -> OrganisationInput | None:
     """
     name = fields.text(
         f"{prefix}name",
-        required="Give the organisation's name.",
+        required=_("Give the organisation's name."),
         max_length=MAX_NAME,
-        label="The name",
+        label=_("The name"),
     )
-    kind = fields.choice(f"{prefix}kind", KINDS, "Choose what kind of organisation it is.")
+    kind = fields.choice(f"{prefix}kind", KINDS, _("Choose what kind of organisation it is."))
     country = fields.values.get(f"{prefix}country", "").upper()
     if country not in dict(labels.country_choices()):
-        fields.fail(f"{prefix}country", "Choose the country from the list.")
+        fields.fail(f"{prefix}country", _("Choose the country from the list."))
     zone = fields.zone(f"{prefix}tz_name")
-    website = fields.text(f"{prefix}website", max_length=MAX_WEBSITE, label="The web address")
+    website = fields.text(f"{prefix}website", max_length=MAX_WEBSITE, label=_("The web address"))
     if website and _WEB_ADDRESS.fullmatch(website) is None:
         fields.fail(
-            f"{prefix}website", "Give a web address starting with https:// (or leave it empty)."
+            f"{prefix}website", _("Give a web address starting with https:// (or leave it empty).")
         )
-    description = fields.text(f"{prefix}description", max_length=MAX_TEXT, label="The description")
+    description = fields.text(
+        f"{prefix}description", max_length=MAX_TEXT, label=_("The description")
+    )
     names = ("name", "kind", "country", "tz_name", "website", "description")
     if kind is None or zone is None or any(f"{prefix}{n}" in fields.errors for n in names):
         return None
@@ -129,7 +140,7 @@ async def create_organisation(
         await db.flush()
     except IntegrityError:  # the same slug made at the same moment by someone else
         raise OrganisationRefused(
-            {"name": "Another organisation was just created with this name; try again."}
+            {"name": _("Another organisation was just created with this name; try again.")}
         ) from None
     return row
 

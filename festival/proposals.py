@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from festival import editor, labels, mail, organisations, sessions, times
+from festival import editor, i18n, labels, mail, organisations, sessions, times
 from festival.auth.account import Account
 from festival.errors import FestivalError, NotFoundError
 from festival.forms import MAX_TEXT, Fields, wall_time
@@ -242,6 +242,7 @@ async def submit(
         fold=data.session.fold or 0,
         duration_minutes=data.session.duration_minutes,
         starts_at_utc=data.starts_at_utc,
+        contact_language=i18n.current_locale(),
         address_key=address_key,
         created_at_utc=now,
     )
@@ -326,8 +327,11 @@ async def claim(
     )
     row = await fetch(db, model, proposal_id)
     if result.rowcount != 1:  # type: ignore[attr-defined]
+        who = row.decided_by or _("someone else")
         raise ProposalDecidedError(
-            f"This proposal was already {row.status} by {row.decided_by or 'someone else'}."
+            _("This proposal was already accepted by %(who)s.", who=who)
+            if row.status == ProposalStatus.ACCEPTED.value
+            else _("This proposal was already declined by %(who)s.", who=who)
         )
     await db.refresh(row)
     return row
@@ -400,22 +404,37 @@ async def accept(
 def acceptance_mail(
     settings: Settings, row: Proposal, org: Organisation, published: bool, token: str
 ) -> mail.Mail:
-    where = (
-        "It is now in the festival programme."
-        if published
-        else "It is saved as a draft: sign in to finish it and submit it for review."
-    )
-    return mail.Mail(
-        to=row.contact_email,
-        subject=f"{org.name} joins the #LearningPlanet Festival",
-        body=(
-            f"Hello {row.contact_name},\n\n"
-            f"Your proposal is accepted: {org.name} is now an organisation of the "
-            f"#LearningPlanet Festival, and your session “{row.title}” was created. {where}\n\n"
-            "Open this link to choose your password and manage your organisation's sessions; "
-            f"it works once, for seven days:\n\n{settings.site_url}/invite/{token}\n"
-        ),
-    )
+    language = contact_language(row)
+    link = f"{settings.site_url}/invite/{token}"
+    with i18n.use_locale(language):
+        where = (
+            _("It is now in the festival programme.")
+            if published
+            else _("It is saved as a draft: sign in to finish it and submit it for review.")
+        )
+        return mail.Mail(
+            to=row.contact_email,
+            subject=_("%(organisation)s joins the #LearningPlanet Festival", organisation=org.name),
+            body=_(
+                "Hello %(name)s,\n\n"
+                "Your proposal is accepted: %(organisation)s is now an organisation of the "
+                "#LearningPlanet Festival, and your session “%(title)s” was created. "
+                "%(where)s\n\n"
+                "Open this link to choose your password and manage your organisation's "
+                "sessions; it works once, for seven days:\n\n%(link)s\n",
+                name=row.contact_name,
+                organisation=org.name,
+                title=row.title,
+                where=where,
+                link=link,
+            ),
+            language=language,
+        )
+
+
+def contact_language(row: Proposal | CelebrationProposal) -> str:
+    """The language a proposal's contact wrote in (English when unknown or no longer offered)."""
+    return i18n.supported(row.contact_language) or i18n.DEFAULT
 
 
 async def decline(
@@ -433,16 +452,21 @@ async def decline(
     row.decline_message = message
     db.add(row)
     await db.flush()
-    return await mail.send(
-        settings,
-        mail.Mail(
+    language = contact_language(row)
+    with i18n.use_locale(language):
+        written = mail.Mail(
             to=row.contact_email,
-            subject=f"Your proposal to the #LearningPlanet Festival: {row.title}",
-            body=(
-                f"Hello {row.contact_name},\n\n"
-                f"Thank you for proposing “{row.title}” for {row.organisation_name}. "
+            subject=_("Your proposal to the #LearningPlanet Festival: %(title)s", title=row.title),
+            body=_(
+                "Hello %(name)s,\n\n"
+                "Thank you for proposing “%(title)s” for %(organisation)s. "
                 "The festival team could not accept it:\n\n"
-                f"{message}\n"
+                "%(text)s\n",
+                name=row.contact_name,
+                title=row.title,
+                organisation=row.organisation_name,
+                text=message,
             ),
-        ),
-    )
+            language=language,
+        )
+    return await mail.send(settings, written)

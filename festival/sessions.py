@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from festival.auth.account import Account
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.models import Edition, FestivalSession, Organisation, SessionChange
 from scheduling import tz, vocabulary
 from scheduling.clock import Clock
@@ -157,51 +158,67 @@ def field_problems(data: SessionInput) -> dict[str, str]:
         len(data.join_url) > MAX_JOIN_URL or not _WEB_ADDRESS.fullmatch(data.join_url)
     )
     checks: list[tuple[str, bool, str]] = [
-        ("title", not data.title.strip(), "a title is required"),
-        ("title", len(data.title) > MAX_TITLE, f"the title is longer than {MAX_TITLE} characters"),
+        ("title", not data.title.strip(), _("a title is required")),
+        (
+            "title",
+            len(data.title) > MAX_TITLE,
+            _("the title is longer than %(num)s characters", num=MAX_TITLE),
+        ),
         (
             "summary",
             len(data.summary) > MAX_SUMMARY,
-            f"the description is longer than {MAX_SUMMARY} characters",
+            _("the description is longer than %(num)s characters", num=MAX_SUMMARY),
         ),
-        ("kind", data.kind not in vocabulary.KINDS, f"unknown kind {data.kind!r}"),
+        (
+            "kind",
+            data.kind not in vocabulary.KINDS,
+            _("unknown kind %(kind)s", kind=repr(data.kind)),
+        ),
         (
             "languages",
             not data.languages or any(not _LANGUAGE.fullmatch(c) for c in data.languages),
-            "give languages as two- or three-letter codes such as en, fr, sw",
+            _("give languages as two- or three-letter codes such as en, fr, sw"),
         ),
         (
             "audience",
             data.audience not in vocabulary.AUDIENCES,
-            f"unknown audience {data.audience!r}",
+            _("unknown audience %(audience)s", audience=repr(data.audience)),
         ),
         (
             "sdgs",
             any(sdg not in vocabulary.SDGS for sdg in data.sdgs),
-            "SDG tags are numbers from 1 to 17",
+            _("SDG tags are numbers from 1 to 17"),
         ),
-        ("hosts", len(data.hosts) > MAX_HOSTS, f"a session has at most {MAX_HOSTS} hosts"),
+        (
+            "hosts",
+            len(data.hosts) > MAX_HOSTS,
+            _("a session has at most %(num)s hosts", num=MAX_HOSTS),
+        ),
         (
             "duration_minutes",
             not MIN_DURATION_MINUTES <= data.duration_minutes <= MAX_DURATION_MINUTES,
-            "the duration must be between 5 minutes and 24 hours",
+            _("the duration must be between 5 minutes and 24 hours"),
         ),
         (
             "stream",
             len(data.stream) > MAX_STREAM,
-            f"the stream name is longer than {MAX_STREAM} characters",
+            _("the stream name is longer than %(num)s characters", num=MAX_STREAM),
         ),
         (
             "join_url",
             bad_link,
-            "the join link must be a web address starting with https:// (or http://)",
+            _("the join link must be a web address starting with https:// (or http://)"),
         ),
         (
             "capacity",
             data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY,
-            "capacity must be at least 1",
+            _("capacity must be at least 1"),
         ),
-        ("status", data.status not in vocabulary.STATUSES, f"unknown status {data.status!r}"),
+        (
+            "status",
+            data.status not in vocabulary.STATUSES,
+            _("unknown status %(status)s", status=repr(data.status)),
+        ),
     ]
     problems: dict[str, str] = {}
     for field, bad, message in checks:
@@ -239,9 +256,16 @@ def session_time(data: SessionInput) -> SessionTime:
     zone_name = tz.canonical_name(data.tz_name)
     shown = tz.to_wall(data.starts_at_utc, zone_name)
     if (shown.replace(fold=0), shown.fold) != (data.local_start, data.fold or 0):
+        moment = "%Y-%m-%d %H:%M"
         raise BadRequestError(
-            f"The start {data.starts_at_utc:%Y-%m-%d %H:%M} UTC is {shown:%Y-%m-%d %H:%M} "
-            f"in {zone_name}, not the wall time given ({data.local_start:%Y-%m-%d %H:%M}).",
+            _(
+                "The start %(utc)s UTC is %(shown)s in %(zone)s, not the wall time given "
+                "(%(given)s).",
+                utc=data.starts_at_utc.strftime(moment),
+                shown=shown.strftime(moment),
+                zone=zone_name,
+                given=data.local_start.strftime(moment),
+            ),
             "session.invalid",
         )
     starts = data.starts_at_utc
@@ -401,8 +425,10 @@ async def update_session(
     """
     if expected_revision is not None and row.revision != expected_revision:
         raise SessionChangedError(
-            "Someone else saved this session while you were editing it. "
-            "Open it again to see their changes, then make yours.",
+            _(
+                "Someone else saved this session while you were editing it. "
+                "Open it again to see their changes, then make yours."
+            ),
         )
     unknown = [key for key in changes if key not in TRACKED or key in DERIVED]
     if unknown:

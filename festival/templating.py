@@ -19,7 +19,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from festival import auth, cookies, filetypes, i18n, labels, links, times, uploads, views
+from festival import (
+    auth,
+    cookies,
+    filetypes,
+    i18n,
+    labels,
+    links,
+    scheduling_text,
+    times,
+    uploads,
+    views,
+)
 from festival.models.toolkits import Toolkit
 from festival.settings import Settings
 from festival.state import state
@@ -104,6 +115,9 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["zone_city"] = times.zone_city
     env.globals["zone_offset"] = times.zone_offset
     env.globals["zone_choices"] = views.zone_choices
+    env.globals["skip_reason"] = scheduling_text.skip_reason
+    env.globals["scheduling_error"] = scheduling_text.say
+    env.globals["note_text"] = scheduling_text.note_text
     env.globals["SDG_NAMES"] = labels.SDG_NAMES
     env.globals["plural"] = labels.plural
     # templates/calendar/ partials and forms

@@ -51,37 +51,40 @@ def _listed(value: str) -> list[str]:
 def read_form(fields: Fields, chosen: Mapping[str, Sequence[str]]) -> ToolkitInput | None:
     """The toolkit typed in ``fields`` (``chosen``: the checkbox lists, by name), or None with
     each problem noted beside its field."""
-    title = fields.text("title", required="Give the toolkit a title.", max_length=200)
-    summary = fields.text("summary", max_length=MAX_TEXT, label="The summary")
+    title = fields.text("title", required=_("Give the toolkit a title."), max_length=200)
+    summary = fields.text("summary", max_length=MAX_TEXT, label=_("The summary"))
     languages = tuple(
         dict.fromkeys(p.lower() for p in re.split(r"[\s,;]+", fields.values.get("languages", "")))
     )
     languages = tuple(code for code in languages if code)
     if not languages:
-        fields.fail("languages", "Say which languages the toolkit is in, such as en, fr.")
+        fields.fail("languages", _("Say which languages the toolkit is in, such as en, fr."))
     elif any(_LANGUAGE.fullmatch(code) is None for code in languages):
-        fields.fail("languages", "Give languages as 2 or 3 letter codes, such as en, fr, sw.")
+        fields.fail("languages", _("Give languages as 2 or 3 letter codes, such as en, fr, sw."))
     age_groups = tuple(chosen.get("age_groups", ()))
     if any(group not in vocabulary.AGE_GROUPS for group in age_groups):
-        fields.fail("age_groups", "Choose age groups from the list.")
+        fields.fail("age_groups", _("Choose age groups from the list."))
     elif not age_groups:
-        fields.fail("age_groups", "Choose at least one age group.")
+        fields.fail("age_groups", _("Choose at least one age group."))
     sdgs: list[int] = []
     for value in chosen.get("sdgs", ()):
         if not value.isascii() or not value.isdigit() or int(value) not in vocabulary.SDGS:
-            fields.fail("sdgs", "Choose Sustainable Development Goals from the list.")
+            fields.fail("sdgs", _("Choose Sustainable Development Goals from the list."))
             break
         sdgs.append(int(value))
     topics = tuple(dict.fromkeys(t.lower() for t in _listed(fields.values.get("topics", ""))))
     if len(topics) > MAX_TOPICS:
-        fields.fail("topics", f"Give at most {MAX_TOPICS} topics.")
+        fields.fail("topics", _("Give at most %(num)s topics.", num=MAX_TOPICS))
     elif any(_TOPIC.fullmatch(t) is None for t in topics):
         fields.fail(
             "topics",
-            f"Give topics as words separated by commas, each at most {MAX_TOPIC_LENGTH} "
-            "characters (letters, digits, spaces, - and ').",
+            _(
+                "Give topics as words separated by commas, each at most %(num)s "
+                "characters (letters, digits, spaces, - and ').",
+                num=MAX_TOPIC_LENGTH,
+            ),
         )
-    licence = fields.choice("licence", vocabulary.LICENCES, "Choose a Creative Commons licence.")
+    licence = fields.choice("licence", vocabulary.LICENCES, _("Choose a Creative Commons licence."))
     if not fields.ok or licence is None:
         return None
     return ToolkitInput(
@@ -91,10 +94,10 @@ def read_form(fields: Fields, chosen: Mapping[str, Sequence[str]]) -> ToolkitInp
 
 def read_link(fields: Fields) -> tuple[str, str] | None:
     """A link resource: (title, http(s) address), or None with the problems noted."""
-    url = fields.text("url", required="Give the link's address.", max_length=2000)
+    url = fields.text("url", required=_("Give the link's address."), max_length=2000)
     if url and not safe_url(url):
-        fields.fail("url", "Give a web address starting with https:// or http://.")
-    title = fields.text("link_title", max_length=200, label="The title") or url
+        fields.fail("url", _("Give a web address starting with https:// or http://."))
+    title = fields.text("link_title", max_length=200, label=_("The title")) or url
     return (title, url) if fields.ok else None
 
 

@@ -43,6 +43,9 @@ class TzCheckReport:
     checked: int = 0
     moved: list[Moved] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: The same as ``errors`` (which the command line prints, in English), as data for the admin
+    #: page to say in its reader's language: (the session: uid and title, the error).
+    problems: list[tuple[str, SchedulingError]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -69,6 +72,7 @@ def recheck(row: FestivalSession, report: TzCheckReport) -> Moved | None:
         ).starts_at_utc
     except SchedulingError as exc:
         report.errors.append(f"{row.uid} {row.title!r}: {exc.message}")
+        report.problems.append((f"{row.uid} {row.title!r}", exc))
         return None
     if starts != row.starts_at_utc:
         return Moved(row.uid, row.title, row.tz_name, row.local_start, row.starts_at_utc, starts)

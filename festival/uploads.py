@@ -21,6 +21,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from festival import filetypes
+from festival.i18n import gettext as _
 
 #: What the text fields of the form may add to the file (titles, the CSRF token).
 FIELDS_BYTES = 64 * 1024
@@ -57,13 +58,16 @@ class Upload:
 
 
 def megabytes(count: int) -> str:
-    return f"{count / (1024 * 1024):g} MB"
+    amount = format(count / (1024 * 1024), "g")
+    return _("%(count)s MB", count=amount)
 
 
 def too_large(limit_bytes: int, fields: dict[str, str] | None = None) -> UploadRefused:
     return UploadRefused(
-        f"The file is larger than {megabytes(limit_bytes)}, the most a toolkit file may be: "
-        "nothing was saved.",
+        _(
+            "The file is larger than %(size)s, the most a toolkit file may be: nothing was saved.",
+            size=megabytes(limit_bytes),
+        ),
         "file.too_large",
         413,
         fields,
@@ -107,11 +111,11 @@ class _Parser:
         self.header_name, self.header_value = b"", b""
 
     def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self.disposition)
+        _kind, options = parse_options_header(self.disposition)
         self.name = options.get(b"name", b"").decode(self.charset, "replace")
         if b"filename" in options:
             if self.upload.file is not None:
-                raise UploadRefused("Upload one file at a time.", "file.too_many")
+                raise UploadRefused(_("Upload one file at a time."), "file.too_many")
             self.in_file = True
             self.upload.file_name = options[b"filename"].decode(self.charset, "replace")
             # Small blocking writes of at most a network chunk: a spooled file in memory up to
@@ -128,7 +132,7 @@ class _Parser:
         else:
             self.data.extend(data[start:end])
             if len(self.data) > FIELDS_BYTES:
-                raise UploadRefused("A field of the form is too long.", "request.invalid")
+                raise UploadRefused(_("A field of the form is too long."), "request.invalid")
 
     def on_part_end(self) -> None:
         if not self.in_file:
@@ -140,7 +144,7 @@ async def read_upload(request: Request, limit_bytes: int) -> Upload:
     bytes); :class:`UploadRefused` otherwise, with nothing kept."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
-        raise UploadRefused("Send the form as multipart/form-data.", "request.invalid")
+        raise UploadRefused(_("Send the form as multipart/form-data."), "request.invalid")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit_bytes + FIELDS_BYTES:
         raise too_large(limit_bytes)
@@ -183,6 +187,6 @@ async def read_upload(request: Request, limit_bytes: int) -> Upload:
     except Exception as exc:  # a malformed body: python-multipart's own errors
         upload.close()
         raise UploadRefused(
-            "The form could not be read; try again.", "request.invalid", 400, upload.fields
+            _("The form could not be read; try again."), "request.invalid", 400, upload.fields
         ) from exc
     return upload

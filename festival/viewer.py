@@ -20,6 +20,7 @@ from festival import zonenames
 from festival.errors import BadRequestError
 from festival.i18n import DEFAULT, current_locale
 from festival.i18n import gettext as _
+from festival.scheduling_text import say
 from festival.state import state
 from scheduling import tz
 from scheduling.errors import UnknownZoneError
@@ -90,7 +91,7 @@ def resolve_viewer(request: Request, strict: bool) -> Viewer:
         except UnknownZoneError as exc:
             if strict:
                 raise
-            return _typed_viewer(asked, cookie, now, exc.message)
+            return _typed_viewer(asked, cookie, now, say(exc))
         return Viewer(zone, "query", now, remember=zone != cookie)
     return _cookie_viewer(cookie, now)
 
@@ -119,7 +120,7 @@ def _typed_viewer(asked: str, cookie: str, now: datetime, refusal: str) -> Viewe
         )
         return Viewer(UTC_ZONE, "default", now, error=message)
     current = _cookie_viewer(cookie, now)
-    choices = tuple((match.zone, match.label) for match in found)
+    choices = tuple((match.zone, zonenames.label(match)) for match in found)
     return Viewer(current.zone, current.source, now, asked=asked[:100], choices=choices)
 
 

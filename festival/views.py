@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from festival.i18n import LazyString
+from festival.i18n import lazy_gettext as _l
 from festival.times import format_time, local_strftime, zone_title
 from festival.viewer import localize
 from scheduling import tz, window
@@ -22,13 +24,33 @@ REGION_CLASSES: dict[str, str] = {
 }
 
 
+#: The areas of the tz database's zone names, for people (the names themselves are data).
+AREA_LABELS: dict[str, LazyString] = {
+    "Africa": _l("Africa"),
+    "America": _l("America"),
+    "Antarctica": _l("Antarctica"),
+    "Arctic": _l("Arctic"),
+    "Asia": _l("Asia"),
+    "Atlantic": _l("Atlantic"),
+    "Australia": _l("Australia"),
+    "Europe": _l("Europe"),
+    "Indian": _l("Indian"),
+    "Pacific": _l("Pacific"),
+}
+
+
 @functools.cache
-def zone_choices() -> list[tuple[str, list[str]]]:
-    """Canonical zones grouped by area, for the zone picker's optgroups."""
+def _zone_groups() -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = {}
     for name in tz.canonical_zones():
         groups.setdefault(name.split("/", 1)[0], []).append(name)
     return sorted(groups.items())
+
+
+def zone_choices() -> list[tuple[str, list[str]]]:
+    """Canonical zones grouped by area (its name in the current language), for the zone
+    picker's optgroups."""
+    return [(str(AREA_LABELS.get(area, area)), zones) for area, zones in _zone_groups()]
 
 
 # -- follow-the-sun timeline -------------------------------------------------------------------

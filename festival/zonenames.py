@@ -52,3 +52,23 @@ def resolve(query: str, at: datetime) -> list[ZoneMatch]:
     if local_rank is not None and (rank is None or local_rank <= rank):
         return local
     return found
+
+
+def label(match: ZoneMatch) -> str:
+    """``Kathmandu, Nepal (UTC+05:45)``, ``San Juan, Puerto Rico, Anguilla and 18 more (…)``:
+    what a picker shows for a zone, in the current language (``ZoneMatch.label`` is English).
+    The region after "—" is the tz database's own comment (data, as it writes it)."""
+    place = match.place
+    countries = list(place.countries[: zonesearch.LABEL_COUNTRIES])
+    more = len(place.countries) - zonesearch.LABEL_COUNTRIES
+    if more > 0:
+        countries[-1] = i18n.ngettext(
+            "%(country)s and %(num)s more",
+            "%(country)s and %(num)s more",
+            more,
+            country=countries[-1],
+        )
+    where = ", ".join((place.city, *countries))
+    if place.region:
+        where += f" — {place.region}"
+    return f"{where} ({match.offset})"

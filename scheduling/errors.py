@@ -7,7 +7,10 @@ SchedulingError
  ├── OutsideFestivalError    time.outside_festival
  └── FilterError             filter.invalid
 
-Each carries a stable ``code``; the application edge maps codes to HTTP statuses.
+Each carries a stable ``code``; the application edge maps codes to HTTP statuses. The message is
+English; ``kind`` (stable, finer than the code) and ``params`` say the same as data, so that the
+application edge can say it in its reader's language (festival/scheduling_text.py). An empty
+``kind``: the message was written by the caller (already in its reader's language).
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ class SchedulingError(Exception):
 
     code = "scheduling.error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, kind: str = "", **params: object) -> None:
         super().__init__(message)
         self.message = message
+        self.kind = kind
+        self.params = params
 
 
 class UnknownZoneError(SchedulingError):
@@ -30,8 +35,8 @@ class UnknownZoneError(SchedulingError):
 
     code = "time.unknown_zone"
 
-    def __init__(self, zone_name: str, reason: str) -> None:
-        super().__init__(f"{zone_name!r} is not a usable time zone: {reason}")
+    def __init__(self, zone_name: str, reason: str, kind: str = "") -> None:
+        super().__init__(f"{zone_name!r} is not a usable time zone: {reason}", kind, zone=zone_name)
         self.zone_name = zone_name
 
 
@@ -43,11 +48,18 @@ class NonexistentTimeError(SchedulingError):
     def __init__(
         self, wall: datetime, zone_name: str, last_before: datetime, first_after: datetime
     ) -> None:
+        params = {
+            "wall": f"{wall:%Y-%m-%d %H:%M}",
+            "zone": zone_name,
+            "jump": f"{last_before + timedelta(minutes=1):%H:%M}",
+            "after": f"{first_after:%H:%M}",
+            "before": f"{last_before:%H:%M}",
+        }
         super().__init__(
-            f"{wall:%Y-%m-%d %H:%M} does not exist in {zone_name}: at "
-            f"{last_before + timedelta(minutes=1):%H:%M} clocks jump forward to "
-            f"{first_after:%H:%M} that night. "
-            f"Choose {last_before:%H:%M} or earlier, or {first_after:%H:%M} or later."
+            "{wall} does not exist in {zone}: at {jump} clocks jump forward to {after} that night. "
+            "Choose {before} or earlier, or {after} or later.".format(**params),
+            "nonexistent",
+            **params,
         )
         self.wall = wall
         self.zone_name = zone_name
@@ -61,10 +73,18 @@ class AmbiguousTimeError(SchedulingError):
     code = "time.ambiguous"
 
     def __init__(self, wall: datetime, zone_name: str, first: datetime, second: datetime) -> None:
+        params = {
+            "wall": f"{wall:%Y-%m-%d %H:%M}",
+            "zone": zone_name,
+            "first": _offset(first),
+            "second": _offset(second),
+        }
         super().__init__(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name} when clocks go back: "
-            f"first at UTC{_offset(first)}, then again at UTC{_offset(second)}. "
-            "Say which one you mean (fold 0 = the first, fold 1 = the second)."
+            "{wall} happens twice in {zone} when clocks go back: first at UTC{first}, then again "
+            "at UTC{second}. Say which one you mean (fold 0 = the first, fold 1 = the second)."
+            "".format(**params),
+            "ambiguous",
+            **params,
         )
         self.wall = wall
         self.zone_name = zone_name

@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,10 @@ class SkippedEvent:
     title: str
     code: str
     reason: str
+    #: The reason as data, for the application edge to say in its reader's language: a stable
+    #: kind (the code, or finer: "end_is_date") and its values (scheduling/errors.py).
+    kind: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,27 @@ class ImportPlan:
     events: int
 
 
+class Note(str):
+    """A note on how an event was read: its English text (it is a ``str``), and the same as data,
+    a stable kind and its values, for the application edge to say in its reader's language."""
+
+    kind: str
+    params: Mapping[str, object]
+
+    def __new__(cls, text: str, kind: str, **params: object) -> Note:
+        note = super().__new__(cls, text)
+        note.kind = kind
+        note.params = params
+        return note
+
+
 class _Skip(Exception):
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, kind: str = "", **params: object) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.kind = kind or code
+        self.params = params
 
 
 # -- the file ---------------------------------------------------------------------------------
@@ -254,24 +274,38 @@ def read_tzid(tzid: str) -> ZoneReading:
     """
     name = tzid.strip().strip('"')
     if name.lower() in _UTC_NAMES:
-        return ZoneReading(None, UTC, f"time zone {tzid!r} read as UTC")
+        return ZoneReading(
+            None, UTC, Note(f"time zone {tzid!r} read as UTC", "read_as_utc", tzid=repr(tzid))
+        )
     if re.fullmatch(r"Etc/GMT[+-]\d{1,2}", name):
-        return ZoneReading(None, _fixed(name), f"fixed offset {name}")
+        return ZoneReading(None, _fixed(name), Note(f"fixed offset {name}", "fixed", name=name))
     windows = _WINDOWS_LOWER.get(name.lower())
     if windows is not None:
         if windows.startswith("Etc/"):
-            return ZoneReading(None, _fixed(windows), f"Windows zone {name!r} read as {windows}")
+            fixed = Note(
+                f"Windows zone {name!r} read as {windows}", "windows", name=repr(name), zone=windows
+            )
+            return ZoneReading(None, _fixed(windows), fixed)
         place = tz.canonical_name(windows)
-        return ZoneReading(place, None, f"Windows zone {name!r} read as {place}")
+        read = Note(
+            f"Windows zone {name!r} read as {place}", "windows", name=repr(name), zone=place
+        )
+        return ZoneReading(place, None, read)
     # "/mozilla.org/20050126_1/Europe/Paris" and "/Europe/Paris" (old Lightning, some servers).
     parts = [p for p in name.split("/") if p]
     for i in range(len(parts)):
         candidate = "/".join(parts[i:])
         if tz.is_valid_zone(candidate):
             place = tz.canonical_name(candidate)
-            how = "" if place == name else f"time zone {tzid!r} read as {place}"
+            how = (
+                ""
+                if place == name
+                else Note(
+                    f"time zone {tzid!r} read as {place}", "read_as", tzid=repr(tzid), zone=place
+                )
+            )
             return ZoneReading(place, None, how)
-    raise UnknownZoneError(tzid, "not an IANA or Windows time zone name")
+    raise UnknownZoneError(tzid, "not an IANA or Windows time zone name", "not_iana_or_windows")
 
 
 # -- one event --------------------------------------------------------------------------------
@@ -303,6 +337,8 @@ def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
                 UNKNOWN_ZONE,
                 f"its {label} uses the unknown time zone {str(tzid)!r} (not an IANA or Windows "
                 "zone name); fix the TZID in the calendar and try again",
+                f"{UNKNOWN_ZONE}_{label}",
+                tzid=repr(str(tzid)),
             ) from None
         if reading.how:
             notes.append(reading.how)
@@ -314,11 +350,23 @@ def _moment(prop: object, organiser_zone: str, label: str) -> _Moment:
         instant = value.astimezone(UTC)
     else:
         if label == "start":
-            notes.append(f"floating time read in the organiser's zone {organiser_zone}")
+            notes.append(
+                Note(
+                    f"floating time read in the organiser's zone {organiser_zone}",
+                    "floating",
+                    zone=organiser_zone,
+                )
+            )
         return _wall_moment(wall, organiser_zone, label, notes)
     shown = tz.to_wall(instant, organiser_zone)
     if label == "start":
-        notes.append(f"given in UTC; shown in the organiser's zone {organiser_zone}")
+        notes.append(
+            Note(
+                f"given in UTC; shown in the organiser's zone {organiser_zone}",
+                "given_in_utc",
+                zone=organiser_zone,
+            )
+        )
     return _Moment(instant, organiser_zone, shown.replace(fold=0), shown.fold, tuple(notes))
 
 
@@ -326,18 +374,33 @@ def _wall_moment(wall: datetime, zone_name: str, label: str, notes: list[str]) -
     try:
         return _Moment(tz.to_utc(wall, zone_name), zone_name, wall, 0, tuple(notes))
     except NonexistentTimeError as exc:
-        raise _Skip(NONEXISTENT_TIME, f"its {label} time does not exist: {exc.message}") from None
+        raise _Skip(
+            NONEXISTENT_TIME,
+            f"its {label} time does not exist: {exc.message}",
+            f"{NONEXISTENT_TIME}_{label}",
+            **exc.params,
+        ) from None
     except AmbiguousTimeError as twice:
         first, second = twice.first.astimezone(UTC), twice.second.astimezone(UTC)
         if label != "start":
             notes.append(
-                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is "
-                "used for the end (RFC 5545 §3.3.5)"
+                Note(
+                    f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: the first occurrence is "
+                    "used for the end (RFC 5545 §3.3.5)",
+                    "twice_end",
+                    wall=f"{wall:%Y-%m-%d %H:%M}",
+                    zone=zone_name,
+                )
             )
             return _Moment(first, zone_name, wall, 0, tuple(notes))
         notes.append(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: choose which one before "
-            "importing (the first is shown until then)"
+            Note(
+                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone_name}: choose which one before "
+                "importing (the first is shown until then)",
+                "twice_start",
+                wall=f"{wall:%Y-%m-%d %H:%M}",
+                zone=zone_name,
+            )
         )
         return _Moment(first, zone_name, wall, 0, tuple(notes), (first, second))
 
@@ -392,23 +455,30 @@ def _check_readable(event: Component) -> None:
     errors = [f"{prop}: {message}" for prop, message in getattr(event, "errors", [])]
     relevant = [e for e in errors if e.split(":")[0] in {"DTSTART", "DTEND", "DURATION"}]
     if relevant:
-        raise _Skip(UNREADABLE, "its times could not be read (" + "; ".join(relevant) + ")")
+        details = "; ".join(relevant)
+        raise _Skip(UNREADABLE, "its times could not be read (" + details + ")", details=details)
 
 
 def _end(event: Component, start: _Moment, organiser_zone: str, notes: list[str]) -> datetime:
     """The end instant from DTEND, DURATION, or the default length (noted)."""
     if event.get("DTEND") is not None:
         if not isinstance(getattr(event["DTEND"], "dt", None), datetime):
-            raise _Skip(UNREADABLE, "its end (DTEND) is a date without a time")
+            raise _Skip(UNREADABLE, "its end (DTEND) is a date without a time", "end_is_date")
         end = _moment(event["DTEND"], organiser_zone, "end")
         notes += [n for n in end.notes if n not in notes]
         return end.instant
     if event.get("DURATION") is not None:
         duration = getattr(event["DURATION"], "dt", None)
         if not isinstance(duration, timedelta):
-            raise _Skip(UNREADABLE, "its DURATION could not be read")
+            raise _Skip(UNREADABLE, "its DURATION could not be read", "unreadable_duration")
         return start.instant + duration
-    notes.append(f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed")
+    notes.append(
+        Note(
+            f"no end time given: {DEFAULT_DURATION_MINUTES} minutes assumed",
+            "default_length",
+            minutes=DEFAULT_DURATION_MINUTES,
+        )
+    )
     return start.instant + timedelta(minutes=DEFAULT_DURATION_MINUTES)
 
 
@@ -465,9 +535,12 @@ def _timed(
             BAD_DURATION,
             f"it lasts {seconds / 60:.0f} minutes; sessions last from {MIN_DURATION_MINUTES} "
             f"minutes to {MAX_DURATION_MINUTES // 60} hours",
+            minutes=f"{seconds / 60:.0f}",
+            min=MIN_DURATION_MINUTES,
+            hours=MAX_DURATION_MINUTES // 60,
         )
     if seconds % 60:
-        notes.append("seconds dropped from the duration")
+        notes.append(Note("seconds dropped from the duration", "seconds_dropped"))
     local_day = local_date(start.instant, start.zone)
     if local_day not in festival_days:
         days = ", ".join(d.isoformat() for d in sorted(festival_days))
@@ -475,10 +548,15 @@ def _timed(
             OUTSIDE_FESTIVAL,
             f"it starts on {local_day.isoformat()} in {start.zone}, which is not a festival "
             f"date ({days}) in its own zone",
+            day=local_day.isoformat(),
+            zone=start.zone,
+            days=days,
         )
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rstrip() + "…"
-        notes.append(f"title shortened to {MAX_TITLE} characters")
+        notes.append(
+            Note(f"title shortened to {MAX_TITLE} characters", "title_shortened", max=MAX_TITLE)
+        )
     return ProposedSession(
         index=index,
         source_uid=_source_uid(event, index),
@@ -522,11 +600,15 @@ def plan_import(
         title = " ".join(_text(event, "SUMMARY").split())
         try:
             if uid in seen:
-                raise _Skip(DUPLICATE, f"another event in the file has the same UID {uid!r}")
+                raise _Skip(
+                    DUPLICATE, f"another event in the file has the same UID {uid!r}", uid=repr(uid)
+                )
             seen.add(uid)
             sessions.append(propose(event, index, zone_name, festival_days, default_languages))
         except _Skip as skip:
-            skipped.append(SkippedEvent(index, uid, title, skip.code, skip.reason))
+            skipped.append(
+                SkippedEvent(index, uid, title, skip.code, skip.reason, skip.kind, skip.params)
+            )
         if progress is not None:
             progress(index, len(events))
     return ImportPlan(tuple(sessions), tuple(skipped), len(events))
@@ -566,5 +648,12 @@ def choose_occurrence(proposal: ProposedSession, fold: int) -> ProposedSession:
         ends_at_utc=starts + timedelta(minutes=minutes),
         duration_minutes=minutes,
         occurrences=(),
-        notes=(*notes, f"the {said} {proposal.local_start:%H:%M} chosen"),
+        notes=(
+            *notes,
+            Note(
+                f"the {said} {proposal.local_start:%H:%M} chosen",
+                f"chosen_{said}",
+                time=f"{proposal.local_start:%H:%M}",
+            ),
+        ),
     )

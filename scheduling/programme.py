@@ -104,7 +104,12 @@ def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     """The one value of a parameter that may not repeat (commas are not split)."""
     values = [v.strip() for v in _raw(params, name) if v.strip()]
     if len(values) > 1:
-        raise FilterError(f"Parameter {name!r} may be given only once (got {len(values)} values).")
+        raise FilterError(
+            f"Parameter {name!r} may be given only once (got {len(values)} values).",
+            "repeated",
+            name=name,
+            count=len(values),
+        )
     return values[0] if values else None
 
 
@@ -115,7 +120,12 @@ def _choice(
     unknown = sorted(chosen - set(allowed))
     if unknown:
         raise FilterError(
-            f"Unknown {name} {', '.join(map(repr, unknown))}; allowed values: {', '.join(allowed)}."
+            f"Unknown {name} {', '.join(map(repr, unknown))}; "
+            f"allowed values: {', '.join(allowed)}.",
+            "unknown_value",
+            name=name,
+            values=", ".join(map(repr, unknown)),
+            allowed=", ".join(allowed),
         )
     return chosen
 
@@ -126,11 +136,17 @@ def _matching(
     normalise: Callable[[str], str],
     pattern: re.Pattern[str],
     allowed: str,
+    kind: str,
 ) -> frozenset[str]:
     chosen = frozenset(normalise(v) for v in _values(params, name))
     bad = sorted(v for v in chosen if not pattern.fullmatch(v))
     if bad:
-        raise FilterError(f"Invalid {name} {', '.join(map(repr, bad))}; expected {allowed}.")
+        raise FilterError(
+            f"Invalid {name} {', '.join(map(repr, bad))}; expected {allowed}.",
+            kind,
+            name=name,
+            values=", ".join(map(repr, bad)),
+        )
     return chosen
 
 
@@ -139,7 +155,10 @@ def _sdgs(params: Mapping[str, Sequence[str]]) -> frozenset[int]:
     for value in _values(params, "sdg"):
         if not value.isascii() or not value.isdigit() or int(value) not in vocabulary.SDGS:
             raise FilterError(
-                f"Invalid sdg {value!r}; allowed values: the Sustainable Development Goals 1 to 17."
+                f"Invalid sdg {value!r}; "
+                "allowed values: the Sustainable Development Goals 1 to 17.",
+                "invalid_sdg",
+                value=repr(value),
             )
         numbers.add(int(value))
     return frozenset(numbers)
@@ -149,7 +168,10 @@ def _clock_time(name: str, value: str) -> time:
     match = _HHMM.fullmatch(value)
     if match is None:
         raise FilterError(
-            f"Invalid {name} {value!r}; expected a 24-hour time HH:MM between 00:00 and 23:59."
+            f"Invalid {name} {value!r}; expected a 24-hour time HH:MM between 00:00 and 23:59.",
+            "invalid_time",
+            name=name,
+            value=repr(value),
         )
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -161,7 +183,9 @@ def _between(params: Mapping[str, Sequence[str]]) -> tuple[time, time] | None:
     if start is None or end is None:
         missing = "from" if start is None else "to"
         raise FilterError(
-            f"Parameter {missing!r} is missing: 'from' and 'to' (HH:MM, your time) go together."
+            f"Parameter {missing!r} is missing: 'from' and 'to' (HH:MM, your time) go together.",
+            "missing_pair",
+            name=missing,
         )
     return (_clock_time("from", start), _clock_time("to", end))
 
@@ -175,7 +199,9 @@ def _day(params: Mapping[str, Sequence[str]]) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise FilterError(f"Invalid day {value!r}; expected a date YYYY-MM-DD.") from None
+        raise FilterError(
+            f"Invalid day {value!r}; expected a date YYYY-MM-DD.", "invalid_day", value=repr(value)
+        ) from None
 
 
 def _text(params: Mapping[str, Sequence[str]]) -> str:
@@ -183,7 +209,10 @@ def _text(params: Mapping[str, Sequence[str]]) -> str:
     text = " ".join(value.split())
     if len(text) > MAX_TEXT_LENGTH:
         raise FilterError(
-            f"Parameter 'q' is {len(text)} characters long; at most {MAX_TEXT_LENGTH} are allowed."
+            f"Parameter 'q' is {len(text)} characters long; at most {MAX_TEXT_LENGTH} are allowed.",
+            "text_too_long",
+            length=len(text),
+            max=MAX_TEXT_LENGTH,
         )
     return text
 
@@ -197,15 +226,30 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
     return Filters(
         kinds=_choice(params, "kind", vocabulary.KINDS),
         languages=_matching(
-            params, "lang", str.lower, _LANGUAGE, "a 2 or 3 letter language code such as 'fr'"
+            params,
+            "lang",
+            str.lower,
+            _LANGUAGE,
+            "a 2 or 3 letter language code such as 'fr'",
+            "invalid_language",
         ),
         audiences=_choice(params, "audience", vocabulary.AUDIENCES),
         sdgs=_sdgs(params),
         organisations=_matching(
-            params, "org", lambda s: s, _SLUG, "an organisation slug (letters, digits, '-')"
+            params,
+            "org",
+            lambda s: s,
+            _SLUG,
+            "an organisation slug (letters, digits, '-')",
+            "invalid_organisation",
         ),
         countries=_matching(
-            params, "country", str.upper, _COUNTRY, "a 2 letter ISO 3166 country code such as 'KE'"
+            params,
+            "country",
+            str.upper,
+            _COUNTRY,
+            "a 2 letter ISO 3166 country code such as 'KE'",
+            "invalid_country",
         ),
         text=_text(params),
         between=_between(params),
@@ -377,5 +421,9 @@ def check_day_in_window(filters: Filters, festival_window: Window, viewer_zone: 
         allowed = ", ".join(d.isoformat() for d in days)
         raise OutsideFestivalError(
             f"The festival does not fall on {filters.day.isoformat()} in your time zone "
-            f"({viewer_zone}); choose one of {allowed}."
+            f"({viewer_zone}); choose one of {allowed}.",
+            "day_outside",
+            day=filters.day.isoformat(),
+            zone=viewer_zone,
+            days=allowed,
         )

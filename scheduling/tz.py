@@ -116,18 +116,26 @@ def canonical_name(zone_name: str) -> str:
     if name in cat.aliases:
         return cat.aliases[name]
     if not name:
-        raise UnknownZoneError(zone_name, "no zone given")
+        raise UnknownZoneError(zone_name, "no zone given", "empty")
     if name.startswith("Etc/") or name in {"UTC", "GMT", "Zulu", "Universal", "Greenwich"}:
         raise UnknownZoneError(
-            zone_name, "fixed offsets are not accepted; give a place such as Europe/Paris"
+            zone_name,
+            "fixed offsets are not accepted; give a place such as Europe/Paris",
+            "fixed_offset",
         )
     if " " in name:
         raise UnknownZoneError(
-            zone_name, "this looks like a Windows zone name; give an IANA name such as Asia/Tokyo"
+            zone_name,
+            "this looks like a Windows zone name; give an IANA name such as Asia/Tokyo",
+            "windows_name",
         )
     if name in cat.country_of or "/" not in name:
-        raise UnknownZoneError(zone_name, "not a geographic zone; give a name such as Asia/Tokyo")
-    raise UnknownZoneError(zone_name, "not in the tz database; give a name such as Asia/Tokyo")
+        raise UnknownZoneError(
+            zone_name, "not a geographic zone; give a name such as Asia/Tokyo", "not_geographic"
+        )
+    raise UnknownZoneError(
+        zone_name, "not in the tz database; give a name such as Asia/Tokyo", "not_in_tzdb"
+    )
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
 from festival.db import AwareUTC
@@ -33,6 +33,11 @@ class CelebrationProposal(SQLModel, table=True):
     tz_name: str = Field(max_length=64)
     contact_name: str = Field(max_length=120)
     contact_email: str = Field(max_length=254)
+    #: The language the contact wrote the proposal in (festival.i18n.SUPPORTED): the decision's
+    #: mail is written in it.
+    contact_language: str = Field(
+        default="en", sa_column=Column(String(8), nullable=False, server_default="en")
+    )
     # The celebration: its name, what it is, its local days.
     name: str = Field(max_length=200)
     description: str = ""

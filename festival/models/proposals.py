@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
 from festival.db import AwareUTC
@@ -41,6 +41,11 @@ class Proposal(SQLModel, table=True):
     tz_name: str = Field(max_length=64)  # canonical; the zone of its session too
     contact_name: str = Field(max_length=120)
     contact_email: str = Field(max_length=254)
+    #: The language the contact wrote the proposal in (festival.i18n.SUPPORTED): the decision's
+    #: mail is written in it.
+    contact_language: str = Field(
+        default="en", sa_column=Column(String(8), nullable=False, server_default="en")
+    )
     # Its first session.
     edition_id: int = Field(
         sa_column=Column(Integer, ForeignKey("edition.id", ondelete="CASCADE"), nullable=False)

@@ -113,7 +113,11 @@ class OidcClient:
             data = None
         if not isinstance(data, dict):
             raise errors.ProviderDownError(
-                f"{provider.label} is not answering ({what}). Try again in a few minutes."
+                _(
+                    "%(provider)s is not answering (%(what)s). Try again in a few minutes.",
+                    provider=provider.label,
+                    what=what,
+                )
             )
         return data
 
@@ -121,12 +125,17 @@ class OidcClient:
         cached = self._discovery.get(provider.name)
         if cached is not None and time.monotonic() - cached.fetched_at < DISCOVERY_SECONDS:
             return cached
-        data = await self._get_json(provider.discovery_url, "its discovery document", provider)
+        data = await self._get_json(provider.discovery_url, _("its discovery document"), provider)
         # Discovery §4.3: the issuer in the document is exactly the one configured.
         if data.get("issuer") != provider.issuer:
             raise errors.IssuerError(
-                f"{provider.label} calls itself {data.get('issuer')!r}, not {provider.issuer!r}: "
-                "the site's configuration does not match the provider."
+                _(
+                    "%(provider)s calls itself %(given)s, not %(issuer)s: the site's "
+                    "configuration does not match the provider.",
+                    provider=provider.label,
+                    given=repr(data.get("issuer")),
+                    issuer=repr(provider.issuer),
+                )
             )
         try:
             found = Discovery(
@@ -141,7 +150,7 @@ class OidcClient:
             )
         except KeyError:
             raise errors.ProviderDownError(
-                f"{provider.label} sent an incomplete discovery document."
+                _("%(provider)s sent an incomplete discovery document.", provider=provider.label)
             ) from None
         self._discovery[provider.name] = found
         return found
@@ -154,12 +163,12 @@ class OidcClient:
             if known or now - fetched_at < JWKS_REFETCH_SECONDS:
                 return keys
         discovery = await self.discover(provider)
-        data = await self._get_json(discovery.jwks_uri, "its signing keys", provider)
+        data = await self._get_json(discovery.jwks_uri, _("its signing keys"), provider)
         try:
             keys = KeySet.import_key_set(data)  # type: ignore[arg-type]
         except (jose_errors.JoseError, ValueError, TypeError, KeyError):
             raise errors.ProviderDownError(
-                f"{provider.label} sent keys that cannot be read."
+                _("%(provider)s sent keys that cannot be read.", provider=provider.label)
             ) from None
         self._keys[provider.name] = (keys, now)
         return keys
@@ -218,16 +227,26 @@ class OidcClient:
                 )
         except httpx.HTTPError:
             raise errors.ProviderDownError(
-                f"{provider.label} is not answering (the token request). Try again in a few "
-                "minutes."
+                _(
+                    "%(provider)s is not answering (%(what)s). Try again in a few minutes.",
+                    provider=provider.label,
+                    what=_("the token request"),
+                )
             ) from None
         except (AuthlibBaseError, ValueError) as exc:
             raise errors.TokenRefusedError(
-                f"{provider.label} refused this sign-in ({exc}). Start again from the sign-in page."
+                _(
+                    "%(provider)s refused this sign-in (%(reason)s). Start again from the "
+                    "sign-in page.",
+                    provider=provider.label,
+                    reason=exc,
+                )
             ) from None
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
-            raise errors.ForgedTokenError(f"{provider.label} sent no ID token.")
+            raise errors.ForgedTokenError(
+                _("%(provider)s sent no ID token.", provider=provider.label)
+            )
         return await self.check_id_token(provider, id_token, flow.nonce, now)
 
     async def check_id_token(

@@ -23,6 +23,7 @@ from festival.errors import NotFoundError
 from festival.i18n import gettext as _
 from festival.models import CalendarImport, Edition, Organisation
 from festival.routes.admin import admin_only, page
+from festival.scheduling_text import say
 from festival.state import state
 from festival.stores import programme as store
 from festival.viewer import request_now
@@ -99,7 +100,11 @@ async def upload(request: Request, account: auth.Account) -> Response:
             await db.flush()
             token = pending.token
     except (SchedulingError, NotFoundError) as exc:
-        context = {**(await _choices(request)), "error": exc.message, "code": exc.code}
+        context = {
+            **(await _choices(request)),
+            "error": say(exc) if isinstance(exc, SchedulingError) else exc.message,
+            "code": exc.code,
+        }
         context["chosen"] = fields
         return page(request, "admin/import.html", context, status_code=400)
     return RedirectResponse(f"/admin/import/{token}", status_code=303)

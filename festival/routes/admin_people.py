@@ -13,17 +13,20 @@ from starlette.routing import BaseRoute, Route
 from festival import auth
 from festival.db import session_scope
 from festival.errors import NotFoundError
+from festival.i18n import LazyString
 from festival.i18n import gettext as _
+from festival.i18n import lazy_gettext as _l
 from festival.routes.admin import admin_form, admin_only, back_to, page
 from festival.state import state
 from festival.stores import accounts as accounts_store
 from festival.stores import identities, people
 
-DONE = {
-    "admin": "is now an admin.",
-    "not-admin": "is no longer an admin.",
-    "removed": "no longer organises that organisation.",
-    "unlinked": "no longer signs in with that identity.",
+#: What was just done, said about the account (``%(who)s``: its address).
+DONE: dict[str, LazyString] = {
+    "admin": _l("%(who)s is now an admin."),
+    "not-admin": _l("%(who)s is no longer an admin."),
+    "removed": _l("%(who)s no longer organises that organisation."),
+    "unlinked": _l("%(who)s no longer signs in with that identity."),
 }
 
 
@@ -49,7 +52,7 @@ async def _people_page(
         "people": listed,
         "identities": linked,
         "me": account,
-        "done": f"{who} {DONE[done]}" if done in DONE and who else "",
+        "done": DONE[done] % {"who": who} if done in DONE and who else "",
         **context,
     }
     return page(request, "admin/people.html", full, status_code)

@@ -19,6 +19,7 @@ from festival.i18n import gettext as _
 from festival.models import Edition
 from festival.models.proposals import ProposalStatus
 from festival.routes.admin import admin_form, admin_only, back_to, page
+from festival.scheduling_text import say
 from festival.state import state
 from festival.stores import audit
 from scheduling.errors import SchedulingError
@@ -98,7 +99,7 @@ async def accept(request: Request, account: auth.Account) -> Response:
     except proposals.ProposalDecidedError as exc:
         return await _refused(request, fields, "decision", exc.message, exc.status_code)
     except SchedulingError as exc:
-        message = _("The session's time cannot be saved any more: %(error)s", error=exc.message)
+        message = _("The session's time cannot be saved any more: %(error)s", error=say(exc))
         return await _refused(request, fields, "decision", message, 400)
     except mail.MailError as exc:
         message = _("The invitation could not be sent, so nothing was saved: %(error)s", error=exc)

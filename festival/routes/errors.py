@@ -16,6 +16,7 @@ from festival.auth.guards import SIGNIN_PATH
 from festival.errors import FestivalError, SignInRequiredError
 from festival.i18n import gettext as _
 from festival.responses import JSONResponse
+from festival.scheduling_text import say
 from festival.templating import render
 from scheduling.errors import SchedulingError
 
@@ -62,7 +63,7 @@ async def festival_error(request: Request, exc: Exception) -> Response:
 
 async def scheduling_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SchedulingError)
-    return error_response(request, 400, exc.code, exc.message)
+    return error_response(request, 400, exc.code, say(exc))
 
 
 def allowed_methods(request: Request) -> set[str]:

@@ -134,7 +134,11 @@ async def callback(request: Request) -> Response:
             given = request.query_params.get("error", "")
             reason = given if re.fullmatch(r"[a-z_]{1,40}", given) else "no code"
             raise errors.DeniedError(
-                f"{provider.label} did not sign you in ({reason}). You can try again."
+                _(
+                    "%(provider)s did not sign you in (%(reason)s). You can try again.",
+                    provider=provider.label,
+                    reason=reason if reason != "no code" else _("no code"),
+                )
             )
         claims = await app.oidc.finish(
             provider,

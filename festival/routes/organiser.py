@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from festival import auth, editor, labels, sessions, workflow
+from festival import auth, editor, labels, sessions, workflow, zonenames
 from festival.auth.account import Account
 from festival.db import session_scope
 from festival.errors import BadRequestError, NotFoundError
@@ -122,6 +122,7 @@ def _form_context(
         "session": session,
         "zone_choices": zone_choices,
         "occurrence_label": editor.occurrence_label,
+        "zone_match_label": zonenames.label,
         "kinds": vocabulary.KINDS,
         "audiences": vocabulary.AUDIENCES,
         "sdgs": [(n, labels.SDG_NAMES[n]) for n in vocabulary.SDGS],
@@ -298,7 +299,13 @@ async def zones_json(request: Request) -> Response:
     """``{"zones": [{"zone", "label", "offset"}]}``: zones found by city, country or region."""
     at = _asked_instant(request)
     found = editor.search_zones(request.query_params.get("q", ""), at)
-    return _json({"zones": [{"zone": m.zone, "label": m.label, "offset": m.offset} for m in found]})
+    return _json(
+        {
+            "zones": [
+                {"zone": m.zone, "label": zonenames.label(m), "offset": m.offset} for m in found
+            ]
+        }
+    )
 
 
 async def time_json(request: Request) -> Response:
@@ -327,7 +334,7 @@ async def time_json(request: Request) -> Response:
             {"fold": o.fold, "label": editor.occurrence_label(o, checked.zone)}
             for o in checked.occurrences
         ],
-        "zones": [{"zone": m.zone, "label": m.label} for m in checked.zone_matches],
+        "zones": [{"zone": m.zone, "label": zonenames.label(m)} for m in checked.zone_matches],
         "conflicts": notes,
     }
     return _json(body)

@@ -21,6 +21,7 @@ from festival.i18n import gettext as _
 from festival.labels import country_name, language_name
 from festival.models import Edition, EditionKind
 from festival.routes.agenda import agenda_token
+from festival.scheduling_text import say
 from festival.state import state
 from festival.stores import agenda as agenda_store
 from festival.stores import changes as changes_store
@@ -171,7 +172,7 @@ async def _programme(request: Request, slug: str | None) -> Response:
         filters = programme.parse_filters(params)
         programme.check_day_in_window(filters, window.window_for_dates(edition.days), viewer.zone)
     except (FilterError, OutsideFestivalError) as exc:
-        filter_error = exc.message
+        filter_error = say(exc)
         filters = programme.Filters()
     if filter_error is None:
         chosen = programme.apply_filters(slots, filters, viewer.zone)

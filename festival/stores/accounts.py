@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from festival.auth.account import Account, RoomOwner
 from festival.errors import BadRequestError, NotFoundError
+from festival.i18n import gettext as _
 from festival.models import FestivalSession
 from festival.models.accounts import (
     Account as AccountRow,
@@ -55,7 +56,7 @@ def check_email(email: str) -> str:
     """The address, trimmed, or InvalidEmailError with what to fix."""
     value = email.strip()
     if len(value) > 254 or _EMAIL.fullmatch(value) is None:
-        raise InvalidEmailError("Give an email address such as name@example.org.")
+        raise InvalidEmailError(_("Give an email address such as name@example.org."))
     return value
 
 
@@ -87,7 +88,7 @@ async def create_account(
     """A new account; EmailTakenError when the address (in any case) already has one."""
     address = check_email(email)
     if await find_account_row(db, address) is not None:
-        raise EmailTakenError(f"There is already an account for {address}.")
+        raise EmailTakenError(_("There is already an account for %(address)s.", address=address))
     row = AccountRow(
         email=address,
         email_key=email_key(address),
@@ -102,7 +103,9 @@ async def create_account(
     try:
         await db.flush()
     except IntegrityError:  # created concurrently between the check and the insert
-        raise EmailTakenError(f"There is already an account for {address}.") from None
+        raise EmailTakenError(
+            _("There is already an account for %(address)s.", address=address)
+        ) from None
     return row
 
 
@@ -116,7 +119,7 @@ async def find_account_row(db: AsyncSession, email: str) -> AccountRow | None:
 async def get_account_row(db: AsyncSession, account_id: int) -> AccountRow:
     row = await db.get(AccountRow, account_id)
     if row is None:
-        raise NotFoundError(f"There is no account {account_id}.", "account.not_found")
+        raise NotFoundError(_("There is no account %(id)s.", id=account_id), "account.not_found")
     return row
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import BadRequestError, NotFoundError
+from festival.i18n import gettext as _
 from festival.models.accounts import Account as AccountRow
 from festival.models.accounts import Invitation
 from festival.models.identities import Identity
@@ -72,8 +73,10 @@ async def sign_in_with(
     if identity is not None:
         if link_account_id is not None and identity.account_id != link_account_id:
             raise IdentityTakenError(
-                "This identity already signs in to another account on this site: sign in with "
-                "it there, or ask an admin to unlink it."
+                _(
+                    "This identity already signs in to another account on this site: sign in "
+                    "with it there, or ask an admin to unlink it."
+                )
             )
         identity.email = claims.email
         identity.email_verified = claims.email_verified
@@ -104,7 +107,7 @@ async def sign_in_with(
             await db.flush()
         except IntegrityError:  # the same identity's first sign-in, twice at once
             raise IdentityTakenError(
-                "This identity was just linked by another sign-in: sign in again."
+                _("This identity was just linked by another sign-in: sign in again.")
             ) from None
     joined = await _accept_invitations(db, claims, account_id, now) if claims.email_verified else ()
     return SignedIn(account_id=account_id, created=created, joined=joined)
@@ -171,6 +174,6 @@ async def unlink(db: AsyncSession, account_id: int, identity_id: int) -> None:
     attendee account)."""
     identity = await db.get(Identity, identity_id)
     if identity is None or identity.account_id != account_id:
-        raise NotFoundError("That account has no such identity.", "identity.not_found")
+        raise NotFoundError(_("That account has no such identity."), "identity.not_found")
     await db.delete(identity)
     await db.flush()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.models import FestivalSession, Organisation
 from festival.models.accounts import Account as AccountRow
 from festival.models.accounts import Membership, SessionHost
@@ -122,8 +123,11 @@ async def set_admin(db: AsyncSession, account_id: int, is_admin: bool) -> Accoun
     row = await get_account_row(db, account_id)
     if row.is_admin and not is_admin and await count_admins(db) <= 1:
         raise LastAdminError(
-            f"{row.email} is the only admin: make someone else an admin first, so that the "
-            "site always has one."
+            _(
+                "%(email)s is the only admin: make someone else an admin first, so that the "
+                "site always has one.",
+                email=row.email,
+            )
         )
     row.is_admin = is_admin
     db.add(row)

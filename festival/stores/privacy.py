@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from festival.errors import BadRequestError
+from festival.i18n import gettext as _
 from festival.models import FestivalSession, Organisation
 from festival.models.accounts import Membership, SessionHost
 from festival.models.agenda import AgendaItem
@@ -126,8 +127,10 @@ async def delete_account(db: AsyncSession, account_id: int) -> None:
     row = await get_account_row(db, account_id)
     if row.is_admin and await count_admins(db) <= 1:
         raise LastAdminDeleteError(
-            "You are the site's last admin: make someone else an admin before deleting your "
-            "account."
+            _(
+                "You are the site's last admin: make someone else an admin before deleting "
+                "your account."
+            )
         )
     old = room_identity(account_id)
     new = f"u:deleted-{secrets.token_hex(8)}"

@@ -212,6 +212,18 @@ def test_alembic_revision_autogenerate_writes_what_the_database_lacks(tmp_path: 
     command.stamp(migrate.alembic_config(url), "head")
     missing = MODEL_TABLES - table_names(url)
 
+    def lacking_columns(connection: Connection) -> set[str]:
+        there = set(inspect(connection).get_table_names())
+        return {
+            f"{name}.{column.name}"
+            for name, table in SQLModel.metadata.tables.items()
+            if name in there
+            for column in table.columns
+            if column.name not in {c["name"] for c in inspect(connection).get_columns(name)}
+        }
+
+    missing_columns = on_connection(url, lacking_columns)
+
     done = run(
         [ALEMBIC, "-c", str(tmp_path / "alembic.ini"), "revision", "--autogenerate"]
         + ["--rev-id", "9999", "-m", "probe"],
@@ -221,5 +233,37 @@ def test_alembic_revision_autogenerate_writes_what_the_database_lacks(tmp_path: 
     assert done.status == 0, done.err
     written = (tmp_path / "festival" / "migrations" / "versions" / "9999_probe.py").read_text()
     created = set(re.findall(r"op\.create_table\(\s*['\"](\w+)['\"]", written))
-    assert missing and created == missing
+    # the last revision made tables, or added columns (0009: proposals' contact_language)
+    added = set()
+    for table, block in re.findall(
+        r"batch_alter_table\(['\"](\w+)['\"].*?\n((?:\s{8}.*\n)+)", written
+    ):
+        added |= {f"{table}.{c}" for c in re.findall(r"add_column\(sa\.Column\(['\"](\w+)", block)}
+    assert missing or missing_columns
+    assert (created, added) == (missing, missing_columns)
     assert f"down_revision: str | None = {migrate.head_revision()!r}" in written
+
+
+def test_0009_adds_the_contact_language_of_proposals_english_for_older_ones(
+    blank_database_url: str,
+) -> None:
+    def columns(connection: Connection) -> dict[str, dict[str, Any]]:
+        found = {}
+        for table in ("proposal", "celebration_proposal"):
+            for column in inspect(connection).get_columns(table):
+                if column["name"] == "contact_language":
+                    found[table] = column
+        return found
+
+    migrate.upgrade(blank_database_url, "0008")
+    assert on_connection(blank_database_url, columns) == {}
+
+    migrate.upgrade(blank_database_url, "0009")
+    added = on_connection(blank_database_url, columns)
+    assert set(added) == {"proposal", "celebration_proposal"}
+    for column in added.values():
+        assert column["nullable"] is False
+        assert "en" in str(column["default"])  # rows sent before it say English
+
+    migrate.downgrade(blank_database_url, "0008")
+    assert on_connection(blank_database_url, columns) == {}
