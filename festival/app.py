@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import zoneinfo
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -10,9 +11,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp
+from starlette.routing import websocket_session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from festival import auth, cookies, gcpauses, migrate, routes, tzcheck
 from festival import db as dbmod
@@ -23,7 +26,7 @@ from festival.logs import configure_logging
 from festival.media import LocalMediaStorage
 from festival.metrics import Metrics
 from festival.oidc.client import OidcClient
-from festival.routes import errors
+from festival.routes import errors, ws
 from festival.settings import (
     Settings,
     settings_or_exit,
@@ -79,16 +82,39 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     )
 
 
+#: The room WebSocket's path (festival/routes/ws.py), served below the router (FestivalApp).
+ROOM_SOCKET_PATH = re.compile(r"/ws/rooms/([^/]+)")
+
+
 class FestivalApp(Starlette):
     """Starlette with the security headers outermost, so the server-error page has them too
-    (Starlette puts its ServerErrorMiddleware outside every middleware given to it)."""
+    (Starlette puts its ServerErrorMiddleware outside every middleware given to it).
+
+    The room WebSocket (``/ws/rooms/{room}``) is dispatched before the middleware stack and the
+    router, through :attr:`room_socket_app`: the client-address and session middleware (what a
+    WebSocket needs of the stack; GZip and the security headers concern HTTP responses only)
+    and the endpoint, so a join in a join storm skips the linear match over every route.
+    """
 
     def __init__(self, headers: dict[str, str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.security_headers = headers
+        self.room_socket_app: ASGIApp | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(super().build_middleware_stack(), self.security_headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and self.room_socket_app is not None:
+            match = (
+                ROOM_SOCKET_PATH.fullmatch(scope["path"]) if not scope.get("root_path") else None
+            )
+            if match is not None:
+                scope["app"] = self
+                scope["path_params"] = {"room": match.group(1)}
+                await self.room_socket_app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
@@ -117,24 +143,37 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await stack.enter_async_context(state.metrics.sharing())
             yield
 
+    trusted = TrustedProxies.parse(settings.trusted_proxies)
+    session_options: dict[str, Any] = {
+        "secret_key": settings.secret_key,
+        "session_cookie": auth.SESSION_COOKIE,
+        "max_age": auth.SESSION_MAX_AGE,
+        "same_site": "lax",
+        "https_only": cookies.secure(settings),
+    }
     app = FestivalApp(
         security_headers(settings),
         debug=settings.debug,
         routes=routes.table(settings),
         middleware=[
-            Middleware(ClientAddressMiddleware, TrustedProxies.parse(settings.trusted_proxies)),
+            Middleware(ClientAddressMiddleware, trusted),
             Middleware(GZipMiddleware, minimum_size=1024),
-            Middleware(
-                SessionMiddleware,
-                secret_key=settings.secret_key,
-                session_cookie=auth.SESSION_COOKIE,
-                max_age=auth.SESSION_MAX_AGE,
-                same_site="lax",
-                https_only=cookies.secure(settings),
-            ),
+            Middleware(SessionMiddleware, **session_options),
         ],
         exception_handlers=dict(errors.handlers),
         lifespan=lifespan,
+    )
+    # The room WebSocket below the router: the same client address and session as every route.
+    # The exception handlers too, as Starlette installs them (500 is the server-error page's).
+    handlers = {key: h for key, h in errors.handlers.items() if key not in (500, Exception)}
+    app.room_socket_app = ClientAddressMiddleware(
+        SessionMiddleware(
+            ExceptionMiddleware(
+                websocket_session(ws.room_socket), handlers=handlers, debug=settings.debug
+            ),
+            **session_options,
+        ),
+        trusted,
     )
     app.state.festival = state  # read through festival.state.state(request), nothing else
     return app

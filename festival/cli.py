@@ -20,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from festival.logs import logging_to_stderr
 from festival.settings import (
@@ -122,6 +123,16 @@ def _check_database(settings: Settings) -> None:
     asyncio.run(check())
 
 
+#: uvicorn's options for the rooms (docs/deploy.md): the WebSocket protocol that writes frames
+#: built once per view straight to each socket and compresses once per view
+#: (festival/transport.py), and a listen backlog that takes a join storm without refusals.
+SERVER_OPTIONS: dict[str, Any] = {
+    "ws": "festival.transport:RoomWebSocketProtocol",
+    "ws_per_message_deflate": True,
+    "backlog": 4096,
+}
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -139,6 +150,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             port=port,
             log_config=None,
             proxy_headers=False,
+            **SERVER_OPTIONS,
         )
         return
     # Worker processes start afresh and read the environment (festival.app:asgi).
@@ -169,6 +181,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             workers=workers,
             log_config=None,
             proxy_headers=False,
+            **SERVER_OPTIONS,
         )
     finally:
         if shared is not None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, MutableMapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from realtime import protocol
+from realtime import protocol, wire
 from realtime.admission import AddressLimitedError, Admission, counted
 from realtime.errors import NotFoundError, RateLimitedError, RoomError
 from realtime.fanout import Member
@@ -70,9 +70,13 @@ async def serve(
     monotonic: Callable[[], float] = time.monotonic,
     idle_timeout_seconds: float = protocol.IDLE_TIMEOUT_SECONDS,
     address: str = "",
+    raw: wire.RawTransport | None = None,
 ) -> None:
     """Run one accepted WebSocket in ``room_name`` until it closes (with ``CLOSE_IDLE`` when
     it sent nothing for ``idle_timeout_seconds``).
+
+    ``raw`` is the connection's transport when the server exposes one (realtime/wire.py):
+    messages are then written to it as frames built once per view.
 
     ``address`` is the opaque key of the client's network address; a guest's connection takes
     one of that address's slots for as long as it is open (realtime/admission.py).
@@ -86,7 +90,7 @@ async def serve(
             return
     try:
         member = Member(identity, Outbox(max_chars=hub.outbox_chars), address)
-        await _serve(socket, hub, room_name, member, monotonic, idle_timeout_seconds)
+        await _serve(socket, hub, room_name, member, monotonic, idle_timeout_seconds, raw)
     finally:
         if guest:
             await hub.admission.disconnect(address)
@@ -99,9 +103,10 @@ async def _serve(
     member: Member,
     monotonic: Callable[[], float],
     idle_timeout_seconds: float,
+    raw: wire.RawTransport | None,
 ) -> None:
     outbox = member.outbox
-    writer = Writer(socket, outbox)
+    writer = Writer(socket, outbox, raw)
     try:
         runtime = await hub.acquire(room_name)
     except NotFoundError as exc:

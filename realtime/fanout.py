@@ -35,6 +35,11 @@ class Member:
         self.outbox.close(protocol.CLOSE_TOO_SLOW, "too slow", drop_pending=True)
         return False
 
+    def send_all(self, frames: list[str]) -> None:
+        """Queue what a join sends, past the bounds, in one go (one write when the socket
+        takes it at once; realtime/writer.py)."""
+        self.outbox.put_all(frames)
+
 
 def visible_frames(events: Iterable[Event], moderator: bool) -> list[str]:
     return [protocol.encode(e.frame()) for e in events if e.visible_to(moderator)]

@@ -47,6 +47,16 @@ class Outbox:
         self._wake()
         return True
 
+    def put_all(self, frames: list[str]) -> bool:
+        """Queue ``frames`` past the bounds (a join's reply and snapshot or replay, itself
+        bounded), waking the writer once: they go out in one write. False once closed."""
+        if self.close_code is not None:
+            return False
+        self._frames.extend(frames)
+        self._chars += sum(map(len, frames))
+        self._wake()
+        return True
+
     def take(self) -> list[str]:
         """Everything queued, oldest first."""
         frames = list(self._frames)

@@ -312,10 +312,12 @@ class RoomRuntime:
         now = self.clock.now()
         # What the join sends is bounded (a snapshot, or at most REPLAY_LIMIT events): it goes
         # in whatever the outbox holds, and only later frames count against the member.
-        for frame in self.snapshots.join_frames(
-            self.state, who, job.ref, head, reason, replayed, now, self.presence, self.degraded
-        ):
-            member.send(frame, force=True)
+        # In one go: one write to the socket (and one batch) rather than one per frame.
+        member.send_all(
+            self.snapshots.join_frames(
+                self.state, who, job.ref, head, reason, replayed, now, self.presence, self.degraded
+            )
+        )
         job.done.set_result(None)
 
     # -- delivery from the broker ---------------------------------------------------------------

@@ -4,6 +4,11 @@ only falls back to a task when a send has to wait for the socket.
 Fan-out thus writes to every ready socket inside its own loop, as ``websockets.broadcast()``
 does, without a task switch per delivery; a connection whose socket buffer is full (the
 transport paused writing) finishes in its own task, while the outbox collects what follows.
+
+When the server exposes the connection's transport (realtime/wire.py), messages are written
+to it as frames built once per view, without the ASGI ``send()``; the close frame still goes
+through ``send()``. Otherwise (the test client, other servers) every message goes through
+``send()``.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 from collections.abc import Coroutine, MutableMapping
 from typing import Any, Protocol
 
-from realtime import protocol
+from realtime import protocol, wire
 from realtime.outbox import Outbox
 
 log = logging.getLogger("realtime.writer")
@@ -66,8 +71,12 @@ async def _finish(coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None
 class Writer:
     """Drains one outbox into one socket; ``closed`` is done once the close frame is out."""
 
-    def __init__(self, socket: Sender, outbox: Outbox) -> None:
+    def __init__(
+        self, socket: Sender, outbox: Outbox, raw: wire.RawTransport | None = None
+    ) -> None:
         self.socket = socket
+        #: The connection's transport, when the server exposes it (realtime/wire.py).
+        self.raw = raw
         self.outbox = outbox
         self.task: asyncio.Task[None] | None = None
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -77,17 +86,20 @@ class Writer:
         """Send what is queued (called whenever the outbox gets a frame or is closed)."""
         if self.task is not None or self.closed.done():
             return
+        raw, outbox = self.raw, self.outbox
         try:
-            while True:
-                messages = chunks(self.outbox.take())
+            while outbox:
+                frames = outbox.take()
+                messages = frames if len(frames) == 1 else chunks(frames)
                 for index, text in enumerate(messages):
-                    pending = start(self.socket.send({"type": "websocket.send", "text": text}))
+                    if raw is not None and not raw.writing_paused:
+                        raw.write(wire.frame(text, raw.deflate_bits))
+                        continue
+                    pending = start(self._send(text))
                     if pending is not None:
                         self._wait_then_drain(pending, messages[index + 1 :])
                         return
-                if not messages:
-                    break
-            if self.outbox.close_code is not None:
+            if outbox.close_code is not None:
                 self._wait_then_drain(self._close(), [])
         except Exception as exc:  # noqa: BLE001 - the peer is gone; the reader sees it
             self._gone(exc)
@@ -102,16 +114,25 @@ class Writer:
         try:
             await pending
             for text in then:
-                await self.socket.send({"type": "websocket.send", "text": text})
+                await self._send(text)
             while self.outbox and not self.closed.done():
                 for text in chunks(self.outbox.take()):
-                    await self.socket.send({"type": "websocket.send", "text": text})
+                    await self._send(text)
             if self.outbox.close_code is not None and not self.closed.done():
                 await self._close()
         except Exception as exc:  # noqa: BLE001 - the peer is gone; the reader sees it
             self._gone(exc)
         finally:
             self.task = None
+
+    async def _send(self, text: str) -> None:
+        raw = self.raw
+        if raw is None:
+            await self.socket.send({"type": "websocket.send", "text": text})
+            return
+        if raw.writing_paused:
+            await raw.drain()
+        raw.write(wire.frame(text, raw.deflate_bits))
 
     async def _close(self) -> None:
         if self.closed.done():

@@ -14,6 +14,7 @@ identity handed out by the handshake or the room page, and each connection.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from http.cookies import SimpleCookie
 
@@ -32,7 +33,7 @@ from festival.stores import accounts as accounts_store
 from festival.stores import changes as changes_store
 from festival.templating import render
 from festival.viewer import resolve_viewer
-from realtime import connection, protocol
+from realtime import connection, protocol, wire
 from realtime.admission import AddressLimitedError
 from realtime.errors import RoomError
 from realtime.identity import GUEST_PREFIX, USER_PREFIX, Identity, validate_display_name
@@ -42,20 +43,26 @@ GUEST_MAX_AGE = 365 * 24 * 3600  # seconds
 _SALT = "festival.guest"
 
 
+@functools.lru_cache(maxsize=4)
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    """The guest cookie's signer: built once per secret (each join reads or writes a cookie)."""
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def read_guest_token(conn: HTTPConnection) -> str | None:
     """The browser's guest token, if its cookie carries a valid signature."""
     raw = conn.cookies.get(GUEST_COOKIE)
     if not raw:
         return None
     try:
-        token = URLSafeSerializer(state(conn).settings.secret_key, salt=_SALT).loads(raw)
+        token = _serializer(state(conn).settings.secret_key).loads(raw)
     except BadSignature:
         return None
     return token if isinstance(token, str) and 8 <= len(token) <= 40 else None
 
 
 def guest_cookie_value(settings: Settings, token: str) -> str:
-    signed = URLSafeSerializer(settings.secret_key, salt=_SALT).dumps(token)
+    signed = _serializer(settings.secret_key).dumps(token)
     assert isinstance(signed, str)
     return signed
 
@@ -137,7 +144,11 @@ async def room_socket(websocket: WebSocket) -> None:
     await websocket.accept(headers=headers)
     room = websocket.path_params["room"]
     identity = await identity_for(websocket, token, room)
-    await connection.serve(websocket, state(websocket).hub, room, identity, address=address)
+    # The server's transport, when it exposes one (festival/transport.py): frames built once
+    # per view are written to it directly (realtime/wire.py).
+    raw = websocket.scope.get("extensions", {}).get(wire.EXTENSION)
+    hub = state(websocket).hub
+    await connection.serve(websocket, hub, room, identity, address=address, raw=raw)
 
 
 async def _account_name(request: Request) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from festival.cli import SERVER_OPTIONS
+
 ROOT = Path(__file__).resolve().parents[2]
 TRANSIENT = {"presence", "reactions", "poll.tally", "qa.votes", "quiz.progress", "room.status"}
 SECRET = "e2e-rooms-secret-not-for-production"
@@ -29,7 +31,8 @@ def free_port() -> int:
 
 
 class RoomServer:
-    """``python -m uvicorn --factory festival.app:asgi`` with the given database and options
+    """``python -m uvicorn --factory festival.app:asgi`` with `festival serve`'s WebSocket
+    protocol and backlog, the given database and options
     (``workers``: uvicorn's ``--workers``, processes sharing the one port)."""
 
     def __init__(
@@ -75,6 +78,11 @@ class RoomServer:
             "--log-level",
             "warning",
             "--no-proxy-headers",  # the app decides the client address (TRUSTED_PROXIES)
+            # The WebSocket protocol and backlog of `festival serve` (festival/cli.py).
+            "--ws",
+            SERVER_OPTIONS["ws"],
+            "--backlog",
+            str(SERVER_OPTIONS["backlog"]),
             *(["--workers", str(self.workers)] if self.workers > 1 else []),
         ]
         if self.log is None:

@@ -36,3 +36,15 @@ def test_outbox_calls_on_ready_after_put_and_close() -> None:
     outbox.put("x")
     outbox.close(1000)
     assert (calls, outbox.close_code) == ([1, 1], 1000)
+
+
+def test_outbox_put_all_queues_past_the_bounds_and_wakes_once() -> None:
+    outbox = Outbox(max_frames=2, max_chars=5)
+    calls: list[int] = []
+    outbox.on_ready = lambda: calls.append(len(outbox))
+    assert outbox.put_all(["ok", "snapshot", "more"]) is True
+    assert calls == [3]  # one wake for the three: one write
+    assert outbox.put("late") is False  # they count: the next frame is over the bounds
+    assert outbox.take() == ["ok", "snapshot", "more"]
+    outbox.close(4000)
+    assert (outbox.put_all(["x"]), outbox.take()) == (False, [])
