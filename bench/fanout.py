@@ -512,6 +512,7 @@ def run(
         "gc_s": gc_after[1] - gc_before[1],
         "peak_mib": peak_rss / 2**20,
         "load_kib": peak_rss / clients / 1024,
+        "load_added_kib": (peak_rss - baseline_rss) / clients / 1024,
         "lost": sum(t.lost for t in tallies),
         "duplicated": sum(t.duplicates for t in tallies),
         "out_of_order": sum(t.out_of_order for t in tallies),

@@ -126,7 +126,7 @@ def machine() -> str:
 
 
 def median(results: list[dict[str, Any]], key: str) -> float:
-    values = [r[key] for r in results]
+    values = [r[key] for r in results if key in r]  # runs saved before a figure existed
     return statistics.median(values) if values else float("nan")
 
 
@@ -277,7 +277,9 @@ def headline(f: Figures, plain_clients: bool) -> list[str]:
         "two in flight, 5,000 in 1 room: peak RSS / clients, KiB",
         number(loaded),
         number(f.get("w5000", "reference", "load_kib")),
-        f"{number(f.get('w5000', 'festival', 'peak_mib'), 0)} MiB",
+        f"{number(f.get('w5000', 'festival', 'peak_mib'), 0)} MiB; "
+        f"{number(f.get('w5000', 'festival', 'load_added_kib'))} KiB/conn above the RSS "
+        "before the joins",
         verdict(loaded <= 40, loaded),
     )
     if not plain_clients:

@@ -5,6 +5,7 @@ against the ``websockets`` library's implementation and a real ``websockets`` se
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import time
 import zlib
@@ -115,3 +116,14 @@ async def test_browser_like_client_against_a_stock_websockets_server() -> None:
     assert seen == [(f"http://127.0.0.1:{port}", "permessage-deflate; client_max_window_bits")]
     assert tally.deflated == 1
     assert (tally.deliveries, tally.duplicates, tally.out_of_order) == (1, 0, 0)
+
+
+def test_every_bench_command_in_the_benchmarks_doc_uses_options_that_exist() -> None:
+    """docs/benchmarks.md's commands for the fan-out scripts name only options they have."""
+    doc = (ROOT / "docs" / "benchmarks.md").read_text()
+    commands = re.findall(r"python (bench/(?:fanout|transport)\.py)([^\n`]*)", doc)
+    assert any(script == "bench/transport.py" for script, _ in commands)
+    for script, rest in commands:
+        source = (ROOT / script).read_text()
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", rest):
+            assert f'"{option}"' in source, f"{script} has no {option} ({rest.strip()})"
