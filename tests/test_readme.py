@@ -83,7 +83,7 @@ def test_the_license_is_the_agpl_the_package_declares() -> None:
 
 def test_the_readme_shows_the_screenshots_of_each_key_page_at_both_sizes() -> None:
     shown = re.findall(r'<img src="(docs/screenshots/[^"]+)"', README)
-    pages = {"home", "programme", "session", "room", "calendars"}
+    pages = {"home", "programme", "session", "room", "calendars", "programme-fr", "room-fr"}
 
     expected = {
         f"docs/screenshots/{p}-{size}.png" for p in pages for size in ("1280x800", "390x844")
