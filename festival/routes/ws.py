@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-from http.cookies import SimpleCookie
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import HTTPConnection, Request
@@ -73,17 +72,14 @@ def new_guest_token() -> str:
 
 
 def set_cookie_header(settings: Settings, token: str) -> str:
-    """A Set-Cookie header for the WebSocket handshake response."""
-    cookie: SimpleCookie = SimpleCookie()
-    cookie[GUEST_COOKIE] = guest_cookie_value(settings, token)
-    morsel = cookie[GUEST_COOKIE]
-    morsel["max-age"] = GUEST_MAX_AGE
-    morsel["path"] = "/"
-    morsel["httponly"] = True
-    morsel["samesite"] = "Lax"
-    if cookies.secure(settings):
-        morsel["secure"] = True
-    return morsel.OutputString()
+    """A Set-Cookie header for the WebSocket handshake response (what ``http.cookies`` would
+    write, without building a cookie jar on every join: the signed value is URL-safe base64
+    and dots, which a cookie carries unquoted)."""
+    value = guest_cookie_value(settings, token)
+    secure = "; Secure" if cookies.secure(settings) else ""
+    return (
+        f"{GUEST_COOKIE}={value}; HttpOnly; Max-Age={GUEST_MAX_AGE}; Path=/; SameSite=Lax{secure}"
+    )
 
 
 async def may_moderate(conn: HTTPConnection, room: str) -> bool:

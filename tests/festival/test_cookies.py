@@ -108,3 +108,21 @@ def test_the_guest_cookie_of_the_websocket_handshake_follows_the_same_rule(
     cookie = headers[b"set-cookie"].decode().lower()
     assert cookie.startswith("festival_guest=")
     assert ("; secure" in cookie) == site_url.startswith("https://")
+
+
+@pytest.mark.parametrize("site_url", ["https://festival.example.org", "http://testserver"])
+def test_the_handshake_guest_cookie_reads_back_with_its_attributes(
+    demo_settings: Settings, site_url: str
+) -> None:
+    from festival.routes import ws
+
+    settings = demo_settings.with_(site_url=site_url)
+    header = ws.set_cookie_header(settings, "token-for-the-test")
+    jar: SimpleCookie = SimpleCookie()
+    jar.load(header)  # an independent parser
+    morsel = jar[ws.GUEST_COOKIE]
+    assert morsel.value == ws.guest_cookie_value(settings, "token-for-the-test")
+    assert ws._serializer(settings.secret_key).loads(morsel.value) == "token-for-the-test"
+    assert morsel["max-age"] == str(ws.GUEST_MAX_AGE) and morsel["path"] == "/"
+    assert morsel["httponly"] is True and morsel["samesite"] == "Lax"
+    assert bool(morsel["secure"]) == site_url.startswith("https://")

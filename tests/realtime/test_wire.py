@@ -109,6 +109,27 @@ def test_wire_respects_a_smaller_window() -> None:
     assert len(narrow) > len(wide) + 200  # the repeat was not referenced
 
 
+def test_wire_every_message_inflates_alone_though_one_compressor_serves_them_all() -> None:
+    # The same message twice in a row: had the compressor kept its history, the second would
+    # be a few bytes pointing back into the first, which a fresh decompressor cannot follow.
+    chat = orjson.dumps([{"type": "chat.message", "data": {"text": "bonjour"}}] * 12).decode()
+    rng = random.Random(13)
+    texts = [chat, chat]
+    for _ in range(40):
+        words = rng.choices(["hello", "room", "poll", "vote", "question", chat[:90]], k=30)
+        texts.append(
+            orjson.dumps({"type": "chat.message", "data": {"text": " ".join(words)}}).decode()
+        )
+    for index, text in enumerate(texts):
+        bits = (9, 12, 15)[index % 3]
+        data = wire.build(text, bits)
+        assert parse(data, bits) == [(True, text)]
+        # Byte for byte what a compressor of its own would have sent.
+        fresh = zlib.compressobj(wire.LEVEL, zlib.DEFLATED, -bits, wire.MEM_LEVEL)
+        alone = fresh.compress(text.encode()) + fresh.flush(zlib.Z_SYNC_FLUSH)
+        assert data.endswith(alone[: -len(TAIL)])
+
+
 def test_wire_frames_the_same_string_once_and_a_new_string_again() -> None:
     text = orjson.dumps({"type": "chat.message", "data": {"text": "hi " * 40}}).decode()
     first = wire.frame(text, 15)
