@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import errno
 import logging
 import os
@@ -201,8 +202,20 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def site_here(settings: Settings, host: str, port: int) -> Settings:
+    """Without SITE_URL, the site is where this command serves it: the links on the pages (feeds,
+    calendar subscriptions, sign-in mails) then point at this port, not at the default 8000.
+    Put in the environment too, for the worker processes of ``serve --workers N``."""
+    if os.environ.get("SITE_URL") or port == 0:  # port 0: the port is not known yet
+        return settings
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    url = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    os.environ["SITE_URL"] = url
+    return dataclasses.replace(settings, site_url=url)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    _serve(settings, args.host, args.port, args.workers)
+    _serve(site_here(settings, args.host, args.port), args.host, args.port, args.workers)
     return 0
 
 
@@ -216,7 +229,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"serving the demo festival on http://{args.host}:{args.port}", flush=True)
-    _serve(settings, args.host, args.port, 1)
+    _serve(site_here(settings, args.host, args.port), args.host, args.port, 1)
     return 0
 
 

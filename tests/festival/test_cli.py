@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import os
 import re
 import socket
 from datetime import datetime, timedelta
@@ -572,3 +573,41 @@ def test_serve_leaves_the_client_address_to_trusted_proxies(tmp_path: Path) -> N
         if entry["logger"] == "uvicorn.access" and "claimed" in entry["message"]
     ]
     assert [message.split(" - ")[0].rsplit(":", 1)[0] for message in access] == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "site"),
+    [
+        (["serve", "--port", "8765"], "http://127.0.0.1:8765"),
+        (["serve", "--host", "0.0.0.0", "--port", "8766"], "http://127.0.0.1:8766"),
+        (["serve", "--host", "::1", "--port", "8767"], "http://[::1]:8767"),
+        (["serve", "--port", "0"], "http://127.0.0.1:8000"),  # the port is not known yet
+    ],
+)
+def test_without_site_url_the_site_is_where_serve_listens(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], site: str
+) -> None:
+    # Links on the pages (feeds, calendar subscriptions, mails) must reach this server, not 8000.
+    monkeypatch.setenv("SITE_URL", "")  # restored (unset) after the test, whatever serve sets
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    served: list[Settings] = []
+    monkeypatch.setattr(cli, "_serve", lambda settings, *_: served.append(settings))
+
+    assert cli.main(argv) == 0
+
+    assert [s.site_url for s in served] == [site]
+    if site.endswith(":8000"):
+        assert not os.environ.get("SITE_URL")
+    else:
+        assert os.environ["SITE_URL"] == site  # what the workers of --workers N read
+
+
+def test_a_site_url_that_is_set_stays(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SITE_URL", "https://festival.example")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    served: list[Settings] = []
+    monkeypatch.setattr(cli, "_serve", lambda settings, *_: served.append(settings))
+
+    assert cli.main(["serve", "--port", "8765"]) == 0
+
+    assert [s.site_url for s in served] == ["https://festival.example"]
